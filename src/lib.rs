@@ -1,0 +1,1 @@
+//! kubectl-stackset: the imperative shell around `stackset_core`.
