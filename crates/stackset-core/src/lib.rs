@@ -2,3 +2,24 @@
 //! reconciliation engine. No kube client, no tokio, no clock, no I/O.
 
 pub mod api;
+mod error;
+pub mod lifecycle;
+pub mod model;
+pub mod observe;
+pub mod plan;
+pub mod reconcile;
+pub mod resources;
+pub mod segments;
+pub mod simulate;
+#[cfg(test)]
+mod testing;
+pub mod traffic;
+mod util;
+
+pub use error::Error;
+pub use model::{Event, EventType, Kind, Object, ObjectRef, Options, Snapshot, TrafficMechanism};
+pub use observe::StackFacts;
+pub use plan::{Action, Plan, Reconciliation};
+pub use reconcile::reconcile;
+pub use simulate::simulate;
+pub use traffic::{Blocked, Weights};

@@ -1,0 +1,233 @@
+//! Scale-down after the TTL and garbage collection beyond
+//! `stackLifecycle.limit` (reference sections 3.7 and 3.8). `now` is always a
+//! parameter.
+
+use std::collections::BTreeSet;
+
+use k8s_openapi::jiff::Timestamp;
+
+/// `ScaledDown()`: no desired and no actual traffic, `noTrafficSince` set,
+/// and more than `ttl_seconds` passed since then.
+pub fn is_scaled_down(
+    desired: u32,
+    actual: u32,
+    no_traffic_since: Option<Timestamp>,
+    ttl_seconds: i64,
+    now: Timestamp,
+) -> bool {
+    desired == 0
+        && actual == 0
+        && no_traffic_since
+            .is_some_and(|t| now.as_second().saturating_sub(t.as_second()) > ttl_seconds)
+}
+
+/// What garbage collection needs to know about a stack.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GcCandidate {
+    /// Stack name.
+    pub name: String,
+    /// Whether the stack has routing (own ingress/routegroup or StackSet externalIngress).
+    pub has_routing: bool,
+    /// Whether the stack has desired or actual traffic.
+    pub has_traffic: bool,
+    /// Whether the stack is scaled down (see [`is_scaled_down`]).
+    pub scaled_down: bool,
+    /// `noTrafficSince`.
+    pub no_traffic_since: Option<Timestamp>,
+    /// Creation time.
+    pub created: Option<Timestamp>,
+}
+
+/// Stacks to delete: candidates are stacks without routing and scaled-down
+/// stacks; when there are more than `limit`, the oldest (by `noTrafficSince`,
+/// else creation time, then name) beyond the limit are returned.
+///
+/// Deviation from upstream, on purpose: a stack with desired or actual traffic
+/// is never a candidate, even without routing of its own (upstream would
+/// delete such a stack, for example one created before the StackSet got an
+/// ingress).
+pub fn expired_stacks(stacks: &[GcCandidate], limit: i32) -> BTreeSet<String> {
+    let mut candidates: Vec<&GcCandidate> = stacks
+        .iter()
+        .filter(|s| !s.has_traffic && (!s.has_routing || s.scaled_down))
+        .collect();
+    let limit = usize::try_from(limit.max(0)).unwrap_or(0);
+    if candidates.len() <= limit {
+        return BTreeSet::new();
+    }
+    candidates.sort_by(|a, b| {
+        let key = |c: &GcCandidate| {
+            let t = c.no_traffic_since.or(c.created);
+            (t.is_none(), t)
+        };
+        key(a).cmp(&key(b)).then(a.name.cmp(&b.name))
+    });
+    let excess = candidates.len() - limit;
+    candidates
+        .into_iter()
+        .take(excess)
+        .map(|c| c.name.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: i64) -> Timestamp {
+        Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    fn cand(
+        name: &str,
+        routing: bool,
+        traffic: bool,
+        scaled_down: bool,
+        nts: Option<i64>,
+        created: i64,
+    ) -> GcCandidate {
+        GcCandidate {
+            name: name.into(),
+            has_routing: routing,
+            has_traffic: traffic,
+            scaled_down,
+            no_traffic_since: nts.map(ts),
+            created: Some(ts(created)),
+        }
+    }
+
+    #[test]
+    fn scaled_down_needs_ttl_to_pass() {
+        struct Case {
+            name: &'static str,
+            desired: u32,
+            actual: u32,
+            nts: Option<i64>,
+            want: bool,
+        }
+        let now = ts(10_000);
+        let cases = [
+            Case {
+                name: "idle beyond ttl",
+                desired: 0,
+                actual: 0,
+                nts: Some(10_000 - 301),
+                want: true,
+            },
+            Case {
+                name: "idle exactly ttl",
+                desired: 0,
+                actual: 0,
+                nts: Some(10_000 - 300),
+                want: false,
+            },
+            Case {
+                name: "idle within ttl",
+                desired: 0,
+                actual: 0,
+                nts: Some(10_000 - 10),
+                want: false,
+            },
+            Case {
+                name: "no timestamp",
+                desired: 0,
+                actual: 0,
+                nts: None,
+                want: false,
+            },
+            Case {
+                name: "desired traffic",
+                desired: 10,
+                actual: 0,
+                nts: Some(0),
+                want: false,
+            },
+            Case {
+                name: "actual traffic",
+                desired: 0,
+                actual: 10,
+                nts: Some(0),
+                want: false,
+            },
+        ];
+        for case in cases {
+            let got = is_scaled_down(case.desired, case.actual, case.nts.map(ts), 300, now);
+            assert_eq!(got, case.want, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn expired_stacks_table() {
+        struct Case {
+            name: &'static str,
+            stacks: Vec<GcCandidate>,
+            limit: i32,
+            want: Vec<&'static str>,
+        }
+        let cases = vec![
+            Case {
+                name: "within limit nothing expires",
+                stacks: vec![
+                    cand("a", true, false, true, Some(1), 1),
+                    cand("b", true, false, true, Some(2), 2),
+                ],
+                limit: 2,
+                want: vec![],
+            },
+            Case {
+                name: "oldest idle beyond limit expires",
+                stacks: vec![
+                    cand("a", true, false, true, Some(5), 1),
+                    cand("b", true, false, true, Some(3), 2),
+                    cand("c", true, false, true, Some(4), 3),
+                ],
+                limit: 1,
+                want: vec!["b", "c"],
+            },
+            Case {
+                name: "stacks with traffic never expire",
+                stacks: vec![
+                    cand("a", true, true, false, None, 1),
+                    cand("b", true, true, false, None, 2),
+                ],
+                limit: 1,
+                want: vec![],
+            },
+            Case {
+                name: "stacks inside their ttl do not count",
+                stacks: vec![
+                    cand("a", true, false, false, Some(1), 1),
+                    cand("b", true, false, true, Some(2), 2),
+                    cand("c", true, false, true, Some(3), 3),
+                ],
+                limit: 1,
+                want: vec!["b"],
+            },
+            Case {
+                name: "without routing the newest by creation stay",
+                stacks: vec![
+                    cand("a", false, false, false, None, 1),
+                    cand("b", false, false, false, None, 2),
+                    cand("c", false, false, false, None, 3),
+                ],
+                limit: 2,
+                want: vec!["a"],
+            },
+            Case {
+                name: "no routing but traffic is kept (deliberate deviation)",
+                stacks: vec![
+                    cand("a", false, true, false, None, 1),
+                    cand("b", false, false, false, None, 2),
+                ],
+                limit: 0,
+                want: vec!["b"],
+            },
+        ];
+        for case in cases {
+            let got: Vec<String> = expired_stacks(&case.stacks, case.limit)
+                .into_iter()
+                .collect();
+            assert_eq!(got, case.want, "{}", case.name);
+        }
+    }
+}

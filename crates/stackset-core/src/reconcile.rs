@@ -1,0 +1,1861 @@
+//! `reconcile(&Snapshot, &Options, now) -> Reconciliation`: one pass of the
+//! controller's algorithm (reference sections 3.2–3.14), as a pure function.
+//!
+//! Order of the work, mirroring upstream's loop:
+//! 1. StackSet-level checks (traffic mechanism, prescaling delay, backend
+//!    ports). A failure stops here with an empty plan.
+//! 2. Facts per owned stack: replicas, resources at the current generation,
+//!    readiness.
+//! 3. Desired and actual weights (normalise, round, fallback), the traffic
+//!    reconciler with its all-or-nothing readiness gate, `noTrafficSince`.
+//! 4. Scale-down and garbage collection.
+//! 5. Segment layout, then per-stack sub-resources in write order (stacks
+//!    whose segment changes first, growing before shrinking).
+//! 6. Central Ingress/RouteGroup in backend-weights mode, migrations.
+//! 7. `spec.traffic` write-back, deletion of expired stacks, statuses.
+//!
+//! If the current template version has no Stack yet, the plan is only the
+//! Stack create and the `observedStackVersion` write; see
+//! [`Plan::requires_resnapshot`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::api::core::v1::{ConfigMap, Secret};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use k8s_openapi::jiff::Timestamp;
+
+use crate::api::constants::*;
+use crate::api::{
+    ActualTraffic, DesiredTraffic, IngressSpec, PrescalingStatus, RouteGroupSpec, Stack, StackSet,
+    StackSetStatus, StackSpecInternal, StackStatus,
+};
+use crate::error::Error;
+use crate::lifecycle::{GcCandidate, expired_stacks, is_scaled_down};
+use crate::model::{
+    Event, EventType, Kind, Object, ObjectRef, Options, Snapshot, TrafficMechanism,
+};
+use crate::observe::{
+    Expectations, Owned, StackFacts, deployment_numbers, file, is_current, readiness,
+    resources_problem, stack_version,
+};
+use crate::plan::{Action, Plan, Reconciliation};
+use crate::resources::{
+    annotations_equal, central_ingress, central_routegroup, check_additional_backends,
+    deployment_replicas, desired_deployment, desired_hpa, desired_ingress, desired_routegroup,
+    desired_service, owner_reference, per_stack_hosts, port_matches, port_text, service_ports,
+};
+use crate::segments::{PercentSegment, Segment, SegmentInput, layout, parse_segment};
+use crate::traffic::{
+    FallbackCandidate, Prescaling, Strategy, TrafficStack, Weights, effective_weights,
+    reconcile_traffic,
+};
+use crate::util::parse_go_duration;
+
+fn name_of(meta: &ObjectMeta) -> &str {
+    meta.name.as_deref().unwrap_or("")
+}
+
+/// The traffic mechanism for this StackSet: the override in `options`, else
+/// the `kubectl-stackset.io/traffic-mechanism` annotation, else segments.
+pub fn traffic_mechanism(
+    stackset: &StackSet,
+    options: &Options,
+) -> Result<TrafficMechanism, Error> {
+    if let Some(m) = options.traffic_mechanism {
+        return Ok(m);
+    }
+    match stackset
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(ANNOTATION_TRAFFIC_MECHANISM))
+    {
+        None => Ok(TrafficMechanism::Segments),
+        Some(v) => v.parse().map_err(|_| Error::UnknownTrafficMechanism {
+            key: ANNOTATION_TRAFFIC_MECHANISM.into(),
+            value: v.clone(),
+        }),
+    }
+}
+
+/// The traffic reconciler for this StackSet: prescaling when the
+/// `prescale-stacks` annotation is present (any value), with the reset delay
+/// from `reset-hpa-min-replicas-delay` (a Go duration, default 10m). Unlike
+/// upstream, which silently falls back to the default, an unparseable delay is
+/// an error.
+pub fn strategy(stackset: &StackSet) -> Result<Strategy, Error> {
+    let annotations = stackset.metadata.annotations.clone().unwrap_or_default();
+    if !annotations.contains_key(ANNOTATION_PRESCALE_STACKS) {
+        return Ok(Strategy::Simple);
+    }
+    let reset_delay_seconds = match annotations.get(ANNOTATION_RESET_HPA_MIN_REPLICAS_DELAY) {
+        None => DEFAULT_RESET_MIN_REPLICAS_DELAY_SECONDS,
+        Some(v) => parse_go_duration(v).map_err(|reason| Error::InvalidAnnotation {
+            key: ANNOTATION_RESET_HPA_MIN_REPLICAS_DELAY.into(),
+            value: v.clone(),
+            reason,
+        })?,
+    };
+    Ok(Strategy::Prescaling {
+        reset_delay_seconds,
+    })
+}
+
+/// The StackSet's backend port: routegroup, else ingress, else
+/// externalIngress. Ingress and routegroup ports must agree as integers.
+pub fn stackset_backend_port(stackset: &StackSet) -> Result<Option<IntOrString>, Error> {
+    let spec = &stackset.spec;
+    let ingress_port = spec.ingress.as_ref().and_then(|i| i.backend_port.clone());
+    let rg_port = spec.routegroup.as_ref().and_then(|r| r.backend_port);
+    if let (Some(ip), Some(rp)) = (&ingress_port, rg_port) {
+        let as_int = match ip {
+            IntOrString::Int(n) => Some(*n),
+            IntOrString::String(s) => s.parse::<i32>().ok(),
+        };
+        if as_int != Some(rp) {
+            return Err(Error::BackendPortMismatch);
+        }
+    }
+    Ok(rg_port.map(IntOrString::Int).or(ingress_port).or_else(|| {
+        spec.external_ingress
+            .as_ref()
+            .map(|e| e.backend_port.clone())
+    }))
+}
+
+/// The name of the Stack for the current template version.
+pub fn current_stack_name(stackset: &StackSet) -> String {
+    let version = &stackset.spec.stack_template.spec.version;
+    let version = if version.is_empty() {
+        DEFAULT_VERSION
+    } else {
+        version.as_str()
+    };
+    format!("{}-{version}", name_of(&stackset.metadata))
+}
+
+/// Checks that the template can produce a working Stack: a valid version,
+/// at least one container, and a Service port matching the backend port.
+pub fn validate_template(stackset: &StackSet) -> Result<(), Error> {
+    let template = &stackset.spec.stack_template.spec;
+    let invalid = |reason: String| Err(Error::InvalidTemplate { reason });
+    if !template.version.is_empty() && !valid_version(&template.version) {
+        return invalid(format!(
+            "version {:?} is not a valid dns subdomain",
+            template.version
+        ));
+    }
+    let containers = template
+        .spec
+        .pod_template
+        .spec
+        .as_ref()
+        .map_or(0, |s| s.containers.len());
+    if containers == 0 {
+        return invalid("podTemplate has no containers".into());
+    }
+    if let Some(port) = stackset_backend_port(stackset)? {
+        let probe = new_stack(stackset);
+        if !port_matches(&service_ports(&probe), &port) {
+            return invalid(format!(
+                "no service ports matching backendPort '{}'",
+                port_text(&port)
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn valid_version(v: &str) -> bool {
+    v.split('.').all(|label| {
+        let b = label.as_bytes();
+        !b.is_empty()
+            && b.iter()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+            && b.first().is_some_and(|c| *c != b'-')
+            && b.last().is_some_and(|c| *c != b'-')
+    })
+}
+
+/// The Stack the StackSet's template describes (reference 2.2): labels
+/// `stackset`, the StackSet's labels, then `stack-version`; the template's
+/// annotations; the StackSet as the only owner; the template spec without the
+/// version, ports defaulted to TCP, and copies of the StackSet's routing.
+pub fn new_stack(stackset: &StackSet) -> Stack {
+    let ss_name = name_of(&stackset.metadata).to_string();
+    let template = &stackset.spec.stack_template;
+    let version = if template.spec.version.is_empty() {
+        DEFAULT_VERSION.to_string()
+    } else {
+        template.spec.version.clone()
+    };
+    let mut labels = BTreeMap::from([(LABEL_STACKSET.to_string(), ss_name.clone())]);
+    labels.extend(stackset.metadata.labels.clone().unwrap_or_default());
+    labels.insert(LABEL_STACK_VERSION.into(), version.clone());
+    let annotations = template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.annotations.clone())
+        .filter(|a| !a.is_empty());
+    let mut spec = template.spec.spec.clone();
+    if let Some(ports) = spec.service.as_mut().and_then(|s| s.ports.as_mut()) {
+        for p in ports {
+            if p.protocol.as_deref().is_none_or(str::is_empty) {
+                p.protocol = Some("TCP".into());
+            }
+        }
+    }
+    Stack {
+        metadata: ObjectMeta {
+            name: Some(format!("{ss_name}-{version}")),
+            namespace: stackset.metadata.namespace.clone(),
+            labels: Some(labels),
+            annotations,
+            owner_references: Some(vec![owner_reference(
+                KIND_STACKSET,
+                &ss_name,
+                stackset.metadata.uid.as_deref().unwrap_or(""),
+            )]),
+            ..ObjectMeta::default()
+        },
+        spec: StackSpecInternal {
+            spec,
+            ingress: stackset.spec.ingress.clone(),
+            routegroup: stackset.spec.routegroup.clone(),
+            external_ingress: stackset.spec.external_ingress.clone(),
+        },
+        status: None,
+    }
+}
+
+fn event(involved: &ObjectRef, type_: EventType, reason: &str, message: String) -> Event {
+    Event {
+        involved: involved.clone(),
+        type_,
+        reason: reason.into(),
+        message,
+    }
+}
+
+fn ts(t: &Time) -> Timestamp {
+    t.0
+}
+
+/// Whole-second timestamp (Kubernetes times have second precision).
+fn second(now: Timestamp) -> Timestamp {
+    Timestamp::from_second(now.as_second()).unwrap_or(now)
+}
+
+struct Working<'a> {
+    owned: Owned<'a>,
+    facts: StackFacts,
+    hpa_expected: bool,
+    per_stack_hosts: Vec<String>,
+    per_stack_rg_hosts: Vec<String>,
+    stack_replicas: i32,
+    max_replicas: Option<i32>,
+}
+
+/// Runs one reconcile of `snapshot.stackset`. Pure: the same inputs always
+/// give the same result, whatever the order of the snapshot's lists.
+pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reconciliation {
+    let now = second(now);
+    let ss = &snapshot.stackset;
+    let ss_name = name_of(&ss.metadata).to_string();
+    let ss_ref = ObjectRef::from_meta(Kind::StackSet, &ss.metadata);
+    let mut out = Reconciliation::default();
+
+    let fail = |mut out: Reconciliation, error: Error, reason: &str| {
+        out.events.push(event(
+            &ss_ref,
+            EventType::Warning,
+            reason,
+            error.to_string(),
+        ));
+        out.errors.push(error);
+        out
+    };
+
+    // 1. StackSet-level checks.
+    let mechanism = match traffic_mechanism(ss, options) {
+        Ok(m) => m,
+        Err(e) => return fail(out, e, "FailedManageStackSet"),
+    };
+    out.mechanism = Some(mechanism);
+    let strategy = match strategy(ss) {
+        Ok(s) => s,
+        Err(e) => return fail(out, e, "FailedManageStackSet"),
+    };
+    let ss_port = match stackset_backend_port(ss) {
+        Ok(p) => p,
+        Err(e) => return fail(out, e, "FailedManageStackSet"),
+    };
+    let traffic_managed = ss.spec.ingress.is_some()
+        || ss.spec.routegroup.is_some()
+        || ss.spec.external_ingress.is_some();
+    out.traffic_managed = traffic_managed;
+    stackset_warnings(ss, options, &mut out.warnings);
+
+    let filed = file(snapshot);
+    let ttl = ss
+        .spec
+        .stack_lifecycle
+        .scaledown_ttl_seconds
+        .unwrap_or(DEFAULT_SCALEDOWN_TTL_SECONDS);
+    let limit = ss
+        .spec
+        .stack_lifecycle
+        .limit
+        .unwrap_or(DEFAULT_STACK_LIFECYCLE_LIMIT);
+    let min_ready_percent = ss.spec.min_ready_percent;
+
+    // 2. Facts per stack.
+    let mut working: Vec<Working<'_>> = filed
+        .stacks
+        .iter()
+        .map(|owned| {
+            stack_facts(
+                ss,
+                owned,
+                ss_port.as_ref(),
+                options,
+                mechanism,
+                min_ready_percent,
+                &mut out.warnings,
+            )
+        })
+        .collect();
+
+    // 3. Weights.
+    let candidates: Vec<FallbackCandidate> = working
+        .iter()
+        .map(|w| FallbackCandidate {
+            name: w.facts.name.clone(),
+            no_traffic_since: w.facts.no_traffic_since,
+            created: w.facts.created,
+        })
+        .collect();
+    let known: BTreeSet<&str> = working.iter().map(|w| w.facts.name.as_str()).collect();
+    if traffic_managed {
+        let desired_raw: BTreeMap<String, f64> = ss
+            .spec
+            .traffic
+            .iter()
+            .flatten()
+            .filter(|t| known.contains(t.stack_name.as_str()))
+            .map(|t| (t.stack_name.clone(), t.weight))
+            .collect();
+        let actual_raw: BTreeMap<String, f64> = ss
+            .status
+            .as_ref()
+            .and_then(|s| s.traffic.as_ref())
+            .into_iter()
+            .flatten()
+            .filter(|t| known.contains(t.service_name.as_str()))
+            .map(|t| (t.service_name.clone(), t.weight))
+            .collect();
+        let desired = effective_weights(&desired_raw, &candidates);
+        let actual = effective_weights(&actual_raw, &candidates);
+        let inputs: Vec<TrafficStack> = working
+            .iter()
+            .map(|w| TrafficStack {
+                name: w.facts.name.clone(),
+                desired: desired.get(&w.facts.name).copied().unwrap_or(0),
+                actual: actual.get(&w.facts.name).copied().unwrap_or(0),
+                ready: w.facts.ready,
+                deployment_replicas: w.facts.deployment_replicas,
+                updated_replicas: w.facts.updated_replicas,
+                ready_replicas: w.facts.ready_replicas,
+                stack_replicas: w.stack_replicas,
+                max_replicas: w.max_replicas,
+                prescaling: w.facts.prescaling.clone(),
+            })
+            .collect();
+        let outcome = reconcile_traffic(&inputs, strategy, now);
+        if let Some(blocked) = &outcome.blocked {
+            out.events.push(event(
+                &ss_ref,
+                EventType::Warning,
+                "TrafficNotSwitched",
+                format!("Failed to switch traffic: {blocked}"),
+            ));
+        }
+        out.blocked = outcome.blocked.clone();
+        for w in &mut working {
+            let name = &w.facts.name;
+            w.facts.desired_weight = desired.get(name).copied().unwrap_or(0);
+            w.facts.previous_actual_weight = actual.get(name).copied().unwrap_or(0);
+            w.facts.actual_weight = outcome.actual.get(name).copied().unwrap_or(0);
+            w.facts.prescaling = outcome.prescaling.get(name).cloned().unwrap_or_default();
+            if w.facts.has_traffic() {
+                w.facts.no_traffic_since = None;
+            } else if w.facts.no_traffic_since.is_none() {
+                w.facts.no_traffic_since = Some(now);
+            }
+        }
+    } else {
+        for w in &mut working {
+            w.facts.desired_weight = 0;
+            w.facts.previous_actual_weight = 0;
+            w.facts.actual_weight = 0;
+            w.facts.no_traffic_since = None;
+            w.facts.prescaling = Prescaling::default();
+        }
+    }
+
+    // 4. Scale-down and garbage collection.
+    for w in &mut working {
+        w.facts.scaled_down = traffic_managed
+            && is_scaled_down(
+                w.facts.desired_weight,
+                w.facts.actual_weight,
+                w.facts.no_traffic_since,
+                ttl,
+                now,
+            );
+    }
+    let gc: Vec<GcCandidate> = working
+        .iter()
+        .map(|w| GcCandidate {
+            name: w.facts.name.clone(),
+            has_routing: w.facts.has_routing,
+            has_traffic: w.facts.has_traffic(),
+            scaled_down: w.facts.scaled_down,
+            no_traffic_since: w.facts.no_traffic_since,
+            created: w.facts.created,
+        })
+        .collect();
+    let expired = expired_stacks(&gc, limit);
+    for w in &mut working {
+        w.facts.pending_removal = expired.contains(&w.facts.name);
+    }
+
+    // 5. Segment layout and per-stack sub-resources.
+    let mut actions: Vec<Action> = Vec::new();
+    let mut segments: BTreeMap<String, PercentSegment> = BTreeMap::new();
+    let mut order: Vec<usize> = (0..working.len()).collect();
+    if mechanism == TrafficMechanism::Segments {
+        let mut inputs = Vec::new();
+        for w in working.iter().filter(|w| !w.facts.pending_removal) {
+            if w.facts.ingress.is_none() && w.facts.routegroup.is_none() {
+                continue;
+            }
+            let from_ingress = w
+                .owned
+                .ingress_segment
+                .and_then(|i| {
+                    i.metadata
+                        .annotations
+                        .as_ref()?
+                        .get(ANNOTATION_SKIPPER_PREDICATE)
+                        .cloned()
+                })
+                .and_then(|p| parse_segment(&p));
+            let from_rg = w.owned.routegroup_segment.and_then(|r| {
+                r.spec
+                    .routes
+                    .first()?
+                    .predicates
+                    .as_ref()?
+                    .iter()
+                    .find_map(|p| parse_segment(p))
+            });
+            let current = match (from_ingress, from_rg) {
+                (Some(i), Some(r)) => {
+                    if format!("{:.2}/{:.2}", i.lo, i.hi) != format!("{:.2}/{:.2}", r.lo, r.hi) {
+                        let error = Error::SegmentMismatch {
+                            stack: w.facts.name.clone(),
+                        };
+                        out.events.push(event(
+                            &ss_ref,
+                            EventType::Warning,
+                            "FailedManageSegments",
+                            error.to_string(),
+                        ));
+                        out.errors.push(error);
+                    }
+                    Some(i)
+                }
+                (i, r) => i.or(r),
+            };
+            // An existing segment object without a parseable predicate counts
+            // as the empty segment (it is rewritten), a missing one as absent.
+            let current = current.or_else(|| {
+                (w.owned.ingress_segment.is_some() || w.owned.routegroup_segment.is_some())
+                    .then_some(Segment { lo: 0.0, hi: 0.0 })
+            });
+            inputs.push(SegmentInput {
+                name: w.facts.name.clone(),
+                uid: w.facts.uid.clone().unwrap_or_default(),
+                current,
+                weight: w.facts.actual_weight,
+            });
+        }
+        let computed = layout(&inputs);
+        let position: BTreeMap<&str, usize> = computed
+            .changed
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        order.sort_by_key(|&i| {
+            let n = working[i].facts.name.as_str();
+            (
+                position.get(n).copied().unwrap_or(usize::MAX),
+                n.to_string(),
+            )
+        });
+        segments = computed.segments;
+    }
+
+    let stack_names: Vec<String> = working.iter().map(|w| w.facts.name.clone()).collect();
+    let ss_annotations_ingress = ss
+        .spec
+        .ingress
+        .as_ref()
+        .map(IngressSpec::annotations)
+        .unwrap_or_default();
+    let ss_annotations_rg = ss
+        .spec
+        .routegroup
+        .as_ref()
+        .map(RouteGroupSpec::annotations)
+        .unwrap_or_default();
+    let mut desired_replicas: BTreeMap<String, i32> = BTreeMap::new();
+    let mut segments_settled = true;
+    let mut classic_segment_deletes: Vec<Action> = Vec::new();
+    for &i in &order {
+        let w = &mut working[i];
+        if w.facts.pending_removal {
+            continue;
+        }
+        let ctx = StackCtx {
+            ss,
+            options,
+            mechanism,
+            segment: segments.get(&w.facts.name).copied(),
+            stack_names: &stack_names,
+            ingress_sync: &ss_annotations_ingress,
+            rg_sync: &ss_annotations_rg,
+            snapshot,
+        };
+        match stack_actions(&ctx, w) {
+            Ok(result) => {
+                if result.segment_pending {
+                    segments_settled = false;
+                }
+                desired_replicas.insert(w.facts.name.clone(), result.replicas);
+                actions.extend(result.actions);
+                classic_segment_deletes.extend(result.classic_segment_deletes);
+            }
+            Err((error, reason)) => {
+                let stack_ref = ObjectRef::from_meta(Kind::Stack, &w.owned.stack.metadata);
+                out.events.push(event(
+                    &stack_ref,
+                    EventType::Warning,
+                    reason,
+                    error.to_string(),
+                ));
+                w.facts.errors.push(error.to_string());
+                out.errors.push(error);
+            }
+        }
+    }
+
+    // 6. Central Ingress/RouteGroup (backend-weights mode) and migrations.
+    let live: Vec<&Working<'_>> = working
+        .iter()
+        .filter(|w| !w.facts.pending_removal)
+        .collect();
+    let actual_map: Weights = live
+        .iter()
+        .map(|w| (w.facts.name.clone(), w.facts.actual_weight))
+        .collect();
+    let stamp = now.to_string();
+    let central_reason = |what: &str| format!("{what} (traffic mechanism {mechanism})");
+    match mechanism {
+        TrafficMechanism::BackendWeights => {
+            let mut central_ready = true;
+            match (ss.spec.ingress.as_ref(), ss_port.as_ref()) {
+                (Some(ingress), Some(port)) => {
+                    let desired = central_ingress(
+                        ss,
+                        ingress,
+                        port,
+                        &actual_map,
+                        &options.backend_weights_key,
+                        &stamp,
+                        filed.central_ingress,
+                    );
+                    match (desired, filed.central_ingress) {
+                        (Some(d), None) => {
+                            central_ready = false;
+                            actions.push(Action::Create {
+                                reason: central_reason("central ingress missing"),
+                                event: None,
+                                object: Box::new(Object::Ingress(d)),
+                            });
+                        }
+                        (Some(d), Some(e)) => {
+                            let ignore = [ANNOTATION_UPDATED_TIMESTAMP];
+                            let stamped = e
+                                .metadata
+                                .annotations
+                                .as_ref()
+                                .is_some_and(|a| a.contains_key(ANNOTATION_UPDATED_TIMESTAMP));
+                            let reason = if d.spec != e.spec {
+                                Some("backends changed")
+                            } else if !annotations_equal(
+                                d.metadata.annotations.as_ref(),
+                                e.metadata.annotations.as_ref(),
+                                &ignore,
+                            ) {
+                                Some(backend_weights_reason(e, &options.backend_weights_key))
+                            } else if d.metadata.labels != e.metadata.labels {
+                                Some("labels changed")
+                            } else if !stamped {
+                                Some("updated-timestamp missing")
+                            } else {
+                                None
+                            };
+                            if let Some(r) = reason {
+                                actions.push(Action::Update {
+                                    reason: central_reason(r),
+                                    event: None,
+                                    object: Box::new(Object::Ingress(d)),
+                                });
+                            }
+                        }
+                        (None, _) => {}
+                    }
+                }
+                _ => {
+                    if let Some(e) = filed.central_ingress {
+                        actions.push(delete(
+                            Kind::Ingress,
+                            &e.metadata,
+                            "StackSet has no ingress",
+                            None,
+                        ));
+                    }
+                }
+            }
+            match (ss.spec.routegroup.as_ref(), options.routegroup_support) {
+                (Some(rg), true) => {
+                    let port = rg.backend_port.unwrap_or(0);
+                    let names: Vec<String> = live.iter().map(|w| w.facts.name.clone()).collect();
+                    let d = central_routegroup(
+                        ss,
+                        rg,
+                        port,
+                        &names,
+                        &actual_map,
+                        &stamp,
+                        filed.central_routegroup,
+                    );
+                    match filed.central_routegroup {
+                        None => {
+                            central_ready = false;
+                            actions.push(Action::Create {
+                                reason: central_reason("central routegroup missing"),
+                                event: None,
+                                object: Box::new(Object::RouteGroup(d)),
+                            });
+                        }
+                        Some(e) => {
+                            let ignore = [ANNOTATION_UPDATED_TIMESTAMP];
+                            let stamped = e
+                                .metadata
+                                .annotations
+                                .as_ref()
+                                .is_some_and(|a| a.contains_key(ANNOTATION_UPDATED_TIMESTAMP));
+                            let changed = d.spec != e.spec
+                                || !annotations_equal(
+                                    d.metadata.annotations.as_ref(),
+                                    e.metadata.annotations.as_ref(),
+                                    &ignore,
+                                )
+                                || d.metadata.labels != e.metadata.labels
+                                || !stamped;
+                            if changed {
+                                actions.push(Action::Update {
+                                    reason: central_reason("backends or weights changed"),
+                                    event: None,
+                                    object: Box::new(Object::RouteGroup(d)),
+                                });
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    if let (Some(e), true) = (filed.central_routegroup, options.routegroup_support)
+                    {
+                        actions.push(delete(
+                            Kind::RouteGroup,
+                            &e.metadata,
+                            "StackSet has no routegroup",
+                            None,
+                        ));
+                    }
+                }
+            }
+            if central_ready {
+                actions.extend(classic_segment_deletes);
+            } else if !classic_segment_deletes.is_empty() {
+                out.warnings.push(
+                    "keeping traffic segments until the central ingress/routegroup exists"
+                        .to_string(),
+                );
+            }
+        }
+        TrafficMechanism::Segments => {
+            let central: Vec<(Kind, &ObjectMeta)> = filed
+                .central_ingress
+                .map(|i| (Kind::Ingress, &i.metadata))
+                .into_iter()
+                .chain(
+                    filed
+                        .central_routegroup
+                        .filter(|_| options.routegroup_support)
+                        .map(|r| (Kind::RouteGroup, &r.metadata)),
+                )
+                .collect();
+            for (kind, meta) in central {
+                if segments_settled {
+                    actions.push(delete(kind, meta, "replaced by traffic segments", None));
+                } else {
+                    out.warnings.push(format!(
+                        "keeping central {kind} {} until every stack with traffic has its segment",
+                        name_of(meta)
+                    ));
+                }
+            }
+        }
+    }
+
+    // 7a. spec.traffic write-back.
+    let desired_traffic: Vec<DesiredTraffic> = live
+        .iter()
+        .filter(|w| w.facts.backend_port.is_some() && w.facts.desired_weight > 0)
+        .map(|w| DesiredTraffic {
+            stack_name: w.facts.name.clone(),
+            weight: f64::from(w.facts.desired_weight),
+        })
+        .collect();
+    let desired_traffic = (!desired_traffic.is_empty()).then_some(desired_traffic);
+    if desired_traffic != ss.spec.traffic {
+        let mut updated = ss.clone();
+        updated.spec.traffic = desired_traffic.clone();
+        let text = |t: &Option<Vec<DesiredTraffic>>| match t {
+            None => "none".to_string(),
+            Some(list) => list
+                .iter()
+                .map(|d| format!("{}={}", d.stack_name, d.weight))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        actions.push(Action::WriteDesiredTraffic {
+            reason: format!("{} -> {}", text(&ss.spec.traffic), text(&desired_traffic)),
+            event: Some(event(
+                &ss_ref,
+                EventType::Normal,
+                "UpdatedStackSet",
+                format!("Updated StackSet {ss_name}"),
+            )),
+            stackset: Box::new(updated),
+        });
+    }
+
+    // 7b. Delete expired stacks.
+    for w in working.iter().filter(|w| w.facts.pending_removal) {
+        let ev = event(
+            &ss_ref,
+            EventType::Normal,
+            "DeletedExcessStack",
+            format!("Deleted excess stack {}", w.facts.name),
+        );
+        actions.push(delete(
+            Kind::Stack,
+            &w.owned.stack.metadata,
+            &format!("more than {limit} idle stacks (stackLifecycle.limit)"),
+            Some(ev),
+        ));
+    }
+
+    // 7c. Statuses.
+    for w in working.iter().filter(|w| !w.facts.pending_removal) {
+        let status = stack_status(w, ss, desired_replicas.get(&w.facts.name).copied());
+        let existing = w.owned.stack.status.clone().unwrap_or_default();
+        if status != existing {
+            actions.push(Action::UpdateStackStatus {
+                target: ObjectRef::from_meta(Kind::Stack, &w.owned.stack.metadata),
+                reason: status_reason(&existing, &status),
+                status: Box::new(status),
+            });
+        }
+    }
+    let ss_status = stackset_status(ss, &live);
+    if Some(&ss_status) != ss.status.as_ref() {
+        let existing = ss.status.clone().unwrap_or_default();
+        actions.push(Action::UpdateStackSetStatus {
+            target: ss_ref.clone(),
+            reason: stackset_status_reason(&existing, &ss_status),
+            status: Box::new(ss_status.clone()),
+        });
+    }
+    if traffic_managed && let Some(message) = traffic_switch_message(ss, &live) {
+        out.events.push(event(
+            &ss_ref,
+            EventType::Normal,
+            "TrafficSwitched",
+            message,
+        ));
+    }
+    out.stackset_status = Some(ss_status);
+    out.stacks = working.into_iter().map(|w| w.facts).collect();
+    out.plan = Plan { actions };
+
+    // The current template version has no Stack yet: create it first.
+    if let Some(phase_one) = create_phase(snapshot, options, &ss_ref, &mut out) {
+        out.plan = phase_one;
+    }
+    out
+}
+
+/// The create-stack plan (reference 3.3), when the current version's Stack
+/// is missing and `observedStackVersion` differs.
+fn create_phase(
+    snapshot: &Snapshot,
+    options: &Options,
+    ss_ref: &ObjectRef,
+    out: &mut Reconciliation,
+) -> Option<Plan> {
+    let ss = &snapshot.stackset;
+    let name = current_stack_name(ss);
+    let version = name
+        .strip_prefix(&format!("{}-", name_of(&ss.metadata)))
+        .unwrap_or(&name)
+        .to_string();
+    if out.stacks.iter().any(|s| s.name == name) {
+        return None;
+    }
+    let observed = ss
+        .status
+        .as_ref()
+        .and_then(|s| s.observed_stack_version.as_deref());
+    if observed == Some(version.as_str()) {
+        return None;
+    }
+    let fail = |out: &mut Reconciliation, error: Error| {
+        out.events.push(event(
+            ss_ref,
+            EventType::Warning,
+            "FailedCreateStack",
+            error.to_string(),
+        ));
+        out.errors.push(error);
+        Some(Plan::default())
+    };
+    if snapshot.stacks.iter().any(|s| name_of(&s.metadata) == name) {
+        return fail(
+            out,
+            Error::StackNotOwned {
+                name,
+                stackset: name_of(&ss.metadata).into(),
+            },
+        );
+    }
+    if let Err(e) = validate_template(ss) {
+        return fail(out, e);
+    }
+    if options.configmap_support || options.secret_support {
+        for resource in ss.stack_template_resources() {
+            if let Some(n) = resource.name()
+                && !n.starts_with(&name)
+            {
+                return fail(
+                    out,
+                    Error::ConfigurationResourceName {
+                        stack: name.clone(),
+                        name: n.into(),
+                    },
+                );
+            }
+        }
+    }
+    let stack = new_stack(ss);
+    let mut status = ss.status.clone().unwrap_or_default();
+    status.observed_stack_version = Some(version.clone());
+    Some(Plan {
+        actions: vec![
+            Action::Create {
+                reason: format!("template version {version} has no stack"),
+                event: Some(event(
+                    ss_ref,
+                    EventType::Normal,
+                    "CreatedStack",
+                    format!("Created stack {name}"),
+                )),
+                object: Box::new(Object::Stack(stack)),
+            },
+            Action::UpdateStackSetStatus {
+                target: ss_ref.clone(),
+                reason: format!("observedStackVersion -> {version}"),
+                status: Box::new(status),
+            },
+        ],
+    })
+}
+
+impl StackSet {
+    /// The template's `configurationResources`, or none.
+    fn stack_template_resources(&self) -> &[crate::api::ConfigurationResourcesSpec] {
+        self.spec
+            .stack_template
+            .spec
+            .spec
+            .configuration_resources
+            .as_deref()
+            .unwrap_or(&[])
+    }
+}
+
+fn stackset_warnings(ss: &StackSet, options: &Options, warnings: &mut Vec<String>) {
+    let annotations = ss.metadata.annotations.clone().unwrap_or_default();
+    if annotations.contains_key(ANNOTATION_FORWARD_BACKEND) {
+        warnings.push(format!(
+            "annotation {ANNOTATION_FORWARD_BACKEND} is ignored: forward mode is not supported, new stacks are normal stacks"
+        ));
+    }
+    if ss.spec.routegroup.is_some() && !options.routegroup_support {
+        warnings.push(
+            "spec.routegroup is set but routegroup support is off: stacks with a routegroup never become ready"
+                .to_string(),
+        );
+    }
+    if ss
+        .spec
+        .stack_template
+        .spec
+        .spec
+        .horizontal_pod_autoscaler
+        .is_some()
+    {
+        warnings.push(
+            "stackTemplate.spec.horizontalPodAutoscaler is ignored (removed upstream in v1.4.13); use autoscaler"
+                .to_string(),
+        );
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn stack_facts<'a>(
+    ss: &StackSet,
+    owned: &Owned<'a>,
+    ss_port: Option<&IntOrString>,
+    options: &Options,
+    mechanism: TrafficMechanism,
+    min_ready_percent: Option<i32>,
+    warnings: &mut Vec<String>,
+) -> Working<'a> {
+    let stack = owned.stack;
+    let name = name_of(&stack.metadata).to_string();
+    let ss_name = name_of(&ss.metadata);
+    let generation = stack.metadata.generation.unwrap_or(0);
+    let ingress = match &stack.spec.ingress {
+        Some(i) if i.is_legacy_override() => {
+            warnings.push(format!(
+                "stack {name} carries a pre-v1.4.12 ingress override; the StackSet's current ingress is used instead"
+            ));
+            ss.spec.ingress.clone()
+        }
+        other => other.clone(),
+    };
+    let routegroup = match &stack.spec.routegroup {
+        Some(r) if r.is_legacy_override() => {
+            warnings.push(format!(
+                "stack {name} carries a pre-v1.4.12 routegroup override; the StackSet's current routegroup is used instead"
+            ));
+            ss.spec.routegroup.clone()
+        }
+        other => other.clone(),
+    };
+    let annotations = stack.metadata.annotations.clone().unwrap_or_default();
+    if annotations.contains_key(ANNOTATION_FORWARD_BACKEND) {
+        warnings.push(format!("stack {name} is in forward mode, which is not supported; it is reconciled as a normal stack"));
+    }
+    if stack.spec.spec.horizontal_pod_autoscaler.is_some() {
+        warnings.push(format!(
+            "stack {name}: spec.horizontalPodAutoscaler is ignored (removed upstream in v1.4.13)"
+        ));
+    }
+    for resource in stack.spec.spec.configuration_resources.iter().flatten() {
+        if let Some(cm) = &resource.config_map {
+            warnings.push(format!(
+                "stack {name}: inline configMap {} is not created (not implemented upstream either)",
+                cm.name
+            ));
+        }
+        if let Some(pcs) = &resource.platform_credentials_set {
+            warnings.push(format!(
+                "stack {name}: platformCredentialsSet {} is not managed (PlatformCredentialsSet support is not implemented)",
+                pcs.name
+            ));
+        }
+    }
+    let backend_port = routegroup
+        .as_ref()
+        .and_then(|r| r.backend_port.map(IntOrString::Int))
+        .or_else(|| ingress.as_ref().and_then(|i| i.backend_port.clone()))
+        .or_else(|| {
+            stack
+                .spec
+                .external_ingress
+                .as_ref()
+                .map(|e| e.backend_port.clone())
+        })
+        .or_else(|| ss_port.cloned());
+    let has_routing =
+        ingress.is_some() || routegroup.is_some() || ss.spec.external_ingress.is_some();
+    let (deployment_replicas, current, ready, updated) = deployment_numbers(owned.deployment);
+    let hosts = |h: Option<&Vec<String>>| {
+        per_stack_hosts(
+            h.map(Vec::as_slice).unwrap_or(&[]),
+            &name,
+            &options.cluster_domains,
+        )
+    };
+    let per_stack_hosts = hosts(ingress.as_ref().map(|i| &i.hosts));
+    let per_stack_rg_hosts = hosts(routegroup.as_ref().map(|r| &r.hosts));
+    let hpa_expected = stack.spec.spec.autoscaler.is_some();
+    let expect = Expectations::new(
+        ingress.is_some() && backend_port.is_some(),
+        routegroup.is_some() && backend_port.is_some(),
+        !per_stack_hosts.is_empty(),
+        !per_stack_rg_hosts.is_empty(),
+        mechanism,
+        options.routegroup_support,
+        hpa_expected,
+    );
+    let problem = resources_problem(owned, generation, expect);
+    let (is_ready, reason) = readiness(
+        problem.as_deref(),
+        deployment_replicas,
+        ready,
+        updated,
+        min_ready_percent,
+    );
+    let status = stack.status.clone().unwrap_or_default();
+    let p = &status.prescaling_status;
+    let prescaling = Prescaling {
+        active: p.active,
+        replicas: p.replicas.unwrap_or(0),
+        desired_weight: p.desired_traffic_weight.unwrap_or(0.0),
+        last_traffic_increase: p.last_traffic_increase.as_ref().map(ts),
+    };
+    Working {
+        owned: *owned,
+        facts: StackFacts {
+            version: stack_version(stack, ss_name),
+            name,
+            uid: stack.metadata.uid.clone(),
+            generation,
+            created: stack.metadata.creation_timestamp.as_ref().map(ts),
+            ingress,
+            routegroup,
+            backend_port,
+            has_routing,
+            deployment_replicas,
+            current_replicas: current,
+            ready_replicas: ready,
+            updated_replicas: updated,
+            resources_updated: problem.is_none(),
+            ready: is_ready,
+            readiness: reason,
+            desired_weight: 0,
+            previous_actual_weight: 0,
+            actual_weight: 0,
+            no_traffic_since: status.no_traffic_since.as_ref().map(ts),
+            prescaling,
+            scaled_down: false,
+            pending_removal: false,
+            errors: Vec::new(),
+        },
+        hpa_expected,
+        per_stack_hosts,
+        per_stack_rg_hosts,
+        stack_replicas: stack.spec.spec.replicas.unwrap_or(DEFAULT_REPLICAS),
+        max_replicas: stack.spec.spec.autoscaler.as_ref().map(|a| a.max_replicas),
+    }
+}
+
+struct StackCtx<'a> {
+    ss: &'a StackSet,
+    options: &'a Options,
+    mechanism: TrafficMechanism,
+    segment: Option<PercentSegment>,
+    stack_names: &'a [String],
+    ingress_sync: &'a BTreeMap<String, String>,
+    rg_sync: &'a BTreeMap<String, String>,
+    snapshot: &'a Snapshot,
+}
+
+struct StackResult {
+    actions: Vec<Action>,
+    classic_segment_deletes: Vec<Action>,
+    replicas: i32,
+    /// A stack with traffic has no segment object yet.
+    segment_pending: bool,
+}
+
+fn delete(kind: Kind, meta: &ObjectMeta, reason: &str, event: Option<Event>) -> Action {
+    Action::Delete {
+        target: ObjectRef::from_meta(kind, meta),
+        reason: reason.to_string(),
+        event,
+    }
+}
+
+fn stack_event(stack: &Stack, verb: &str, kind: &str, name: &str) -> Event {
+    let reason = format!("{verb}{kind}");
+    event(
+        &ObjectRef::from_meta(Kind::Stack, &stack.metadata),
+        EventType::Normal,
+        &reason,
+        format!("{verb} {kind} {name}"),
+    )
+}
+
+fn generation_reason(meta: &ObjectMeta, generation: i64) -> Option<String> {
+    (!is_current(meta, generation)).then(|| {
+        let had = crate::observe::generation_annotation(meta)
+            .map_or("none".to_string(), |g| g.to_string());
+        format!("stack generation {generation} (object has {had})")
+    })
+}
+
+/// Create, update or keep one generated object.
+fn upsert(
+    stack: &Stack,
+    desired: Object,
+    existing: Option<&ObjectMeta>,
+    update_reason: Option<String>,
+    actions: &mut Vec<Action>,
+) {
+    let kind = desired.kind();
+    let name = desired.name().to_string();
+    match existing {
+        None => actions.push(Action::Create {
+            reason: "missing".into(),
+            event: Some(stack_event(stack, "Created", kind.as_str(), &name)),
+            object: Box::new(desired),
+        }),
+        Some(_) => {
+            if let Some(reason) = update_reason {
+                actions.push(Action::Update {
+                    reason,
+                    event: Some(stack_event(stack, "Updated", kind.as_str(), &name)),
+                    object: Box::new(desired),
+                });
+            }
+        }
+    }
+}
+
+fn remove(
+    stack: &Stack,
+    kind: Kind,
+    existing: Option<&ObjectMeta>,
+    reason: &str,
+    actions: &mut Vec<Action>,
+) {
+    if let Some(meta) = existing {
+        let ev = stack_event(stack, "Deleted", kind.as_str(), name_of(meta));
+        actions.push(delete(kind, meta, reason, Some(ev)));
+    }
+}
+
+fn segment_reason(
+    existing: &BTreeMap<String, String>,
+    desired: &BTreeMap<String, String>,
+    key: &str,
+) -> String {
+    match (existing.get(key), desired.get(key)) {
+        (a, b) if a != b => format!(
+            "{} -> {}",
+            a.map_or("none", String::as_str),
+            b.map_or("none", String::as_str)
+        ),
+        _ => "annotations changed".into(),
+    }
+}
+
+/// Every action for one stack's sub-resources, or the error that leaves
+/// them untouched (with the event reason upstream would use).
+fn stack_actions(
+    ctx: &StackCtx<'_>,
+    w: &Working<'_>,
+) -> Result<StackResult, (Error, &'static str)> {
+    let stack = w.owned.stack;
+    let facts = &w.facts;
+    let name = facts.name.clone();
+    let generation = facts.generation;
+    let ss_name = name_of(&ctx.ss.metadata);
+    let invalid = |reason: String, event: &'static str| {
+        (
+            Error::InvalidStack {
+                stack: name.clone(),
+                reason,
+            },
+            event,
+        )
+    };
+
+    // Validate everything first, so an error leaves the stack untouched.
+    if stack
+        .spec
+        .spec
+        .pod_template
+        .spec
+        .as_ref()
+        .is_none_or(|s| s.containers.is_empty())
+    {
+        return Err(invalid(
+            "podTemplate has no containers".into(),
+            "FailedManageDeployment",
+        ));
+    }
+    let ports = service_ports(stack);
+    if let Some(port) = &facts.backend_port
+        && !port_matches(&ports, port)
+    {
+        return Err((
+            Error::NoServicePortMatch {
+                stack: name.clone(),
+                port: port_text(port),
+            },
+            "FailedManageService",
+        ));
+    }
+    if let Some(rg) = &facts.routegroup
+        && ctx.options.routegroup_support
+    {
+        check_additional_backends(rg, ctx.stack_names)
+            .map_err(|r| invalid(r, "FailedManageRouteGroup"))?;
+    }
+    let prescale = facts.prescaling.active.then_some(facts.prescaling.replicas);
+    let hpa_needed = w.hpa_expected && !facts.scaled_down;
+    let hpa = if hpa_needed {
+        Some(
+            desired_hpa(stack, prescale, facts.actual_weight, w.owned.hpa)
+                .map_err(|r| invalid(r, "FailedManageHPA"))?,
+        )
+    } else {
+        None
+    };
+    let mut adoptions = Vec::new();
+    if ctx.options.configmap_support {
+        for r in stack.spec.spec.configuration_resources.iter().flatten() {
+            if let Some(reference) = &r.config_map_ref {
+                let found = ctx
+                    .snapshot
+                    .config_maps
+                    .iter()
+                    .find(|c| name_of(&c.metadata) == reference.name);
+                if let Some(cm) = adopt(
+                    stack,
+                    "ConfigMap",
+                    &reference.name,
+                    found.map(|c| &c.metadata),
+                )
+                .map_err(|e| (e, "FailedManageConfigMapRefs"))?
+                {
+                    let mut object = found.cloned().unwrap_or_default();
+                    object.metadata = cm;
+                    adoptions.push(Object::ConfigMap(ConfigMap { ..object }));
+                }
+            }
+        }
+    }
+    if ctx.options.secret_support {
+        for r in stack.spec.spec.configuration_resources.iter().flatten() {
+            if let Some(reference) = &r.secret_ref {
+                let found = ctx
+                    .snapshot
+                    .secrets
+                    .iter()
+                    .find(|c| name_of(&c.metadata) == reference.name);
+                if let Some(meta) =
+                    adopt(stack, "Secret", &reference.name, found.map(|c| &c.metadata))
+                        .map_err(|e| (e, "FailedManageSecretRefs"))?
+                {
+                    let mut object = found.cloned().unwrap_or_default();
+                    object.metadata = meta;
+                    adoptions.push(Object::Secret(Secret { ..object }));
+                }
+            }
+        }
+    }
+
+    let mut actions = Vec::new();
+    let mut classic_segment_deletes = Vec::new();
+    let mut segment_pending = false;
+    let segments_mode = ctx.mechanism == TrafficMechanism::Segments;
+    let sync_keys = ctx.options.sync_ingress_annotations.as_slice();
+
+    // 1–2. Ingress and segment Ingress.
+    match (&facts.ingress, &facts.backend_port) {
+        (Some(ingress), Some(port)) => {
+            if w.per_stack_hosts.is_empty() {
+                remove(
+                    stack,
+                    Kind::Ingress,
+                    w.owned.ingress.map(|i| &i.metadata),
+                    "no host matches a cluster domain",
+                    &mut actions,
+                );
+            } else {
+                let d = desired_ingress(
+                    stack,
+                    ingress,
+                    port,
+                    w.per_stack_hosts.clone(),
+                    None,
+                    w.owned.ingress,
+                );
+                let reason = w.owned.ingress.and_then(|e| {
+                    generation_reason(&e.metadata, generation).or_else(|| {
+                        let ignore = [ANNOTATION_STACK_GENERATION];
+                        if !annotations_equal(
+                            d.metadata.annotations.as_ref(),
+                            e.metadata.annotations.as_ref(),
+                            &ignore,
+                        ) {
+                            Some("annotations changed".into())
+                        } else {
+                            (d.spec != e.spec).then(|| "hosts or backend changed".into())
+                        }
+                    })
+                });
+                upsert(
+                    stack,
+                    Object::Ingress(d),
+                    w.owned.ingress.map(|i| &i.metadata),
+                    reason,
+                    &mut actions,
+                );
+            }
+            if segments_mode {
+                let seg = ctx.segment.unwrap_or_default();
+                let d = desired_ingress(
+                    stack,
+                    ingress,
+                    port,
+                    ingress.hosts.clone(),
+                    Some((seg, sync_keys, ctx.ingress_sync)),
+                    w.owned.ingress_segment,
+                );
+                if w.owned.ingress_segment.is_none() && facts.actual_weight > 0 {
+                    segment_pending = true;
+                }
+                let reason = w.owned.ingress_segment.and_then(|e| {
+                    generation_reason(&e.metadata, generation).or_else(|| {
+                        let ignore = [ANNOTATION_STACK_GENERATION];
+                        let (da, ea) = (
+                            d.metadata.annotations.clone().unwrap_or_default(),
+                            e.metadata.annotations.clone().unwrap_or_default(),
+                        );
+                        if !annotations_equal(Some(&da), Some(&ea), &ignore) {
+                            Some(format!(
+                                "segment {}",
+                                segment_reason(&ea, &da, ANNOTATION_SKIPPER_PREDICATE)
+                            ))
+                        } else {
+                            (d.spec != e.spec).then(|| "hosts or backend changed".into())
+                        }
+                    })
+                });
+                upsert(
+                    stack,
+                    Object::Ingress(d),
+                    w.owned.ingress_segment.map(|i| &i.metadata),
+                    reason,
+                    &mut actions,
+                );
+            } else if let Some(e) = w.owned.ingress_segment {
+                let ev = stack_event(stack, "Deleted", "Ingress", name_of(&e.metadata));
+                classic_segment_deletes.push(delete(
+                    Kind::Ingress,
+                    &e.metadata,
+                    "traffic mechanism is backend-weights",
+                    Some(ev),
+                ));
+            }
+        }
+        _ => {
+            remove(
+                stack,
+                Kind::Ingress,
+                w.owned.ingress.map(|i| &i.metadata),
+                "stack has no ingress",
+                &mut actions,
+            );
+            remove(
+                stack,
+                Kind::Ingress,
+                w.owned.ingress_segment.map(|i| &i.metadata),
+                "stack has no ingress",
+                &mut actions,
+            );
+        }
+    }
+
+    // 3–4. RouteGroup and segment RouteGroup.
+    if ctx.options.routegroup_support {
+        match (
+            &facts.routegroup,
+            facts.routegroup.as_ref().and_then(|r| r.backend_port),
+        ) {
+            (Some(rg), Some(port)) => {
+                if w.per_stack_rg_hosts.is_empty() {
+                    remove(
+                        stack,
+                        Kind::RouteGroup,
+                        w.owned.routegroup.map(|r| &r.metadata),
+                        "no host matches a cluster domain",
+                        &mut actions,
+                    );
+                } else {
+                    let d = desired_routegroup(
+                        stack,
+                        rg,
+                        port,
+                        w.per_stack_rg_hosts.clone(),
+                        None,
+                        w.owned.routegroup,
+                    );
+                    let reason = w
+                        .owned
+                        .routegroup
+                        .and_then(|e| rg_update_reason(&d, e, generation));
+                    upsert(
+                        stack,
+                        Object::RouteGroup(d),
+                        w.owned.routegroup.map(|r| &r.metadata),
+                        reason,
+                        &mut actions,
+                    );
+                }
+                if segments_mode {
+                    let seg = ctx.segment.unwrap_or_default();
+                    let d = desired_routegroup(
+                        stack,
+                        rg,
+                        port,
+                        rg.hosts.clone(),
+                        Some((seg, sync_keys, ctx.rg_sync)),
+                        w.owned.routegroup_segment,
+                    );
+                    if w.owned.routegroup_segment.is_none() && facts.actual_weight > 0 {
+                        segment_pending = true;
+                    }
+                    let reason = w
+                        .owned
+                        .routegroup_segment
+                        .and_then(|e| rg_update_reason(&d, e, generation));
+                    upsert(
+                        stack,
+                        Object::RouteGroup(d),
+                        w.owned.routegroup_segment.map(|r| &r.metadata),
+                        reason,
+                        &mut actions,
+                    );
+                } else if let Some(e) = w.owned.routegroup_segment {
+                    let ev = stack_event(stack, "Deleted", "RouteGroup", name_of(&e.metadata));
+                    classic_segment_deletes.push(delete(
+                        Kind::RouteGroup,
+                        &e.metadata,
+                        "traffic mechanism is backend-weights",
+                        Some(ev),
+                    ));
+                }
+            }
+            _ => {
+                remove(
+                    stack,
+                    Kind::RouteGroup,
+                    w.owned.routegroup.map(|r| &r.metadata),
+                    "stack has no routegroup",
+                    &mut actions,
+                );
+                remove(
+                    stack,
+                    Kind::RouteGroup,
+                    w.owned.routegroup_segment.map(|r| &r.metadata),
+                    "stack has no routegroup",
+                    &mut actions,
+                );
+            }
+        }
+    }
+
+    // 5–6. ConfigMap and Secret refs.
+    for object in adoptions {
+        let kind = object.kind();
+        let object_name = object.name().to_string();
+        let ev = event(
+            &ObjectRef::from_meta(Kind::Stack, &stack.metadata),
+            EventType::Normal,
+            &format!("Updated{kind}"),
+            format!("Updated {kind} {object_name}"),
+        );
+        actions.push(Action::Update {
+            reason: "adopt: add the stack as owner".into(),
+            event: Some(ev),
+            object: Box::new(object),
+        });
+    }
+
+    // 8. Deployment.
+    let existing_replicas = w.owned.deployment.map(|d| {
+        d.spec
+            .as_ref()
+            .and_then(|s| s.replicas)
+            .unwrap_or(DEFAULT_REPLICAS)
+    });
+    let target = if facts.prescaling.active {
+        facts.prescaling.replicas
+    } else {
+        w.stack_replicas
+    };
+    let replicas =
+        deployment_replicas(target, facts.scaled_down, existing_replicas, w.hpa_expected);
+    let version = facts.version.clone();
+    let d = desired_deployment(stack, ss_name, &version, replicas, w.owned.deployment);
+    let reason = w.owned.deployment.and_then(|e| {
+        generation_reason(&e.metadata, generation).or_else(|| {
+            (existing_replicas != Some(replicas)).then(|| {
+                let why = if facts.scaled_down {
+                    " (scaled down: no traffic for longer than scaledownTTLSeconds)"
+                } else if facts.prescaling.active {
+                    " (prescaling)"
+                } else {
+                    ""
+                };
+                format!(
+                    "replicas {} -> {replicas}{why}",
+                    existing_replicas.unwrap_or(0)
+                )
+            })
+        })
+    });
+    upsert(
+        stack,
+        Object::Deployment(d),
+        w.owned.deployment.map(|d| &d.metadata),
+        reason,
+        &mut actions,
+    );
+
+    // 9. HPA.
+    match hpa {
+        Some(h) => {
+            let reason = w.owned.hpa.and_then(|e| {
+                generation_reason(&e.metadata, generation).or_else(|| {
+                    let (dmin, emin) = (h.spec.min_replicas, e.spec.min_replicas);
+                    if dmin != emin {
+                        Some(format!(
+                            "minReplicas {} -> {}",
+                            emin.unwrap_or(1),
+                            dmin.unwrap_or(1)
+                        ))
+                    } else {
+                        let ignore = [ANNOTATION_STACK_GENERATION];
+                        (!annotations_equal(
+                            h.metadata.annotations.as_ref(),
+                            e.metadata.annotations.as_ref(),
+                            &ignore,
+                        ))
+                        .then(|| "metric annotations changed".into())
+                    }
+                })
+            });
+            upsert(
+                stack,
+                Object::HorizontalPodAutoscaler(h),
+                w.owned.hpa.map(|h| &h.metadata),
+                reason,
+                &mut actions,
+            );
+        }
+        None => {
+            let why = if w.hpa_expected {
+                "stack is scaled down"
+            } else {
+                "stack has no autoscaler"
+            };
+            remove(
+                stack,
+                Kind::HorizontalPodAutoscaler,
+                w.owned.hpa.map(|h| &h.metadata),
+                why,
+                &mut actions,
+            );
+        }
+    }
+
+    // 10. Service.
+    let svc = desired_service(stack, ss_name, &version, ports, w.owned.service);
+    let reason = w
+        .owned
+        .service
+        .and_then(|e| generation_reason(&e.metadata, generation));
+    upsert(
+        stack,
+        Object::Service(svc),
+        w.owned.service.map(|s| &s.metadata),
+        reason,
+        &mut actions,
+    );
+
+    Ok(StackResult {
+        actions,
+        classic_segment_deletes,
+        replicas,
+        segment_pending,
+    })
+}
+
+fn rg_update_reason(
+    d: &crate::api::RouteGroup,
+    e: &crate::api::RouteGroup,
+    generation: i64,
+) -> Option<String> {
+    generation_reason(&e.metadata, generation).or_else(|| {
+        if d.spec != e.spec {
+            Some("spec changed".into())
+        } else {
+            let ignore = [ANNOTATION_STACK_GENERATION];
+            (!annotations_equal(
+                d.metadata.annotations.as_ref(),
+                e.metadata.annotations.as_ref(),
+                &ignore,
+            ))
+            .then(|| "annotations changed".into())
+        }
+    })
+}
+
+/// The metadata to write when adopting a ConfigMap/Secret, `None` when the
+/// stack already owns it, or an error when it is missing or owned by another.
+fn adopt(
+    stack: &Stack,
+    kind: &str,
+    name: &str,
+    existing: Option<&ObjectMeta>,
+) -> Result<Option<ObjectMeta>, Error> {
+    let stack_name = name_of(&stack.metadata).to_string();
+    let problem = |reason: &str| Error::ConfigurationResource {
+        stack: stack_name.clone(),
+        kind: kind.into(),
+        name: name.into(),
+        reason: reason.into(),
+    };
+    let meta = existing.ok_or_else(|| problem("not found"))?;
+    let stack_uid = stack.metadata.uid.as_deref();
+    if meta
+        .owner_references
+        .as_ref()
+        .is_some_and(|o| !o.is_empty())
+    {
+        let first = meta
+            .owner_references
+            .as_ref()
+            .and_then(|o| o.first())
+            .map(|o| o.uid.as_str());
+        if first == stack_uid && stack_uid.is_some() {
+            return Ok(None);
+        }
+        return Err(problem("is already owned by other resource"));
+    }
+    let mut meta = meta.clone();
+    let mut labels = stack.metadata.labels.clone().unwrap_or_default();
+    labels.extend(meta.labels.take().unwrap_or_default());
+    meta.labels = Some(labels);
+    let mut annotations = BTreeMap::from([(
+        ANNOTATION_STACK_GENERATION.to_string(),
+        stack.metadata.generation.unwrap_or(0).to_string(),
+    )]);
+    annotations.extend(meta.annotations.take().unwrap_or_default());
+    meta.annotations = Some(annotations);
+    meta.owner_references = Some(vec![owner_reference(
+        KIND_STACK,
+        &stack_name,
+        stack_uid.unwrap_or(""),
+    )]);
+    Ok(Some(meta))
+}
+
+fn stack_status(w: &Working<'_>, ss: &StackSet, desired_replicas: Option<i32>) -> StackStatus {
+    let f = &w.facts;
+    let existing = w.owned.stack.status.clone().unwrap_or_default();
+    let p = &f.prescaling;
+    let ss_name = name_of(&ss.metadata);
+    StackStatus {
+        actual_traffic_weight: f64::from(f.actual_weight),
+        desired_traffic_weight: f64::from(f.desired_weight),
+        replicas: f.current_replicas,
+        ready_replicas: f.ready_replicas,
+        updated_replicas: f.updated_replicas,
+        desired_replicas: desired_replicas.unwrap_or(f.deployment_replicas),
+        prescaling_status: if p.active {
+            PrescalingStatus {
+                active: true,
+                replicas: (p.replicas != 0).then_some(p.replicas),
+                desired_traffic_weight: (p.desired_weight != 0.0).then_some(p.desired_weight),
+                last_traffic_increase: p.last_traffic_increase.map(Time),
+            }
+        } else {
+            PrescalingStatus::default()
+        },
+        no_traffic_since: f.no_traffic_since.map(Time),
+        label_selector: Some(format!(
+            "{LABEL_STACK_VERSION}={},{LABEL_STACKSET}={ss_name}",
+            f.version
+        )),
+        extra: existing.extra,
+    }
+}
+
+fn stackset_status(ss: &StackSet, live: &[&Working<'_>]) -> StackSetStatus {
+    let existing = ss.status.clone().unwrap_or_default();
+    let traffic: Vec<ActualTraffic> = live
+        .iter()
+        .filter_map(|w| {
+            w.facts.backend_port.clone().map(|port| ActualTraffic {
+                stack_name: w.facts.name.clone(),
+                service_name: w.facts.name.clone(),
+                service_port: port,
+                weight: f64::from(w.facts.actual_weight),
+            })
+        })
+        .collect();
+    let count = |f: &dyn Fn(&StackFacts) -> bool| {
+        i32::try_from(live.iter().filter(|w| f(&w.facts)).count()).unwrap_or(i32::MAX)
+    };
+    StackSetStatus {
+        stacks: count(&|_| true),
+        ready_stacks: count(&|f| f.ready),
+        stacks_with_traffic: count(&StackFacts::has_traffic),
+        observed_stack_version: existing.observed_stack_version,
+        traffic: (!traffic.is_empty()).then_some(traffic),
+        extra: existing.extra,
+    }
+}
+
+fn traffic_switch_message(ss: &StackSet, live: &[&Working<'_>]) -> Option<String> {
+    let old: BTreeMap<&str, f64> = ss
+        .status
+        .as_ref()
+        .and_then(|s| s.traffic.as_ref())
+        .into_iter()
+        .flatten()
+        .map(|t| (t.service_name.as_str(), t.weight))
+        .collect();
+    let changes: Vec<String> = live
+        .iter()
+        .filter_map(|w| {
+            let before = old.get(w.facts.name.as_str()).copied().unwrap_or(0.0);
+            let after = f64::from(w.facts.actual_weight);
+            ((before - after).abs() > f64::EPSILON)
+                .then(|| format!("{}: {before:.1}% to {after:.1}%", w.facts.name))
+        })
+        .collect();
+    (!changes.is_empty()).then(|| format!("Switched traffic: {}", changes.join(", ")))
+}
+
+fn status_reason(old: &StackStatus, new: &StackStatus) -> String {
+    let mut parts = Vec::new();
+    if old.actual_traffic_weight != new.actual_traffic_weight
+        || old.desired_traffic_weight != new.desired_traffic_weight
+    {
+        parts.push(format!(
+            "traffic desired {} actual {}",
+            new.desired_traffic_weight, new.actual_traffic_weight
+        ));
+    }
+    if old.no_traffic_since != new.no_traffic_since {
+        parts.push(match &new.no_traffic_since {
+            Some(t) => format!("noTrafficSince {}", t.0),
+            None => "noTrafficSince cleared".into(),
+        });
+    }
+    if old.prescaling_status != new.prescaling_status {
+        parts.push(if new.prescaling_status.active {
+            "prescaling active".into()
+        } else {
+            "prescaling reset".into()
+        });
+    }
+    if (
+        old.replicas,
+        old.ready_replicas,
+        old.updated_replicas,
+        old.desired_replicas,
+    ) != (
+        new.replicas,
+        new.ready_replicas,
+        new.updated_replicas,
+        new.desired_replicas,
+    ) {
+        parts.push(format!(
+            "replicas {}/{} ready",
+            new.ready_replicas, new.desired_replicas
+        ));
+    }
+    if parts.is_empty() {
+        parts.push("status changed".into());
+    }
+    parts.join(", ")
+}
+
+fn stackset_status_reason(old: &StackSetStatus, new: &StackSetStatus) -> String {
+    if old.traffic != new.traffic {
+        let text = new
+            .traffic
+            .iter()
+            .flatten()
+            .map(|t| format!("{}={}", t.stack_name, t.weight))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return format!(
+            "actual traffic {}",
+            if text.is_empty() { "none".into() } else { text }
+        );
+    }
+    format!(
+        "{} stacks, {} ready, {} with traffic",
+        new.stacks, new.ready_stacks, new.stacks_with_traffic
+    )
+}
+
+fn backend_weights_reason(
+    existing: &k8s_openapi::api::networking::v1::Ingress,
+    key: &str,
+) -> &'static str {
+    if existing
+        .metadata
+        .annotations
+        .as_ref()
+        .is_some_and(|a| a.contains_key(key))
+    {
+        "backend weights changed"
+    } else {
+        "annotations changed"
+    }
+}
+
+#[cfg(test)]
+#[path = "reconcile_tests.rs"]
+mod tests;
