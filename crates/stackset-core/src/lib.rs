@@ -10,6 +10,7 @@ pub mod plan;
 pub mod reconcile;
 pub mod resources;
 pub mod segments;
+pub mod shift;
 pub mod simulate;
 #[cfg(test)]
 mod testing;

@@ -1,7 +1,11 @@
 //! Scenario tests of `reconcile`: each case names the behaviour of the
 //! reference it covers. `now` is fixed.
 
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
 use super::*;
+use crate::model::Kind;
 use crate::plan::Action;
 use crate::simulate::simulate;
 use crate::testing::*;
@@ -125,4 +129,704 @@ fn converged_cluster_has_an_empty_plan_and_a_ready_stack() {
             weight: 100.0
         }])
     );
+}
+
+fn set_traffic(snapshot: &mut Snapshot, traffic: &[(&str, f64)]) {
+    snapshot.stackset.spec.traffic = Some(
+        traffic
+            .iter()
+            .map(|(v, w)| DesiredTraffic {
+                stack_name: format!("my-app-{v}"),
+                weight: *w,
+            })
+            .collect(),
+    );
+}
+
+fn updates_of(plan: &Plan, kind: Kind) -> Vec<String> {
+    plan.iter()
+        .filter(|a| {
+            matches!(a, Action::Update { .. } | Action::Create { .. }) && a.target().kind == kind
+        })
+        .map(|a| a.target().name)
+        .collect()
+}
+
+#[test]
+fn traffic_switch_writes_growing_segments_first() {
+    let opts = options();
+    let mut snapshot = cluster(&["v1", "v2"], &[], &opts);
+    set_traffic(&mut snapshot, &[("v1", 50.0), ("v2", 50.0)]);
+    let rec = reconcile(&snapshot, &opts, now());
+    assert!(rec.blocked.is_none(), "{:?}", rec.blocked);
+    assert_eq!(
+        updates_of(&rec.plan, Kind::Ingress),
+        ["my-app-v2-traffic-segment", "my-app-v1-traffic-segment"],
+        "growing segment first"
+    );
+    let switched: Vec<&Event> = rec
+        .events
+        .iter()
+        .filter(|e| e.reason == "TrafficSwitched")
+        .collect();
+    assert_eq!(switched.len(), 1);
+    assert_eq!(
+        switched[0].message,
+        "Switched traffic: my-app-v1: 100.0% to 50.0%, my-app-v2: 0.0% to 50.0%"
+    );
+    let next = simulate(&snapshot, &rec.plan);
+    assert_eq!(
+        segment_of(&next, "my-app-v1").as_deref(),
+        Some("TrafficSegment(0.00, 0.50)")
+    );
+    assert_eq!(
+        segment_of(&next, "my-app-v2").as_deref(),
+        Some("TrafficSegment(0.50, 1.00)")
+    );
+    let status = next.stackset.status.clone().unwrap_or_default();
+    let traffic: Vec<(String, f64, IntOrString)> = status
+        .traffic
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| (t.service_name, t.weight, t.service_port))
+        .collect();
+    assert_eq!(
+        traffic,
+        [
+            ("my-app-v1".into(), 50.0, IntOrString::Int(80)),
+            ("my-app-v2".into(), 50.0, IntOrString::Int(80))
+        ]
+    );
+    let again = reconcile(&next, &opts, now());
+    assert!(
+        again.plan.is_empty(),
+        "idempotent after the switch: {}",
+        again.plan
+    );
+}
+
+#[test]
+fn traffic_switch_is_blocked_by_a_stack_that_is_not_ready() {
+    let opts = options();
+    let mut snapshot = cluster(&["v1", "v2"], &[], &opts);
+    for d in &mut snapshot.deployments {
+        if d.metadata.name.as_deref() == Some("my-app-v2")
+            && let Some(status) = d.status.as_mut()
+        {
+            status.ready_replicas = Some(1);
+        }
+    }
+    set_traffic(&mut snapshot, &[("v1", 50.0), ("v2", 50.0)]);
+    let rec = reconcile(&snapshot, &opts, now());
+    assert_eq!(
+        rec.blocked.as_ref().map(|b| b.not_ready.clone()),
+        Some(vec!["my-app-v2".to_string()])
+    );
+    let warning = rec.events.iter().find(|e| e.reason == "TrafficNotSwitched");
+    assert_eq!(
+        warning.map(|e| (e.type_, e.message.as_str())),
+        Some((
+            EventType::Warning,
+            "Failed to switch traffic: stacks not ready: my-app-v2"
+        ))
+    );
+    assert!(
+        updates_of(&rec.plan, Kind::Ingress).is_empty(),
+        "no segment moves: {}",
+        rec.plan
+    );
+    let v2 = stack_facts_of(&rec, "v2");
+    assert_eq!((v2.desired_weight, v2.actual_weight), (50, 0));
+    assert_eq!(v2.readiness, "1/2 ready, need 2");
+}
+
+#[test]
+fn min_ready_percent_lowers_the_bar() {
+    let opts = options();
+    let mut snapshot = cluster(&["v1", "v2"], &[], &opts);
+    snapshot.stackset.spec.min_ready_percent = Some(50);
+    for d in &mut snapshot.deployments {
+        if d.metadata.name.as_deref() == Some("my-app-v2")
+            && let Some(status) = d.status.as_mut()
+        {
+            status.ready_replicas = Some(1);
+        }
+    }
+    set_traffic(&mut snapshot, &[("v2", 100.0)]);
+    let rec = reconcile(&snapshot, &opts, now());
+    assert!(rec.blocked.is_none());
+    assert_eq!(stack_facts_of(&rec, "v2").actual_weight, 100);
+}
+
+#[test]
+fn desired_traffic_is_normalised_rounded_and_written_back() {
+    struct Case {
+        name: &'static str,
+        traffic: Vec<(&'static str, f64)>,
+        want: Vec<(&'static str, f64)>,
+    }
+    let cases = vec![
+        Case {
+            name: "thirds become 34/33/33",
+            traffic: vec![("v1", 33.3), ("v2", 33.3), ("v3", 33.3)],
+            want: vec![("v1", 34.0), ("v2", 33.0), ("v3", 33.0)],
+        },
+        Case {
+            name: "not normalised",
+            traffic: vec![("v1", 1.0), ("v3", 3.0)],
+            want: vec![("v1", 25.0), ("v3", 75.0)],
+        },
+        Case {
+            name: "unknown stacks and zeros are dropped",
+            traffic: vec![("v1", 0.0), ("v2", 100.0), ("v9", 50.0)],
+            want: vec![("v2", 100.0)],
+        },
+        Case {
+            name: "all zero falls back to the most recent noTrafficSince (ties by name), like upstream",
+            traffic: vec![("v1", 0.0)],
+            want: vec![("v2", 100.0)],
+        },
+    ];
+    let opts = options();
+    let base = cluster(&["v1", "v2", "v3"], &[], &opts);
+    for case in cases {
+        let mut snapshot = base.clone();
+        set_traffic(&mut snapshot, &case.traffic);
+        let rec = reconcile(&snapshot, &opts, now());
+        let written = rec.plan.iter().find_map(|a| match a {
+            Action::WriteDesiredTraffic { stackset, .. } => stackset.spec.traffic.clone(),
+            _ => None,
+        });
+        let want: Vec<DesiredTraffic> = case
+            .want
+            .iter()
+            .map(|(v, w)| DesiredTraffic {
+                stack_name: format!("my-app-{v}"),
+                weight: *w,
+            })
+            .collect();
+        assert_eq!(written, Some(want), "{}", case.name);
+    }
+}
+
+#[test]
+fn idle_stacks_are_scaled_down_after_the_ttl() {
+    let opts = options();
+    let snapshot = cluster(&["v1", "v2"], &[("v2", 100.0)], &opts);
+    let v1 = snapshot
+        .stacks
+        .iter()
+        .find(|s| s.metadata.name.as_deref() == Some("my-app-v1"));
+    let nts = v1
+        .and_then(|s| s.status.as_ref()?.no_traffic_since.clone())
+        .map(|t| t.0);
+    assert_eq!(
+        nts,
+        Some(now()),
+        "noTrafficSince starts when the traffic is gone"
+    );
+
+    // Within the TTL nothing happens.
+    let rec = reconcile(&snapshot, &opts, at(300));
+    assert!(rec.plan.is_empty(), "{}", rec.plan);
+    // After it, the Deployment goes to zero.
+    let rec = reconcile(&snapshot, &opts, at(301));
+    let facts = stack_facts_of(&rec, "v1");
+    assert!(facts.scaled_down);
+    let scaled = rec.plan.iter().find_map(|a| match a {
+        Action::Update { object, reason, .. } => match object.as_ref() {
+            Object::Deployment(d) if d.metadata.name.as_deref() == Some("my-app-v1") => {
+                Some((d.spec.as_ref().and_then(|s| s.replicas), reason.clone()))
+            }
+            _ => None,
+        },
+        _ => None,
+    });
+    assert_eq!(
+        scaled,
+        Some((
+            Some(0),
+            "replicas 2 -> 0 (scaled down: no traffic for longer than scaledownTTLSeconds)"
+                .to_string()
+        ))
+    );
+    // Switching traffic back scales it up again (it is not ready until then).
+    let mut next = simulate(&snapshot, &rec.plan);
+    settle(&mut next);
+    set_traffic(&mut next, &[("v1", 100.0)]);
+    let rec = reconcile(&next, &opts, at(302));
+    assert!(!stack_facts_of(&rec, "v1").scaled_down);
+    assert_eq!(
+        rec.blocked.as_ref().map(|b| b.not_ready.clone()),
+        Some(vec!["my-app-v1".to_string()])
+    );
+    assert!(updates_of(&rec.plan, Kind::Deployment).contains(&"my-app-v1".to_string()));
+}
+
+#[test]
+fn expired_stacks_beyond_the_limit_are_deleted_oldest_first() {
+    let opts = options();
+    let mut snapshot = cluster(&["v1", "v2", "v3", "v4"], &[("v4", 100.0)], &opts);
+    snapshot.stackset.spec.stack_lifecycle.limit = Some(1);
+    // v1 lost its traffic first, then v2, then v3.
+    for (i, s) in snapshot.stacks.iter_mut().enumerate() {
+        if let Some(status) = s.status.as_mut()
+            && status.no_traffic_since.is_some()
+        {
+            status.no_traffic_since = Some(Time(at(-1000 + i64::try_from(i).unwrap_or(0))));
+        }
+    }
+    let rec = reconcile(&snapshot, &opts, now());
+    let deleted: Vec<String> = rec
+        .plan
+        .iter()
+        .filter(|a| matches!(a, Action::Delete { target, .. } if target.kind == Kind::Stack))
+        .map(|a| a.target().name)
+        .collect();
+    assert_eq!(deleted, ["my-app-v1", "my-app-v2"]);
+    let events: Vec<&str> = rec
+        .all_events()
+        .iter()
+        .filter(|e| e.reason == "DeletedExcessStack")
+        .map(|e| e.message.as_str())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "Deleted excess stack my-app-v1",
+            "Deleted excess stack my-app-v2"
+        ]
+    );
+    let status = rec.stackset_status.clone().unwrap_or_default();
+    assert_eq!(status.stacks, 2, "deleted stacks are not counted");
+}
+
+#[test]
+fn backend_weights_mode_writes_the_central_ingress() {
+    let opts = Options {
+        traffic_mechanism: Some(TrafficMechanism::BackendWeights),
+        ..options()
+    };
+    let snapshot = cluster(&["v1", "v2"], &[("v1", 90.0), ("v2", 10.0)], &opts);
+    let central = snapshot
+        .ingresses
+        .iter()
+        .find(|i| i.metadata.name.as_deref() == Some("my-app"));
+    let central = central.unwrap_or_else(|| panic!("no central ingress"));
+    let annotations = central.metadata.annotations.clone().unwrap_or_default();
+    assert_eq!(
+        annotations
+            .get("zalando.org/backend-weights")
+            .map(String::as_str),
+        Some(r#"{"my-app-v1":90,"my-app-v2":10}"#)
+    );
+    assert_eq!(
+        annotations
+            .get("zalando.org/traffic-authoritative")
+            .map(String::as_str),
+        Some("false")
+    );
+    assert_eq!(
+        annotations
+            .get("stackset-controller.zalando.org/updated-timestamp")
+            .map(String::as_str),
+        Some("2026-01-01T00:00:00Z")
+    );
+    let owners = central
+        .metadata
+        .owner_references
+        .clone()
+        .unwrap_or_default();
+    assert_eq!(
+        owners.iter().map(|o| o.kind.as_str()).collect::<Vec<_>>(),
+        ["StackSet"]
+    );
+    assert!(
+        snapshot.ingresses.iter().all(|i| !i
+            .metadata
+            .name
+            .as_deref()
+            .unwrap_or("")
+            .ends_with("-traffic-segment")),
+        "no segments in backend-weights mode"
+    );
+    let rec = reconcile(&snapshot, &opts, at(60));
+    assert!(
+        rec.plan.is_empty(),
+        "a later now does not rewrite the timestamp: {}",
+        rec.plan
+    );
+    assert!(stack_facts_of(&rec, "v2").ready);
+}
+
+#[test]
+fn mechanism_annotation_selects_and_rejects() {
+    struct Case {
+        name: &'static str,
+        value: Option<&'static str>,
+        want: Result<TrafficMechanism, ()>,
+    }
+    let cases = [
+        Case {
+            name: "default is segments",
+            value: None,
+            want: Ok(TrafficMechanism::Segments),
+        },
+        Case {
+            name: "segments",
+            value: Some("segments"),
+            want: Ok(TrafficMechanism::Segments),
+        },
+        Case {
+            name: "backend-weights",
+            value: Some("backend-weights"),
+            want: Ok(TrafficMechanism::BackendWeights),
+        },
+        Case {
+            name: "unknown",
+            value: Some("weights"),
+            want: Err(()),
+        },
+    ];
+    for case in cases {
+        let mut ss = stackset("v1");
+        if let Some(v) = case.value {
+            ss.metadata.annotations =
+                Some([(ANNOTATION_TRAFFIC_MECHANISM.to_string(), v.to_string())].into());
+        }
+        let got = traffic_mechanism(&ss, &Options::default()).map_err(|_| ());
+        assert_eq!(got, case.want, "{}", case.name);
+        let rec = reconcile(&Snapshot::new(ss), &options(), now());
+        assert_eq!(rec.errors.is_empty(), case.want.is_ok(), "{}", case.name);
+        if case.want.is_err() {
+            assert!(rec.plan.is_empty(), "{}", case.name);
+            assert_eq!(
+                rec.events.first().map(|e| e.reason.as_str()),
+                Some("FailedManageStackSet"),
+                "{}",
+                case.name
+            );
+        }
+    }
+}
+
+#[test]
+fn stackset_level_errors_leave_everything_untouched() {
+    struct Case {
+        name: &'static str,
+        edit: fn(&mut Snapshot),
+        event: &'static str,
+        message: &'static str,
+    }
+    let cases = vec![
+        Case {
+            name: "template without containers",
+            edit: |s| {
+                s.stackset.spec.stack_template.spec.version = "v2".into();
+                s.stackset.spec.stack_template.spec.spec.pod_template.spec = None;
+            },
+            event: "FailedCreateStack",
+            message: "invalid stack template: podTemplate has no containers",
+        },
+        Case {
+            name: "backend port matches no container port",
+            edit: |s| {
+                s.stackset.spec.stack_template.spec.version = "v2".into();
+                if let Some(i) = s.stackset.spec.ingress.as_mut() {
+                    i.backend_port = Some(IntOrString::String("grpc".into()));
+                }
+            },
+            event: "FailedCreateStack",
+            message: "invalid stack template: no service ports matching backendPort 'grpc'",
+        },
+        Case {
+            name: "ingress and routegroup ports differ",
+            edit: |s| {
+                s.stackset.spec.routegroup = Some(crate::api::RouteGroupSpec {
+                    hosts: vec!["my-app.example.org".into()],
+                    backend_port: Some(8080),
+                    ..Default::default()
+                });
+            },
+            event: "FailedManageStackSet",
+            message: "backendPort for Ingress and RouteGroup does not match",
+        },
+        Case {
+            name: "unparseable prescaling delay",
+            edit: |s| {
+                s.stackset.metadata.annotations = Some(
+                    [
+                        (ANNOTATION_PRESCALE_STACKS.to_string(), "yes".to_string()),
+                        (
+                            ANNOTATION_RESET_HPA_MIN_REPLICAS_DELAY.to_string(),
+                            "ten minutes".to_string(),
+                        ),
+                    ]
+                    .into(),
+                );
+            },
+            event: "FailedManageStackSet",
+            message: "invalid value \"ten minutes\" for annotation alpha.stackset-controller.zalando.org/reset-hpa-min-replicas-delay: expected a number at \"ten minutes\"",
+        },
+    ];
+    let opts = options();
+    let base = cluster(&["v1"], &[], &opts);
+    for case in cases {
+        let mut snapshot = base.clone();
+        (case.edit)(&mut snapshot);
+        let rec = reconcile(&snapshot, &opts, now());
+        assert!(rec.plan.is_empty(), "{}: {}", case.name, rec.plan);
+        assert_eq!(rec.errors.len(), 1, "{}", case.name);
+        assert_eq!(rec.errors[0].to_string(), case.message, "{}", case.name);
+        assert_eq!(
+            rec.events.last().map(|e| e.reason.as_str()),
+            Some(case.event),
+            "{}",
+            case.name
+        );
+    }
+}
+
+#[test]
+fn a_broken_stack_is_left_alone_and_the_rest_goes_on() {
+    let opts = options();
+    let mut snapshot = cluster(&["v1", "v2"], &[], &opts);
+    for s in &mut snapshot.stacks {
+        if s.metadata.name.as_deref() == Some("my-app-v2") {
+            if let Some(i) = s.spec.ingress.as_mut() {
+                i.backend_port = Some(IntOrString::Int(9999));
+            }
+            s.metadata.generation = Some(2);
+        }
+    }
+    let rec = reconcile(&snapshot, &opts, now());
+    assert_eq!(
+        rec.errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["stack my-app-v2: no service ports matching backendPort '9999'"]
+    );
+    assert!(
+        rec.plan
+            .iter()
+            .all(|a| a.target().name != "my-app-v2" || a.target().kind == Kind::Stack),
+        "{}",
+        rec.plan
+    );
+    assert_eq!(
+        rec.events
+            .iter()
+            .map(|e| e.reason.as_str())
+            .collect::<Vec<_>>(),
+        ["FailedManageService"]
+    );
+    assert!(!stack_facts_of(&rec, "v2").ready);
+}
+
+#[test]
+fn stack_edits_rerender_children_and_foreign_annotations_are_replaced() {
+    let opts = options();
+    let mut snapshot = cluster(&["v1"], &[], &opts);
+    for s in &mut snapshot.stacks {
+        s.metadata.generation = Some(2);
+    }
+    let rec = reconcile(&snapshot, &opts, now());
+    let kinds: Vec<String> = rec
+        .plan
+        .iter()
+        .filter(|a| matches!(a, Action::Update { .. }))
+        .map(|a| format!("{} {}", a.target().kind, a.target().name))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "Ingress my-app-v1",
+            "Ingress my-app-v1-traffic-segment",
+            "Deployment my-app-v1",
+            "Service my-app-v1",
+        ]
+    );
+    for action in rec.plan.iter() {
+        if let Action::Update { object, .. } = action {
+            let generation = object
+                .meta()
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(ANNOTATION_STACK_GENERATION).cloned());
+            assert_eq!(generation.as_deref(), Some("2"));
+        }
+    }
+}
+
+#[test]
+fn deleted_current_stack_is_not_recreated() {
+    let opts = options();
+    let mut snapshot = cluster(&["v1", "v2"], &[("v1", 100.0)], &opts);
+    snapshot
+        .stacks
+        .retain(|s| s.metadata.name.as_deref() != Some("my-app-v2"));
+    let rec = reconcile(&snapshot, &opts, now());
+    assert!(
+        !rec.plan.requires_resnapshot(),
+        "observedStackVersion blocks re-creation: {}",
+        rec.plan
+    );
+}
+
+#[test]
+fn n_stacks_share_traffic_and_segments_tile() {
+    let opts = options();
+    let snapshot = cluster(
+        &["v1", "v2", "v3", "v4", "v5"],
+        &[("v1", 10.0), ("v2", 20.0), ("v3", 30.0), ("v5", 40.0)],
+        &opts,
+    );
+    let mut limits: Vec<(u32, u32)> = ["v1", "v2", "v3", "v4", "v5"]
+        .iter()
+        .filter_map(|v| segment_of(&snapshot, &format!("my-app-{v}")))
+        .filter_map(|p| crate::segments::parse_segment(&p))
+        .map(|s| ((s.lo * 100.0).round() as u32, (s.hi * 100.0).round() as u32))
+        .filter(|(lo, hi)| hi > lo)
+        .collect();
+    limits.sort();
+    let mut edge = 0;
+    for (lo, hi) in &limits {
+        assert_eq!(*lo, edge, "segments tile without gaps: {limits:?}");
+        edge = *hi;
+    }
+    assert_eq!(edge, 100);
+}
+
+#[test]
+fn legacy_shapes_are_reported_as_warnings() {
+    let opts = options();
+    let mut snapshot = cluster(&["v1"], &[], &opts);
+    for s in &mut snapshot.stacks {
+        s.spec.ingress = Some(IngressSpec {
+            hosts: vec!["$(STACK_NAME).example.org".into()],
+            enabled: Some(true),
+            ..IngressSpec::default()
+        });
+        s.spec.spec.horizontal_pod_autoscaler = Some(Default::default());
+    }
+    let rec = reconcile(&snapshot, &opts, now());
+    assert!(rec.errors.is_empty(), "{:?}", rec.errors);
+    assert_eq!(
+        rec.warnings,
+        [
+            "stack my-app-v1 carries a pre-v1.4.12 ingress override; the StackSet's current ingress is used instead",
+            "stack my-app-v1: spec.horizontalPodAutoscaler is ignored (removed upstream in v1.4.13)",
+        ]
+    );
+    assert!(
+        rec.plan.is_empty(),
+        "the StackSet's ingress is what the stack already has: {}",
+        rec.plan
+    );
+}
+
+#[test]
+fn stackset_without_routing_clears_traffic() {
+    let mut opts = options();
+    opts.cluster_domains.clear();
+    let mut snapshot = cluster(&["v1"], &[], &opts);
+    snapshot.stackset.spec.ingress = None;
+    let rec = reconcile(&snapshot, &opts, now());
+    assert!(!rec.traffic_managed);
+    let written = rec.plan.iter().find_map(|a| match a {
+        Action::WriteDesiredTraffic { stackset, .. } => Some(stackset.spec.traffic.clone()),
+        _ => None,
+    });
+    assert_eq!(written, Some(None), "spec.traffic is removed");
+    let facts = stack_facts_of(&rec, "v1");
+    assert_eq!(
+        (
+            facts.desired_weight,
+            facts.actual_weight,
+            facts.no_traffic_since
+        ),
+        (0, 0, None)
+    );
+}
+
+#[test]
+fn configmap_refs_are_adopted_once() {
+    use k8s_openapi::api::core::v1::ConfigMap;
+    let opts = Options {
+        configmap_support: true,
+        ..options()
+    };
+    let mut snapshot = Snapshot::new(stackset("v1"));
+    snapshot
+        .stackset
+        .spec
+        .stack_template
+        .spec
+        .spec
+        .configuration_resources = Some(vec![crate::api::ConfigurationResourcesSpec {
+        config_map_ref: Some(crate::api::LocalObjectReference {
+            name: "my-app-v1-config".into(),
+        }),
+        ..Default::default()
+    }]);
+    // Missing ConfigMap: the stack's children are not created.
+    let (blocked, rec) = converge(snapshot.clone(), &opts, now());
+    assert_eq!(
+        rec.errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["stack my-app-v1: ConfigMap my-app-v1-config not found"]
+    );
+    assert!(blocked.deployments.is_empty());
+    // Present and unowned: adopted, then left alone.
+    let mut with_cm = blocked.clone();
+    with_cm.config_maps.push(ConfigMap {
+        metadata: ObjectMeta {
+            name: Some("my-app-v1-config".into()),
+            namespace: Some("default".into()),
+            labels: Some([("team".to_string(), "a".to_string())].into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    let rec = reconcile(&with_cm, &opts, now());
+    assert_eq!(updates_of(&rec.plan, Kind::ConfigMap), ["my-app-v1-config"]);
+    let (done, rec) = converge(with_cm, &opts, now());
+    assert!(rec.plan.is_empty());
+    let cm = &done.config_maps[0];
+    assert_eq!(
+        cm.metadata
+            .owner_references
+            .as_ref()
+            .map(|o| o[0].kind.clone())
+            .as_deref(),
+        Some("Stack")
+    );
+    assert_eq!(
+        cm.metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get("team"))
+            .map(String::as_str),
+        Some("a")
+    );
+    assert_eq!(
+        cm.metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get("stackset"))
+            .map(String::as_str),
+        Some("my-app")
+    );
+    // A wrong name prefix blocks the creation of the next stack.
+    let mut bad = done.clone();
+    bad.stackset.spec.stack_template.spec.version = "v2".into();
+    let rec = reconcile(&bad, &opts, now());
+    assert_eq!(
+        rec.events.last().map(|e| e.reason.as_str()),
+        Some("FailedCreateStack")
+    );
+    assert!(rec.plan.is_empty());
 }

@@ -920,3 +920,457 @@ pub(crate) fn central_routegroup(
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use k8s_openapi::api::core::v1::{Container, ContainerPort, PodSpec};
+    use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+
+    use super::*;
+    use crate::api::{
+        MetricsClusterScalingSchedule, MetricsEndpoint, MetricsQueue, MetricsRequestsPerSecond,
+        MetricsScalingSchedule, MetricsZmon, StackServiceSpec,
+    };
+
+    fn metric(type_: AutoscalerMetricType) -> AutoscalerMetrics {
+        AutoscalerMetrics {
+            type_,
+            average: None,
+            average_utilization: None,
+            endpoint: None,
+            queue: None,
+            zmon: None,
+            scaling_schedule: None,
+            cluster_scaling_schedule: None,
+            requests_per_second: None,
+            container: None,
+            extra: Default::default(),
+        }
+    }
+
+    fn avg(mut m: AutoscalerMetrics, v: &str) -> AutoscalerMetrics {
+        m.average = Some(Quantity(v.into()));
+        m
+    }
+
+    #[test]
+    fn per_stack_hosts_table() {
+        struct Case {
+            name: &'static str,
+            hosts: Vec<&'static str>,
+            domains: Vec<&'static str>,
+            want: Vec<&'static str>,
+        }
+        let cases = vec![
+            Case {
+                name: "matching domain",
+                hosts: vec!["my-app.example.org"],
+                domains: vec!["example.org"],
+                want: vec!["my-app-v1.example.org"],
+            },
+            Case {
+                name: "no matching domain",
+                hosts: vec!["my-app.other.com"],
+                domains: vec!["example.org"],
+                want: vec![],
+            },
+            Case {
+                name: "several domains, deduplicated and sorted",
+                hosts: vec!["a.example.org", "b.example.org", "a.internal"],
+                domains: vec!["internal", "example.org"],
+                want: vec!["my-app-v1.example.org", "my-app-v1.internal"],
+            },
+            Case {
+                name: "no domains",
+                hosts: vec!["my-app.example.org"],
+                domains: vec![],
+                want: vec![],
+            },
+        ];
+        for case in cases {
+            let hosts: Vec<String> = case.hosts.iter().map(|h| (*h).to_string()).collect();
+            let domains: Vec<String> = case.domains.iter().map(|h| (*h).to_string()).collect();
+            assert_eq!(
+                per_stack_hosts(&hosts, "my-app-v1", &domains),
+                case.want,
+                "{}",
+                case.name
+            );
+        }
+    }
+
+    #[test]
+    fn deployment_replicas_policy() {
+        struct Case {
+            name: &'static str,
+            desired: i32,
+            scaled_down: bool,
+            current: Option<i32>,
+            hpa: bool,
+            want: i32,
+        }
+        let cases = [
+            Case {
+                name: "new deployment",
+                desired: 3,
+                scaled_down: false,
+                current: None,
+                hpa: false,
+                want: 3,
+            },
+            Case {
+                name: "scale up from zero with hpa",
+                desired: 3,
+                scaled_down: false,
+                current: Some(0),
+                hpa: true,
+                want: 3,
+            },
+            Case {
+                name: "correct drift without hpa",
+                desired: 3,
+                scaled_down: false,
+                current: Some(5),
+                hpa: false,
+                want: 3,
+            },
+            Case {
+                name: "hpa owns the count",
+                desired: 3,
+                scaled_down: false,
+                current: Some(7),
+                hpa: true,
+                want: 7,
+            },
+            Case {
+                name: "scaled down",
+                desired: 3,
+                scaled_down: true,
+                current: Some(3),
+                hpa: false,
+                want: 0,
+            },
+            Case {
+                name: "replicas zero",
+                desired: 0,
+                scaled_down: false,
+                current: Some(3),
+                hpa: true,
+                want: 0,
+            },
+        ];
+        for case in cases {
+            assert_eq!(
+                deployment_replicas(case.desired, case.scaled_down, case.current, case.hpa),
+                case.want,
+                "{}",
+                case.name
+            );
+        }
+    }
+
+    fn stack_with(containers: Vec<Container>, service: Option<StackServiceSpec>) -> Stack {
+        let mut stack = Stack::new("my-app-v1", Default::default());
+        stack.spec.spec.pod_template.spec = Some(PodSpec {
+            containers,
+            ..PodSpec::default()
+        });
+        stack.spec.spec.service = service;
+        stack
+    }
+
+    fn container(ports: &[(Option<&str>, i32)]) -> Container {
+        Container {
+            name: "c".into(),
+            ports: Some(
+                ports
+                    .iter()
+                    .map(|(n, p)| ContainerPort {
+                        name: n.map(String::from),
+                        container_port: *p,
+                        ..ContainerPort::default()
+                    })
+                    .collect(),
+            ),
+            ..Container::default()
+        }
+    }
+
+    #[test]
+    fn service_ports_table() {
+        struct Case {
+            name: &'static str,
+            stack: Stack,
+            want: Vec<(&'static str, i32)>,
+            backend: IntOrString,
+            matches: bool,
+        }
+        let explicit = StackServiceSpec {
+            ports: Some(vec![ServicePort {
+                name: Some("web".into()),
+                port: 8080,
+                ..ServicePort::default()
+            }]),
+            ..StackServiceSpec::default()
+        };
+        let cases = vec![
+            Case {
+                name: "derived from every container port",
+                stack: stack_with(
+                    vec![
+                        container(&[(None, 80), (Some("metrics"), 9090)]),
+                        container(&[(None, 7000)]),
+                    ],
+                    None,
+                ),
+                want: vec![("port-0-0", 80), ("metrics", 9090), ("port-1-0", 7000)],
+                backend: IntOrString::Int(80),
+                matches: true,
+            },
+            Case {
+                name: "named backend port matches by name",
+                stack: stack_with(vec![container(&[(Some("http"), 80)])], None),
+                want: vec![("http", 80)],
+                backend: IntOrString::String("http".into()),
+                matches: true,
+            },
+            Case {
+                name: "explicit service ports replace the derived ones",
+                stack: stack_with(vec![container(&[(None, 80)])], Some(explicit)),
+                want: vec![("web", 8080)],
+                backend: IntOrString::Int(80),
+                matches: false,
+            },
+            Case {
+                name: "no port matches",
+                stack: stack_with(vec![container(&[(None, 80)])], None),
+                want: vec![("port-0-0", 80)],
+                backend: IntOrString::String("http".into()),
+                matches: false,
+            },
+        ];
+        for case in cases {
+            let ports = service_ports(&case.stack);
+            let got: Vec<(String, i32)> = ports
+                .iter()
+                .map(|p| (p.name.clone().unwrap_or_default(), p.port))
+                .collect();
+            let want: Vec<(String, i32)> = case
+                .want
+                .iter()
+                .map(|(n, p)| ((*n).to_string(), *p))
+                .collect();
+            assert_eq!(got, want, "{}", case.name);
+            assert!(
+                ports.iter().all(|p| p.protocol.as_deref() == Some("TCP")),
+                "{}",
+                case.name
+            );
+            assert_eq!(
+                port_matches(&ports, &case.backend),
+                case.matches,
+                "{}",
+                case.name
+            );
+        }
+    }
+
+    #[test]
+    fn hpa_metric_mapping() {
+        let mut cpu = metric(AutoscalerMetricType::Cpu);
+        cpu.average_utilization = Some(50);
+        let mut mem = metric(AutoscalerMetricType::Memory);
+        mem.average_utilization = Some(70);
+        mem.container = Some("app".into());
+        let mut sqs = avg(metric(AutoscalerMetricType::AmazonSQS), "30");
+        sqs.queue = Some(MetricsQueue {
+            name: "q".into(),
+            region: "eu-central-1".into(),
+        });
+        let mut pod = avg(metric(AutoscalerMetricType::PodJSON), "10");
+        pod.endpoint = Some(MetricsEndpoint {
+            port: 9090,
+            path: "/metrics".into(),
+            key: "$.x".into(),
+            name: "x".into(),
+        });
+        let ingress = avg(metric(AutoscalerMetricType::Ingress), "20");
+        let rg = avg(metric(AutoscalerMetricType::RouteGroup), "20");
+        let mut zmon = avg(metric(AutoscalerMetricType::Zmon), "5");
+        zmon.zmon = Some(MetricsZmon {
+            check_id: "1234".into(),
+            key: "custom.value".into(),
+            duration: None,
+            aggregators: Some(vec!["avg".into(), "max".into()]),
+            tags: Some(BTreeMap::from([("app".into(), "my-app".into())])),
+        });
+        let mut schedule = avg(metric(AutoscalerMetricType::ScalingSchedule), "10");
+        schedule.scaling_schedule = Some(MetricsScalingSchedule {
+            name: "peak".into(),
+        });
+        let mut cluster_schedule = avg(metric(AutoscalerMetricType::ClusterScalingSchedule), "10");
+        cluster_schedule.cluster_scaling_schedule = Some(MetricsClusterScalingSchedule {
+            name: "global".into(),
+        });
+        let mut rps = avg(metric(AutoscalerMetricType::RequestsPerSecond), "100");
+        rps.requests_per_second = Some(MetricsRequestsPerSecond {
+            hostnames: vec!["a.org".into(), "b.org".into()],
+        });
+
+        let input = vec![
+            zmon,
+            rps,
+            cpu,
+            sqs,
+            pod,
+            ingress,
+            rg,
+            mem,
+            schedule,
+            cluster_schedule,
+        ];
+        let (metrics, annotations) =
+            hpa_metrics(&input, "my-app-v1", "default", 40).unwrap_or_default();
+        let types: Vec<&str> = metrics.iter().map(|m| m.type_.as_str()).collect();
+        // Sorted by the autoscaler type name: AmazonSQS, CPU, ClusterScalingSchedule, Ingress,
+        // Memory, PodJSON, RequestsPerSecond, RouteGroup, ScalingSchedule, ZMON.
+        assert_eq!(
+            types,
+            [
+                "External",
+                "Resource",
+                "Object",
+                "Object",
+                "ContainerResource",
+                "Pods",
+                "External",
+                "Object",
+                "Object",
+                "External"
+            ]
+        );
+        let sqs = metrics[0].external.clone().unwrap_or_else(|| panic!("sqs"));
+        assert_eq!(sqs.metric.name, "sqs-queue-len-0");
+        let labels = sqs
+            .metric
+            .selector
+            .and_then(|s| s.match_labels)
+            .unwrap_or_default();
+        assert_eq!(labels.get("queue-name").map(String::as_str), Some("q"));
+        assert_eq!(
+            labels.get("type").map(String::as_str),
+            Some("sqs-queue-length")
+        );
+        let cpu = metrics[1].resource.clone().unwrap_or_else(|| panic!("cpu"));
+        assert_eq!(
+            (cpu.name.as_str(), cpu.target.average_utilization),
+            ("cpu", Some(50))
+        );
+        let ingress = metrics[3]
+            .object
+            .clone()
+            .unwrap_or_else(|| panic!("ingress"));
+        assert_eq!(ingress.described_object.name, "my-app-v1-traffic-segment");
+        assert_eq!(ingress.metric.name, "requests-per-second,my-app-v1");
+        let mem = metrics[4]
+            .container_resource
+            .clone()
+            .unwrap_or_else(|| panic!("memory"));
+        assert_eq!(
+            (mem.name.as_str(), mem.container.as_str()),
+            ("memory", "app")
+        );
+        let rg = metrics[7].object.clone().unwrap_or_else(|| panic!("rg"));
+        assert_eq!(rg.described_object.kind, "RouteGroup");
+        assert_eq!(rg.metric.name, "requests-per-second");
+        let zmon = metrics[9]
+            .external
+            .clone()
+            .unwrap_or_else(|| panic!("zmon"));
+        assert_eq!(zmon.metric.name, "zmon-check-9");
+        let zl = zmon
+            .metric
+            .selector
+            .and_then(|s| s.match_labels)
+            .unwrap_or_default();
+        assert_eq!(zl.get("duration").map(String::as_str), Some("5m"));
+        assert_eq!(zl.get("aggregators").map(String::as_str), Some("avg,max"));
+        assert_eq!(
+            zl.get("stack").map(String::len),
+            Some(40),
+            "sha1 hex of <namespace>-<stack>"
+        );
+        let want_annotations = [
+            ("metric-config.pods.x.json-path/json-key", "$.x"),
+            ("metric-config.pods.x.json-path/path", "/metrics"),
+            ("metric-config.pods.x.json-path/port", "9090"),
+            (
+                "metric-config.external.my-app-v1-rps.requests-per-second/hostnames",
+                "a.org,b.org",
+            ),
+            (
+                "metric-config.external.my-app-v1-rps.requests-per-second/weight",
+                "40",
+            ),
+            (
+                "metric-config.external.zmon-check-9.zmon/key",
+                "custom.value",
+            ),
+            ("metric-config.external.zmon-check-9.zmon/tag-app", "my-app"),
+        ];
+        for (k, v) in want_annotations {
+            assert_eq!(annotations.get(k).map(String::as_str), Some(v), "{k}");
+        }
+    }
+
+    #[test]
+    fn hpa_metric_errors() {
+        struct Case {
+            name: &'static str,
+            metric: AutoscalerMetrics,
+        }
+        let cases = vec![
+            Case {
+                name: "cpu without utilization",
+                metric: metric(AutoscalerMetricType::Cpu),
+            },
+            Case {
+                name: "sqs without average",
+                metric: metric(AutoscalerMetricType::AmazonSQS),
+            },
+            Case {
+                name: "sqs without queue",
+                metric: avg(metric(AutoscalerMetricType::AmazonSQS), "1"),
+            },
+            Case {
+                name: "podjson without endpoint",
+                metric: avg(metric(AutoscalerMetricType::PodJSON), "1"),
+            },
+            Case {
+                name: "schedule without name",
+                metric: avg(metric(AutoscalerMetricType::ScalingSchedule), "1"),
+            },
+        ];
+        for case in cases {
+            assert!(
+                hpa_metrics(&[case.metric], "s", "ns", 0).is_err(),
+                "{}",
+                case.name
+            );
+        }
+    }
+
+    #[test]
+    fn backend_weights_json_has_sorted_positive_weights() {
+        let actual: BTreeMap<String, u32> = [
+            ("my-app-v2".to_string(), 10),
+            ("my-app-v1".to_string(), 90),
+            ("my-app-v0".to_string(), 0),
+        ]
+        .into();
+        assert_eq!(
+            backend_weights_json(&actual),
+            r#"{"my-app-v1":90,"my-app-v2":10}"#
+        );
+    }
+}

@@ -306,3 +306,319 @@ pub fn reconcile_traffic(
         blocked: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: i64) -> Timestamp {
+        Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    fn raw(pairs: &[(&str, f64)]) -> BTreeMap<String, f64> {
+        pairs.iter().map(|(k, v)| ((*k).to_string(), *v)).collect()
+    }
+
+    fn w(pairs: &[(&str, u32)]) -> Weights {
+        pairs.iter().map(|(k, v)| ((*k).to_string(), *v)).collect()
+    }
+
+    #[test]
+    fn round_weights_table() {
+        struct Case {
+            name: &'static str,
+            input: BTreeMap<String, f64>,
+            want: Weights,
+        }
+        let cases = vec![
+            Case {
+                name: "thirds",
+                input: raw(&[("a", 33.3), ("b", 33.3), ("c", 33.3)]),
+                want: w(&[("a", 34), ("b", 33), ("c", 33)]),
+            },
+            Case {
+                name: "already whole",
+                input: raw(&[("a", 70.0), ("b", 30.0)]),
+                want: w(&[("a", 70), ("b", 30)]),
+            },
+            Case {
+                name: "largest remainder wins",
+                input: raw(&[("a", 10.4), ("b", 20.6), ("c", 69.0)]),
+                want: w(&[("a", 10), ("b", 21), ("c", 69)]),
+            },
+            Case {
+                name: "tie goes to larger integer part",
+                input: raw(&[("a", 12.5), ("b", 87.5)]),
+                want: w(&[("a", 12), ("b", 88)]),
+            },
+            Case {
+                name: "tie with equal parts goes to smaller name",
+                input: raw(&[("b", 50.5), ("a", 49.5)]),
+                want: w(&[("a", 49), ("b", 51)]),
+            },
+            Case {
+                name: "not normalised input",
+                input: raw(&[("a", 1.0), ("b", 1.0)]),
+                want: w(&[("a", 50), ("b", 50)]),
+            },
+            Case {
+                name: "sevenths",
+                input: raw(&[
+                    ("a", 1.0),
+                    ("b", 1.0),
+                    ("c", 1.0),
+                    ("d", 1.0),
+                    ("e", 1.0),
+                    ("f", 1.0),
+                    ("g", 1.0),
+                ]),
+                want: w(&[
+                    ("a", 15),
+                    ("b", 15),
+                    ("c", 14),
+                    ("d", 14),
+                    ("e", 14),
+                    ("f", 14),
+                    ("g", 14),
+                ]),
+            },
+            Case {
+                name: "all zero stays zero",
+                input: raw(&[("a", 0.0), ("b", 0.0)]),
+                want: w(&[("a", 0), ("b", 0)]),
+            },
+            Case {
+                name: "negative and nan count as zero",
+                input: raw(&[("a", -5.0), ("b", f64::NAN), ("c", 3.0)]),
+                want: w(&[("a", 0), ("b", 0), ("c", 100)]),
+            },
+        ];
+        for case in cases {
+            let got = round_weights(&case.input);
+            assert_eq!(got, case.want, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn fallback_table() {
+        struct Case {
+            name: &'static str,
+            candidates: Vec<FallbackCandidate>,
+            want: Option<&'static str>,
+        }
+        let c = |name: &str, nts: Option<i64>, created: Option<i64>| FallbackCandidate {
+            name: name.into(),
+            no_traffic_since: nts.map(ts),
+            created: created.map(ts),
+        };
+        let cases = vec![
+            Case {
+                name: "no stacks",
+                candidates: vec![],
+                want: None,
+            },
+            Case {
+                name: "earliest created without history",
+                candidates: vec![c("b", None, Some(1)), c("a", None, Some(2))],
+                want: Some("b"),
+            },
+            Case {
+                name: "last used wins over age",
+                candidates: vec![
+                    c("old", Some(100), Some(1)),
+                    c("new", Some(200), Some(2)),
+                    c("x", None, Some(0)),
+                ],
+                want: Some("new"),
+            },
+            Case {
+                name: "uncreated stack sorts last",
+                candidates: vec![c("new", None, None), c("old", None, Some(5))],
+                want: Some("old"),
+            },
+        ];
+        for case in cases {
+            assert_eq!(
+                fallback_stack(&case.candidates).as_deref(),
+                case.want,
+                "{}",
+                case.name
+            );
+        }
+    }
+
+    fn stack(name: &str, desired: u32, actual: u32, ready: bool) -> TrafficStack {
+        TrafficStack {
+            name: name.into(),
+            desired,
+            actual,
+            ready,
+            deployment_replicas: 3,
+            updated_replicas: if ready { 3 } else { 0 },
+            ready_replicas: if ready { 3 } else { 0 },
+            stack_replicas: 3,
+            max_replicas: None,
+            prescaling: Prescaling::default(),
+        }
+    }
+
+    #[test]
+    fn simple_switch_table() {
+        struct Case {
+            name: &'static str,
+            stacks: Vec<TrafficStack>,
+            want: Weights,
+            blocked: Option<Vec<&'static str>>,
+        }
+        let cases = vec![
+            Case {
+                name: "ready stack gets its traffic",
+                stacks: vec![stack("v1", 50, 100, true), stack("v2", 50, 0, true)],
+                want: w(&[("v1", 50), ("v2", 50)]),
+                blocked: None,
+            },
+            Case {
+                name: "all or nothing when a growing stack is not ready",
+                stacks: vec![
+                    stack("v1", 0, 100, true),
+                    stack("v2", 50, 0, true),
+                    stack("v3", 50, 0, false),
+                ],
+                want: w(&[("v1", 100), ("v2", 0), ("v3", 0)]),
+                blocked: Some(vec!["v3"]),
+            },
+            Case {
+                name: "shrinking stacks never block",
+                stacks: vec![stack("v1", 0, 100, false), stack("v2", 100, 0, true)],
+                want: w(&[("v1", 0), ("v2", 100)]),
+                blocked: None,
+            },
+            Case {
+                name: "several not ready are listed sorted",
+                stacks: vec![
+                    stack("v3", 50, 0, false),
+                    stack("v1", 0, 100, true),
+                    stack("v2", 50, 0, false),
+                ],
+                want: w(&[("v1", 100), ("v2", 0), ("v3", 0)]),
+                blocked: Some(vec!["v2", "v3"]),
+            },
+        ];
+        for case in cases {
+            let got = reconcile_traffic(&case.stacks, Strategy::Simple, ts(0));
+            assert_eq!(got.actual, case.want, "{}", case.name);
+            let blocked = got.blocked.map(|b| b.not_ready);
+            let want_blocked = case
+                .blocked
+                .map(|v| v.into_iter().map(String::from).collect::<Vec<_>>());
+            assert_eq!(blocked, want_blocked, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn blocked_message_matches_upstream() {
+        let b = Blocked {
+            not_ready: vec!["a".into(), "b".into()],
+        };
+        assert_eq!(b.to_string(), "stacks not ready: a, b");
+    }
+
+    #[test]
+    fn prescaling_table() {
+        struct Case {
+            name: &'static str,
+            stacks: Vec<TrafficStack>,
+            now: i64,
+            want_replicas: Vec<(&'static str, bool, i32)>,
+            want_blocked: bool,
+        }
+        let mut v3 = stack("v3", 50, 0, true);
+        v3.deployment_replicas = 1;
+        v3.stack_replicas = 1;
+        v3.updated_replicas = 1;
+        v3.ready_replicas = 1;
+        let mut capped = v3.clone();
+        capped.max_replicas = Some(2);
+        let mut ready_v3 = v3.clone();
+        ready_v3.prescaling = Prescaling {
+            active: true,
+            replicas: 3,
+            desired_weight: 50.0,
+            last_traffic_increase: Some(ts(0)),
+        };
+        ready_v3.deployment_replicas = 3;
+        ready_v3.updated_replicas = 3;
+        ready_v3.ready_replicas = 3;
+        let mut expired = stack("v2", 100, 100, true);
+        expired.prescaling = Prescaling {
+            active: true,
+            replicas: 6,
+            desired_weight: 100.0,
+            last_traffic_increase: Some(ts(0)),
+        };
+        let cases = vec![
+            Case {
+                name: "upstream worked example: ceil(50 × 6 / 100) = 3",
+                stacks: vec![
+                    stack("v1", 25, 50, true),
+                    stack("v2", 25, 50, true),
+                    v3.clone(),
+                ],
+                now: 10,
+                want_replicas: vec![("v3", true, 3)],
+                want_blocked: true,
+            },
+            Case {
+                name: "target capped at maxReplicas",
+                stacks: vec![stack("v1", 25, 50, true), stack("v2", 25, 50, true), capped],
+                now: 10,
+                want_replicas: vec![("v3", true, 2)],
+                want_blocked: true,
+            },
+            Case {
+                name: "switches once the prescaled replicas are ready",
+                stacks: vec![
+                    stack("v1", 25, 50, true),
+                    stack("v2", 25, 50, true),
+                    ready_v3,
+                ],
+                now: 10,
+                want_replicas: vec![("v3", true, 3)],
+                want_blocked: false,
+            },
+            Case {
+                name: "resets after the delay",
+                stacks: vec![stack("v1", 0, 0, true), expired.clone()],
+                now: 601,
+                want_replicas: vec![("v2", false, 0)],
+                want_blocked: false,
+            },
+            Case {
+                name: "kept within the delay",
+                stacks: vec![stack("v1", 0, 0, true), expired],
+                now: 600,
+                want_replicas: vec![("v2", true, 6)],
+                want_blocked: false,
+            },
+        ];
+        for case in cases {
+            let got = reconcile_traffic(
+                &case.stacks,
+                Strategy::Prescaling {
+                    reset_delay_seconds: 600,
+                },
+                ts(case.now),
+            );
+            for (name, active, replicas) in &case.want_replicas {
+                let p = got.prescaling.get(*name).cloned().unwrap_or_default();
+                assert_eq!(
+                    (p.active, p.replicas),
+                    (*active, *replicas),
+                    "{}",
+                    case.name
+                );
+            }
+            assert_eq!(got.blocked.is_some(), case.want_blocked, "{}", case.name);
+        }
+    }
+}
