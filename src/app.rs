@@ -1,0 +1,54 @@
+//! Dispatch: parse the command line, run the command, map failures to the
+//! documented exit codes. The only place that reads the clock, the
+//! environment (NO_COLOR, TTY) and builds the kube client (through `cluster`).
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::commands;
+use crate::error::{Exit, Failure};
+
+/// Runs the plugin with these arguments and returns the process exit code.
+pub fn main_with_args<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Ok
+            };
+            let _ = e.print();
+            return code.code();
+        }
+    };
+    match run(cli) {
+        Ok(()) => Exit::Ok.code(),
+        Err(f) => {
+            report(&f);
+            f.exit.code()
+        }
+    }
+}
+
+fn report(f: &Failure) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "error: {}", f.message);
+    if let Some(h) = &f.hint {
+        let _ = writeln!(err, "hint: {h}");
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Crd(args) => commands::crd::run(&args),
+        Command::Version => commands::version::run(),
+    }
+}

@@ -1,0 +1,150 @@
+//! The only module that holds a kube `Client`: connecting with kubectl's
+//! global flags, and (in submodules) reading snapshots and executing plans.
+
+use std::time::Duration;
+
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Client, Config};
+
+use crate::cli::GlobalArgs;
+use crate::error::{Exit, Failure};
+
+pub mod error;
+
+/// A connected client plus what the kubeconfig said about where we are.
+#[derive(Clone)]
+pub struct Connection {
+    pub client: Client,
+    /// The namespace to work in: `-n`, else the context's namespace, else "default".
+    pub namespace: String,
+    /// The kubeconfig context name in use, for headers ("Context: ...").
+    pub context: Option<String>,
+}
+
+/// Parses a kubectl-style duration: `30s`, `1m`, `2h`, `500ms`, a bare number of
+/// seconds, or combinations such as `1m30s`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let s = text.trim();
+    if s.is_empty() {
+        return Err("empty duration".into());
+    }
+    if let Ok(n) = s.parse::<u64>() {
+        return Ok(Duration::from_secs(n));
+    }
+    let mut total = Duration::ZERO;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return Err(format!(
+                "invalid duration '{text}' (examples: 30s, 1m30s, 2h)"
+            ));
+        }
+        let value: f64 = rest[..digits]
+            .parse()
+            .map_err(|_| format!("invalid duration '{text}' (examples: 30s, 1m30s, 2h)"))?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let secs = match &rest[..unit_len] {
+            "ms" => value / 1000.0,
+            "s" => value,
+            "m" => value * 60.0,
+            "h" => value * 3600.0,
+            _ => return Err(format!("invalid duration '{text}' (units: ms, s, m, h)")),
+        };
+        rest = &rest[unit_len..];
+        if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
+            return Err(format!("invalid duration '{text}'"));
+        }
+        total += Duration::from_secs_f64(secs);
+    }
+    Ok(total)
+}
+
+/// Builds a client exactly as kubectl would from these global flags.
+pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
+    let kubeconfig = match &global.kubeconfig {
+        Some(path) => Kubeconfig::read_from(path).map_err(|e| {
+            Failure::error(format!("cannot read kubeconfig {}: {e}", path.display()))
+                .hint("check the --kubeconfig path")
+        })?,
+        None => Kubeconfig::read().map_err(|e| {
+            Failure::error(format!("cannot read the kubeconfig: {e}"))
+                .hint("set KUBECONFIG or pass --kubeconfig PATH")
+        })?,
+    };
+    let context = global
+        .context
+        .clone()
+        .or_else(|| kubeconfig.current_context.clone());
+    let options = KubeConfigOptions {
+        context: global.context.clone(),
+        cluster: global.cluster.clone(),
+        user: global.user.clone(),
+    };
+    let mut config = Config::from_custom_kubeconfig(kubeconfig, &options)
+        .await
+        .map_err(|e| {
+            Failure::error(format!("invalid kubeconfig: {e}"))
+                .hint("check --context/--cluster/--user against `kubectl config get-contexts`")
+        })?;
+    if let Some(user) = &global.as_user {
+        config.auth_info.impersonate = Some(user.clone());
+    }
+    if !global.as_group.is_empty() {
+        config.auth_info.impersonate_groups = Some(global.as_group.clone());
+    }
+    if let Some(t) = &global.request_timeout {
+        let d = parse_duration(t)
+            .map_err(|e| Failure::new(Exit::Usage, format!("--request-timeout: {e}")))?;
+        let d = (!d.is_zero()).then_some(d);
+        config.connect_timeout = d;
+        config.read_timeout = d;
+        config.write_timeout = d;
+    }
+    let namespace = global
+        .namespace
+        .clone()
+        .unwrap_or_else(|| config.default_namespace.clone());
+    let client = Client::try_from(config)
+        .map_err(|e| Failure::error(format!("cannot create a Kubernetes client: {e}")))?;
+    Ok(Connection {
+        client,
+        namespace,
+        context,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_parse_like_kubectl() {
+        let cases = [
+            ("bare seconds", "30", Some(Duration::from_secs(30))),
+            ("seconds", "30s", Some(Duration::from_secs(30))),
+            (
+                "minutes and seconds",
+                "1m30s",
+                Some(Duration::from_secs(90)),
+            ),
+            ("hours", "2h", Some(Duration::from_secs(7200))),
+            ("milliseconds", "500ms", Some(Duration::from_millis(500))),
+            ("fraction", "1.5s", Some(Duration::from_millis(1500))),
+            ("zero", "0", Some(Duration::ZERO)),
+            ("unknown unit", "3d", None),
+            ("no number", "s", None),
+            ("empty", "", None),
+            ("negative", "-1s", None),
+        ];
+        for (name, input, want) in cases {
+            assert_eq!(parse_duration(input).ok(), want, "{name}");
+        }
+    }
+}

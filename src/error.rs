@@ -1,0 +1,73 @@
+//! Errors as the user sees them: one line saying what is wrong, an optional
+//! hint, and a documented exit code.
+
+use std::fmt;
+
+/// Exit codes, part of the command-line API (README, "Exit codes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: done.
+    Ok = 0,
+    /// 1: an error (API server unreachable, object not found, invalid input file...).
+    Error = 1,
+    /// 2: usage error (bad flags or arguments).
+    Usage = 2,
+    /// 3: a wait timed out.
+    Timeout = 3,
+    /// 4: degraded, not converged, or a rollout failed/aborted.
+    Degraded = 4,
+    /// 5: forbidden by RBAC.
+    Forbidden = 5,
+    /// 130: interrupted (Ctrl-C).
+    Interrupted = 130,
+}
+
+impl Exit {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+/// A failure with everything needed to report it: message, hint, exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub exit: Exit,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Failure {
+    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+        Self {
+            exit,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::new(Exit::Error, message)
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Exit::Usage, message)
+    }
+
+    #[must_use]
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// Result type of every command.
+pub type Result<T, E = Failure> = std::result::Result<T, E>;
