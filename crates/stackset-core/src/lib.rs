@@ -7,6 +7,8 @@ pub mod lifecycle;
 pub mod model;
 pub mod observe;
 pub mod plan;
+#[cfg(test)]
+mod properties;
 pub mod reconcile;
 pub mod resources;
 pub mod segments;

@@ -46,6 +46,7 @@ use crate::resources::{
     desired_service, owner_reference, per_stack_hosts, port_matches, port_text, service_ports,
 };
 use crate::segments::{PercentSegment, Segment, SegmentInput, layout, parse_segment};
+use crate::simulate::simulate;
 use crate::traffic::{
     FallbackCandidate, Prescaling, Strategy, TrafficStack, Weights, effective_weights,
     reconcile_traffic,
@@ -250,6 +251,7 @@ fn second(now: Timestamp) -> Timestamp {
 struct Working<'a> {
     owned: Owned<'a>,
     facts: StackFacts,
+    expect: Expectations,
     hpa_expected: bool,
     per_stack_hosts: Vec<String>,
     per_stack_rg_hosts: Vec<String>,
@@ -747,8 +749,8 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
     if desired_traffic != ss.spec.traffic {
         let mut updated = ss.clone();
         updated.spec.traffic = desired_traffic.clone();
-        let text = |t: &Option<Vec<DesiredTraffic>>| match t {
-            None => "none".to_string(),
+        let text = |t: &Option<Vec<DesiredTraffic>>| match t.as_deref() {
+            None | Some([]) => "none".to_string(),
             Some(list) => list
                 .iter()
                 .map(|d| format!("{}={}", d.stack_name, d.weight))
@@ -795,7 +797,8 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
             });
         }
     }
-    let ss_status = stackset_status(ss, &live);
+    let ready_after = readiness_after(snapshot, &actions, &live, min_ready_percent);
+    let ss_status = stackset_status(ss, &live, &ready_after);
     if Some(&ss_status) != ss.status.as_ref() {
         let existing = ss.status.clone().unwrap_or_default();
         actions.push(Action::UpdateStackSetStatus {
@@ -1056,6 +1059,7 @@ fn stack_facts<'a>(
     };
     Working {
         owned: *owned,
+        expect,
         facts: StackFacts {
             version: stack_version(stack, ss_name),
             name,
@@ -1728,7 +1732,54 @@ fn stack_status(w: &Working<'_>, ss: &StackSet, desired_replicas: Option<i32>) -
     }
 }
 
-fn stackset_status(ss: &StackSet, live: &[&Working<'_>]) -> StackSetStatus {
+/// Readiness of every live stack once the sub-resource actions are applied
+/// (as far as the API server applies them: Deployment status is not
+/// predicted). The StackSet status is written with these, so that it
+/// describes the state the plan leaves behind and a second reconcile does
+/// not rewrite it.
+fn readiness_after(
+    snapshot: &Snapshot,
+    actions: &[Action],
+    live: &[&Working<'_>],
+    min_ready_percent: Option<i32>,
+) -> BTreeSet<String> {
+    let after = simulate(
+        snapshot,
+        &Plan {
+            actions: actions.to_vec(),
+        },
+    );
+    let filed = file(&after);
+    filed
+        .stacks
+        .iter()
+        .filter_map(|owned| {
+            let w = live
+                .iter()
+                .find(|w| w.facts.name == name_of(&owned.stack.metadata))?;
+            if !w.facts.errors.is_empty() {
+                return w.facts.ready.then(|| w.facts.name.clone());
+            }
+            let (replicas, _, ready, updated) = deployment_numbers(owned.deployment);
+            let problem = resources_problem(owned, w.facts.generation, w.expect);
+            readiness(
+                problem.as_deref(),
+                replicas,
+                ready,
+                updated,
+                min_ready_percent,
+            )
+            .0
+            .then(|| w.facts.name.clone())
+        })
+        .collect()
+}
+
+fn stackset_status(
+    ss: &StackSet,
+    live: &[&Working<'_>],
+    ready_after: &BTreeSet<String>,
+) -> StackSetStatus {
     let existing = ss.status.clone().unwrap_or_default();
     let traffic: Vec<ActualTraffic> = live
         .iter()
@@ -1746,7 +1797,7 @@ fn stackset_status(ss: &StackSet, live: &[&Working<'_>]) -> StackSetStatus {
     };
     StackSetStatus {
         stacks: count(&|_| true),
-        ready_stacks: count(&|f| f.ready),
+        ready_stacks: count(&|f| ready_after.contains(&f.name)),
         stacks_with_traffic: count(&StackFacts::has_traffic),
         observed_stack_version: existing.observed_stack_version,
         traffic: (!traffic.is_empty()).then_some(traffic),

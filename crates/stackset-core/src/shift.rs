@@ -828,4 +828,76 @@ mod tests {
         assert!(StepPlan::parse_steps("10,,20").is_err());
         assert!(StepPlan::step_weight(0).is_err());
     }
+
+    mod props {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        fn weights_strategy() -> impl Strategy<Value = Weights> {
+            prop::collection::vec(0u32..=100, 1..6).prop_map(|raw| {
+                let names: Vec<String> = (0..raw.len()).map(|i| format!("my-app-v{i}")).collect();
+                let values: BTreeMap<String, f64> = names
+                    .into_iter()
+                    .zip(raw.into_iter().map(f64::from))
+                    .collect();
+                let mut w = apportion(&values, 100);
+                if w.values().sum::<u32>() != 100
+                    && let Some(first) = w.values_mut().next()
+                {
+                    *first = 100;
+                }
+                w
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn parser_never_panics(args in prop::collection::vec(".{0,24}", 0..4)) {
+                let known = vec!["my-app-v1".to_string(), "my-app-v2".to_string()];
+                let _ = parse_assignments(&args, "my-app", &known);
+            }
+
+            #[test]
+            fn parser_never_panics_on_near_misses(name in "[a-z0-9=%.-]{0,8}", weight in "[-+0-9.eEnaNif%]{0,8}") {
+                let known = vec!["my-app-v1".to_string()];
+                let _ = parse_assignments(&[format!("{name}={weight}")], "my-app", &known);
+            }
+
+            #[test]
+            fn set_weights_sums_to_100_or_errs(current in weights_strategy(), pick in 0usize..6, weight in 0.0f64..=100.0) {
+                let name = current.keys().nth(pick % current.len()).cloned().unwrap_or_default();
+                if let Ok(result) = set_weights(&current, &[(name.clone(), weight)], EditMode::Proportional) {
+                    prop_assert_eq!(result.values().sum::<u32>(), 100);
+                    if weight.fract() == 0.0 {
+                        prop_assert_eq!(result.get(&name).copied(), Some(weight as u32));
+                    }
+                }
+            }
+
+            #[test]
+            fn shift_steps_move_toward_the_target(actual in weights_strategy(), target in weights_strategy(), step in 1u32..=100) {
+                // Same stack names on both sides.
+                let keys: Vec<String> = actual.keys().cloned().collect();
+                let values: BTreeMap<String, f64> = keys.iter().map(|k| (k.clone(), f64::from(target.get(k).copied().unwrap_or(0)))).collect();
+                let mut target = apportion(&values, 100);
+                if target.values().sum::<u32>() != 100 {
+                    target = actual.clone();
+                }
+                let observed = ShiftObserved { desired: actual.clone(), actual: actual.clone(), not_ready: BTreeMap::new() };
+                match next_step(&observed, &target, &StepPlan::StepWeight(step)) {
+                    Step::Done => prop_assert_eq!(&actual, &target),
+                    Step::Wait { .. } => prop_assert!(false, "nothing is blocked"),
+                    Step::Apply(next) => {
+                        prop_assert_eq!(next.values().sum::<u32>(), 100);
+                        for k in &keys {
+                            let (a, t, n) = (weight(&actual, k), weight(&target, k), weight(&next, k));
+                            prop_assert!(n >= a.min(t) && n <= a.max(t), "{k}: {a} -> {n} (target {t})");
+                        }
+                        prop_assert!(next != actual, "a step makes progress");
+                    }
+                }
+            }
+        }
+    }
 }

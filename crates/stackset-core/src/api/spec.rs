@@ -40,7 +40,7 @@ pub struct IngressSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<AnnotationsMeta>,
     /// Public hostnames (required, unique, at least one).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(min = 1), extend("x-kubernetes-list-type" = "set", "x-kubernetes-map-type" = "x-stackset-required"))]
     pub hosts: Vec<String>,
     /// Service port, by number or by name (required in the CRD).
@@ -98,14 +98,14 @@ pub struct RouteGroupSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<AnnotationsMeta>,
     /// Public hostnames (required, unique, at least one).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(min = 1), extend("x-kubernetes-list-type" = "set", "x-kubernetes-map-type" = "x-stackset-required"))]
     pub hosts: Vec<String>,
     /// Extra Skipper backends added to the per-stack RouteGroup.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_backends: Option<Vec<RouteGroupBackend>>,
     /// Routes, copied verbatim (required, at least one).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(min = 1), extend("x-kubernetes-map-type" = "x-stackset-required"))]
     pub routes: Vec<RouteGroupRouteSpec>,
     /// Service port number (an integer, unlike the Ingress backendPort).
