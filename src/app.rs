@@ -8,8 +8,9 @@ use std::io::Write;
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
-use crate::commands;
 use crate::error::{Exit, Failure};
+use crate::{cluster, commands};
+use k8s_openapi::jiff::Timestamp;
 
 /// Runs the plugin with these arguments and returns the process exit code.
 pub fn main_with_args<I, T>(args: I) -> u8
@@ -40,15 +41,38 @@ where
 
 fn report(f: &Failure) {
     let mut err = std::io::stderr().lock();
+    if f.message.is_empty() {
+        return;
+    }
     let _ = writeln!(err, "error: {}", f.message);
     if let Some(h) = &f.hint {
         let _ = writeln!(err, "hint: {h}");
     }
 }
 
+/// The wall clock: read here and nowhere else; everything below gets `now`.
+#[allow(clippy::disallowed_methods)]
+fn now() -> Timestamp {
+    Timestamp::now()
+}
+
 fn run(cli: Cli) -> Result<(), Failure> {
+    crate::logging::init(cli.global.verbose);
     match cli.command {
         Command::Crd(args) => commands::crd::run(&args),
         Command::Version => commands::version::run(),
+        Command::Reconcile(args) => block_on(async {
+            let conn = cluster::connect(&cli.global).await?;
+            commands::reconcile::run(&conn, cli.global.all_namespaces, &args, &now).await
+        }),
     }
+}
+
+fn block_on<F: std::future::Future<Output = Result<(), Failure>>>(fut: F) -> Result<(), Failure> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::error(format!("cannot start the async runtime: {e}")))?;
+    rt.block_on(fut)
 }

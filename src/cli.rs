@@ -77,6 +77,9 @@ pub enum Command {
     /// Print the StackSet and Stack CustomResourceDefinitions.
     #[command(after_help = "Examples:\n  kubectl stackset crd | kubectl apply --server-side -f -")]
     Crd(CrdArgs),
+    /// Run the stackset-controller's reconciliation client-side, once or continuously.
+    #[command(after_help = RECONCILE_EXAMPLES)]
+    Reconcile(ReconcileArgs),
     /// Print the plugin version.
     #[command(after_help = "Examples:\n  kubectl stackset version")]
     Version,
@@ -87,4 +90,134 @@ pub struct CrdArgs {
     /// Also print Skipper's RouteGroup CRD (for clusters without Skipper's own).
     #[arg(long)]
     pub with_routegroup: bool,
+}
+
+const RECONCILE_EXAMPLES: &str = "Examples:
+  # one pass over the StackSet my-app (client-side managed)
+  kubectl stackset reconcile my-app
+
+  # show what would change, in order and with reasons
+  kubectl stackset reconcile my-app --dry-run
+
+  # kubectl-style diff; exit 0 = no change, 1 = changes, >1 = error
+  kubectl stackset reconcile my-app --diff
+
+  # take over a StackSet from the in-cluster controller
+  kubectl stackset reconcile my-app --claim
+
+  # act as the controller for every claimed StackSet in the cluster
+  kubectl stackset reconcile -A --watch --interval 10s";
+
+/// `--dry-run` values, as kubectl's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DryRun {
+    /// Compute and print, send nothing.
+    Client,
+    /// Send everything with dryRun=All: validated and admitted, never stored.
+    Server,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ReconcileArgs {
+    /// The StackSet (optional when the namespace has exactly one).
+    pub name: Option<String>,
+    /// Every StackSet in the namespace that kubectl-stackset manages.
+    #[arg(long)]
+    pub all: bool,
+    /// Print the ordered plan with reasons and change nothing.
+    #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "client", require_equals = true)]
+    pub dry_run: Option<DryRun>,
+    /// Print kubectl-style diffs; exit 0 when nothing would change, 1 when something would.
+    #[arg(long)]
+    pub diff: bool,
+    /// Keep reconciling, on every change and at least every --interval.
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+    /// Resync period with --watch.
+    #[arg(long, default_value = "10s", value_name = "DURATION")]
+    pub interval: String,
+    /// Take over StackSets that the in-cluster controller (or another id) manages.
+    #[arg(long)]
+    pub claim: bool,
+    /// Do not publish Kubernetes events.
+    #[arg(long)]
+    pub no_events: bool,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+/// The reconciliation engine's settings: the controller's flags.
+#[derive(Debug, Args, Clone)]
+pub struct EngineArgs {
+    /// Our controller id, written to stackset-controller.zalando.org/controller.
+    #[arg(
+        long,
+        env = "STACKSET_CONTROLLER_ID",
+        default_value = "kubectl-stackset",
+        value_name = "ID"
+    )]
+    pub controller_id: String,
+    /// Cluster domain for per-stack hostnames (repeatable; default: the domain of each public host).
+    #[arg(
+        long = "cluster-domain",
+        env = "STACKSET_CLUSTER_DOMAIN",
+        value_delimiter = ',',
+        value_name = "DOMAIN"
+    )]
+    pub cluster_domains: Vec<String>,
+    /// Force a traffic mechanism (default: the StackSet's kubectl-stackset.io/traffic-mechanism annotation, else segments).
+    #[arg(long, value_name = "segments|backend-weights")]
+    pub traffic_mechanism: Option<String>,
+    /// Manage Skipper RouteGroups (the controller's --enable-routegroup-support).
+    #[arg(long)]
+    pub routegroups: bool,
+    /// Adopt configMapRef ConfigMaps (--enable-configmap-support).
+    #[arg(long)]
+    pub configmap_support: bool,
+    /// Adopt secretRef Secrets (--enable-secret-support).
+    #[arg(long)]
+    pub secret_support: bool,
+    /// Annotation synchronised onto every segment (repeatable).
+    #[arg(long = "sync-ingress-annotation", value_name = "KEY")]
+    pub sync_ingress_annotations: Vec<String>,
+}
+
+impl Default for EngineArgs {
+    fn default() -> Self {
+        Self {
+            controller_id: "kubectl-stackset".into(),
+            cluster_domains: Vec::new(),
+            traffic_mechanism: None,
+            routegroups: false,
+            configmap_support: false,
+            secret_support: false,
+            sync_ingress_annotations: Vec::new(),
+        }
+    }
+}
+
+impl EngineArgs {
+    /// The core's options.
+    pub fn options(&self) -> Result<stackset_core::Options, crate::error::Failure> {
+        let traffic_mechanism = match &self.traffic_mechanism {
+            Some(m) => Some(m.parse().map_err(|e: String| {
+                crate::error::Failure::usage(format!("--traffic-mechanism: {e}"))
+            })?),
+            None => None,
+        };
+        Ok(stackset_core::Options {
+            cluster_domains: self
+                .cluster_domains
+                .iter()
+                .filter(|d| !d.is_empty())
+                .cloned()
+                .collect(),
+            traffic_mechanism,
+            routegroup_support: self.routegroups,
+            configmap_support: self.configmap_support,
+            secret_support: self.secret_support,
+            sync_ingress_annotations: self.sync_ingress_annotations.clone(),
+            ..stackset_core::Options::default()
+        })
+    }
 }

@@ -54,6 +54,15 @@ impl Failure {
         Self::new(Exit::Usage, message)
     }
 
+    /// Adds a hint unless there is one already.
+    #[must_use]
+    pub fn hint_if_missing(mut self, hint: impl Into<String>) -> Self {
+        if self.hint.is_none() {
+            self.hint = Some(hint.into());
+        }
+        self
+    }
+
     #[must_use]
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());

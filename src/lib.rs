@@ -9,4 +9,5 @@ pub mod cli;
 pub mod cluster;
 pub mod commands;
 pub mod error;
+pub mod logging;
 pub mod render;

@@ -10,6 +10,10 @@ use crate::cli::GlobalArgs;
 use crate::error::{Exit, Failure};
 
 pub mod error;
+pub mod execute;
+pub mod reconcile;
+pub mod retry;
+pub mod snapshot;
 
 /// A connected client plus what the kubeconfig said about where we are.
 #[derive(Clone)]

@@ -4,6 +4,8 @@ use std::io::Write;
 
 use crate::error::Failure;
 
+pub mod diff;
+
 /// Writes data to stdout. A closed pipe (e.g. `| head`) is not an error.
 pub fn out(text: &str) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();

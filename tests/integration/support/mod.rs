@@ -281,3 +281,94 @@ where
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
+
+/// Counts the requests a client sends, by HTTP method.
+#[derive(Clone, Default)]
+pub struct RequestCounter(std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>);
+
+impl RequestCounter {
+    /// (method, path) of every request so far.
+    pub fn requests(&self) -> Vec<(String, String)> {
+        self.0.lock().unwrap().clone()
+    }
+    /// Requests that can change state (anything but GET/HEAD).
+    pub fn writes(&self) -> Vec<(String, String)> {
+        self.requests()
+            .into_iter()
+            .filter(|(m, _)| m != "GET" && m != "HEAD")
+            .collect()
+    }
+    pub fn reset(&self) {
+        self.0.lock().unwrap().clear();
+    }
+}
+
+impl<S> tower::Layer<S> for RequestCounter {
+    type Service = Counted<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        Counted {
+            inner,
+            log: self.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Counted<S> {
+    inner: S,
+    log: RequestCounter,
+}
+
+impl<S, B> tower::Service<http::Request<B>> for Counted<S>
+where
+    S: tower::Service<http::Request<B>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+    fn call(&mut self, req: http::Request<B>) -> Self::Future {
+        self.log
+            .0
+            .lock()
+            .unwrap()
+            .push((req.method().to_string(), req.uri().to_string()));
+        self.inner.call(req)
+    }
+}
+
+impl TestCluster {
+    /// An admin client whose requests are recorded by `counter`.
+    pub async fn counting_client(&self, counter: &RequestCounter) -> Client {
+        let kc = Kubeconfig::read_from(&self.kubeconfig).expect("read kubeconfig");
+        let opts = KubeConfigOptions {
+            context: self.admin_context(),
+            ..Default::default()
+        };
+        let cfg = Config::from_custom_kubeconfig(kc, &opts)
+            .await
+            .expect("kubeconfig context");
+        kube::client::ClientBuilder::try_from(cfg)
+            .expect("client builder")
+            .with_layer(counter)
+            .build()
+    }
+}
+
+/// Runs the built kubectl-stackset binary against this cluster.
+pub fn stackset_cmd(cluster: &TestCluster, ns: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubectl-stackset"));
+    cmd.arg("--kubeconfig")
+        .arg(&cluster.kubeconfig)
+        .args(["-n", ns]);
+    if let Some(ctx) = cluster.admin_context() {
+        cmd.args(["--context", &ctx]);
+    }
+    cmd.env_remove("NO_COLOR");
+    cmd
+}

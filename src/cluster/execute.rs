@@ -1,0 +1,334 @@
+//! Executing a core plan, in order: server-side apply (field manager
+//! `kubectl-stackset`) for creates and updates, deletes with a UID
+//! precondition and background propagation, a full update for `spec.traffic`
+//! (optimistic concurrency, like upstream), status-subresource replaces
+//! retried with a fresh read on conflict, and the events upstream emits.
+
+use k8s_openapi::api::core::v1::ObjectReference;
+use kube::Client;
+use kube::api::{
+    Api, ApiResource, DeleteParams, DynamicObject, Patch, PatchParams, PostParams, Preconditions,
+    PropagationPolicy,
+};
+use kube::runtime::events::{Event as KubeEvent, EventType as KubeEventType, Recorder, Reporter};
+use serde_json::Value;
+use stackset_core::{Action, Event, EventType, Kind, ObjectRef, Plan, Snapshot};
+
+use super::error::{Op, failure};
+use super::retry::{ATTEMPTS, backoff, is_conflict, with_retries};
+use crate::error::Failure;
+
+/// Our field manager for server-side apply and updates.
+pub const FIELD_MANAGER: &str = "kubectl-stackset";
+
+/// The API coordinates of a core kind.
+pub fn api_resource(kind: Kind) -> ApiResource {
+    let (group, version, plural) = match kind {
+        Kind::StackSet => ("zalando.org", "v1", "stacksets"),
+        Kind::Stack => ("zalando.org", "v1", "stacks"),
+        Kind::RouteGroup => ("zalando.org", "v1", "routegroups"),
+        Kind::Deployment => ("apps", "v1", "deployments"),
+        Kind::HorizontalPodAutoscaler => ("autoscaling", "v2", "horizontalpodautoscalers"),
+        Kind::Ingress => ("networking.k8s.io", "v1", "ingresses"),
+        Kind::Service => ("", "v1", "services"),
+        Kind::ConfigMap => ("", "v1", "configmaps"),
+        Kind::Secret => ("", "v1", "secrets"),
+    };
+    ApiResource {
+        group: group.into(),
+        version: version.into(),
+        api_version: kind.api_version().into(),
+        kind: kind.as_str().into(),
+        plural: plural.into(),
+    }
+}
+
+fn op<'a>(verb: &'a str, ar: &'a ApiResource, target: &'a ObjectRef) -> Op<'a> {
+    Op {
+        verb,
+        resource: &ar.plural,
+        group: &ar.group,
+        name: Some(&target.name),
+        namespace: Some(&target.namespace),
+    }
+}
+
+/// How a plan is executed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExecOptions {
+    /// Server-side dry run: the API server validates and admits, nothing is stored.
+    pub server_dry_run: bool,
+    /// Publish the events upstream's controller would.
+    pub events: bool,
+}
+
+/// Counts of what was done, for reporting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExecSummary {
+    pub applied: usize,
+    pub deleted: usize,
+    pub status_writes: usize,
+}
+
+/// The executor: one client, one event recorder.
+pub struct Executor {
+    client: Client,
+    recorder: Recorder,
+    opts: ExecOptions,
+}
+
+/// Why executing a plan stopped.
+#[derive(Debug)]
+pub enum ExecError {
+    /// Someone else changed an object we read (409): take a new snapshot and
+    /// reconcile again.
+    Conflict(String),
+    /// A failure to report.
+    Failed(Failure),
+}
+
+impl Executor {
+    pub fn new(client: Client, opts: ExecOptions) -> Self {
+        let reporter = Reporter {
+            controller: FIELD_MANAGER.into(),
+            instance: None,
+        };
+        Self {
+            recorder: Recorder::new(client.clone(), reporter),
+            client,
+            opts,
+        }
+    }
+
+    fn api(&self, kind: Kind, ns: &str) -> (Api<DynamicObject>, ApiResource) {
+        let ar = api_resource(kind);
+        (Api::namespaced_with(self.client.clone(), ns, &ar), ar)
+    }
+
+    /// Runs the plan in order. `snapshot` supplies the observed objects that
+    /// status writes need.
+    pub async fn execute(
+        &self,
+        plan: &Plan,
+        snapshot: &Snapshot,
+    ) -> Result<ExecSummary, ExecError> {
+        let mut summary = ExecSummary::default();
+        for action in plan {
+            tracing::debug!(action = %action, "executing");
+            match action {
+                Action::Create { object, .. } | Action::Update { object, .. } => {
+                    self.apply(object.to_json(), &object.object_ref()).await?;
+                    summary.applied += 1;
+                }
+                Action::Delete { target, .. } => {
+                    self.delete(target).await?;
+                    summary.deleted += 1;
+                }
+                Action::WriteDesiredTraffic { stackset, .. } => {
+                    let target = action.target();
+                    let mut body = serde_json::to_value(stackset.as_ref())
+                        .map_err(|e| ExecError::Failed(Failure::error(e.to_string())))?;
+                    set_type(&mut body, Kind::StackSet);
+                    self.replace(&target, body).await?;
+                    summary.applied += 1;
+                }
+                Action::UpdateStackStatus { target, status, .. } => {
+                    let observed = snapshot
+                        .stacks
+                        .iter()
+                        .find(|s| s.metadata.name.as_deref() == Some(target.name.as_str()))
+                        .map(|s| serde_json::to_value(s).unwrap_or(Value::Null));
+                    let status = serde_json::to_value(status.as_ref()).unwrap_or(Value::Null);
+                    self.replace_status(target, observed, status).await?;
+                    summary.status_writes += 1;
+                }
+                Action::UpdateStackSetStatus { target, status, .. } => {
+                    let observed = serde_json::to_value(&snapshot.stackset).ok();
+                    let status = serde_json::to_value(status.as_ref()).unwrap_or(Value::Null);
+                    self.replace_status(target, observed, status).await?;
+                    summary.status_writes += 1;
+                }
+            }
+            if let Some(ev) = action.event() {
+                self.publish(ev).await;
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Publishes events that have no action of their own (errors, blocked
+    /// switches, TrafficSwitched). Failures to publish are logged, not fatal.
+    pub async fn publish_all(&self, events: &[Event]) {
+        for ev in events {
+            self.publish(ev).await;
+        }
+    }
+
+    async fn publish(&self, ev: &Event) {
+        if !self.opts.events || self.opts.server_dry_run {
+            return;
+        }
+        let ar = api_resource(ev.involved.kind);
+        let reference = ObjectReference {
+            api_version: Some(ar.api_version.clone()),
+            kind: Some(ar.kind.clone()),
+            name: Some(ev.involved.name.clone()),
+            namespace: Some(ev.involved.namespace.clone()),
+            uid: ev.involved.uid.clone(),
+            ..Default::default()
+        };
+        let event = KubeEvent {
+            type_: match ev.type_ {
+                EventType::Normal => KubeEventType::Normal,
+                EventType::Warning => KubeEventType::Warning,
+            },
+            reason: ev.reason.clone(),
+            note: Some(truncate(&ev.message, 1000)),
+            action: "Reconcile".into(),
+            secondary: None,
+        };
+        if let Err(e) = self.recorder.publish(&event, &reference).await {
+            tracing::warn!(reason = %ev.reason, error = %e, "could not publish event");
+        }
+    }
+
+    async fn apply(&self, mut body: Value, target: &ObjectRef) -> Result<(), ExecError> {
+        strip_server_fields(&mut body);
+        let (api, ar) = self.api(target.kind, &target.namespace);
+        let mut pp = PatchParams::apply(FIELD_MANAGER).force();
+        pp.dry_run = self.opts.server_dry_run;
+        let patch = Patch::Apply(&body);
+        with_retries(|| api.patch(&target.name, &pp, &patch))
+            .await
+            .map(drop)
+            .map_err(|e| classify(op("apply", &ar, target), &e))
+    }
+
+    async fn delete(&self, target: &ObjectRef) -> Result<(), ExecError> {
+        let (api, ar) = self.api(target.kind, &target.namespace);
+        let dp = DeleteParams {
+            dry_run: self.opts.server_dry_run,
+            propagation_policy: Some(PropagationPolicy::Background),
+            preconditions: target.uid.clone().map(|uid| Preconditions {
+                uid: Some(uid),
+                resource_version: None,
+            }),
+            ..Default::default()
+        };
+        match with_retries(|| api.delete(&target.name, &dp)).await {
+            Ok(_) => Ok(()),
+            Err(kube::Error::Api(s)) if s.code == 404 => Ok(()),
+            Err(e) => Err(classify(op("delete", &ar, target), &e)),
+        }
+    }
+
+    async fn replace(&self, target: &ObjectRef, mut body: Value) -> Result<(), ExecError> {
+        strip_server_fields(&mut body);
+        let (api, ar) = self.api(target.kind, &target.namespace);
+        let pp = PostParams {
+            dry_run: self.opts.server_dry_run,
+            field_manager: Some(FIELD_MANAGER.into()),
+        };
+        let obj: DynamicObject = serde_json::from_value(body)
+            .map_err(|e| ExecError::Failed(Failure::error(format!("invalid object: {e}"))))?;
+        with_retries(|| api.replace(&target.name, &pp, &obj))
+            .await
+            .map(drop)
+            .map_err(|e| classify(op("update", &ar, target), &e))
+    }
+
+    /// Replaces the status subresource. On a conflict the object is read
+    /// again and the same status written on top, as upstream does.
+    async fn replace_status(
+        &self,
+        target: &ObjectRef,
+        observed: Option<Value>,
+        status: Value,
+    ) -> Result<(), ExecError> {
+        let (api, ar) = self.api(target.kind, &target.namespace);
+        let pp = PostParams {
+            dry_run: self.opts.server_dry_run,
+            field_manager: Some(FIELD_MANAGER.into()),
+        };
+        let mut current = observed.filter(|v| !v.is_null());
+        for attempt in 1..=ATTEMPTS {
+            let mut body = match current.take() {
+                Some(v) => v,
+                None => {
+                    let fresh = with_retries(|| api.get(&target.name))
+                        .await
+                        .map_err(|e| classify(op("get", &ar, target), &e))?;
+                    serde_json::to_value(fresh).unwrap_or(Value::Null)
+                }
+            };
+            set_type(&mut body, target.kind);
+            if let Some(map) = body.as_object_mut() {
+                map.insert("status".into(), status.clone());
+            }
+            strip_managed_fields(&mut body);
+            let obj: DynamicObject = serde_json::from_value(body)
+                .map_err(|e| ExecError::Failed(Failure::error(format!("invalid object: {e}"))))?;
+            match with_retries(|| api.replace_status(&target.name, &pp, &obj)).await {
+                Ok(_) => return Ok(()),
+                Err(e) if is_conflict(&e) && attempt < ATTEMPTS => {
+                    tokio::time::sleep(backoff(attempt)).await;
+                }
+                Err(e) => return Err(classify(op("update", &ar, target), &e)),
+            }
+        }
+        Err(ExecError::Conflict(format!(
+            "status of {target} kept conflicting"
+        )))
+    }
+}
+
+fn classify(op: Op<'_>, e: &kube::Error) -> ExecError {
+    if is_conflict(e) {
+        ExecError::Conflict(failure(op, e).message)
+    } else {
+        ExecError::Failed(failure(op, e))
+    }
+}
+
+fn set_type(body: &mut Value, kind: Kind) {
+    if let Some(map) = body.as_object_mut() {
+        map.insert("apiVersion".into(), kind.api_version().into());
+        map.insert("kind".into(), kind.as_str().into());
+    }
+}
+
+fn strip_managed_fields(body: &mut Value) {
+    if let Some(meta) = body.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.remove("managedFields");
+    }
+}
+
+/// Fields that the API server owns and an apply body must not carry.
+fn strip_server_fields(body: &mut Value) {
+    strip_managed_fields(body);
+    if let Some(map) = body.as_object_mut() {
+        // Status is written through the status subresource only.
+        map.remove("status");
+    }
+    if let Some(meta) = body.get_mut("metadata").and_then(Value::as_object_mut) {
+        for key in [
+            "creationTimestamp",
+            "generation",
+            "selfLink",
+            "deletionTimestamp",
+        ] {
+            meta.remove(key);
+        }
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}

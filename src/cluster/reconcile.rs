@@ -1,0 +1,267 @@
+//! One client-side reconcile of a StackSet, the way the controller's loop does
+//! it: read (one LIST per kind), let the core decide, execute the plan in
+//! order. A conflict means someone else wrote first: read again and decide
+//! again. A plan that creates a Stack is followed by a fresh read, because the
+//! new Stack's children need the UID the API server assigned.
+
+use k8s_openapi::jiff::Timestamp;
+use kube::Client;
+use kube::api::{Api, Patch, PatchParams};
+use serde_json::json;
+use stackset_core::api::StackSet;
+use stackset_core::api::constants::ANNOTATION_CONTROLLER;
+use stackset_core::{Options, Reconciliation, Snapshot, reconcile};
+
+use super::error::{Op, failure};
+use super::execute::{ExecError, ExecOptions, ExecSummary, Executor};
+use super::retry::{ATTEMPTS, backoff};
+use super::snapshot::{NamespaceObjects, Scope, get_stackset, list_namespace};
+use crate::error::{Exit, Failure};
+
+/// The id written into `stackset-controller.zalando.org/controller` when we
+/// manage a StackSet, unless configured otherwise.
+pub const DEFAULT_CONTROLLER_ID: &str = "kubectl-stackset";
+
+/// Who manages a StackSet, from its controller annotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Management {
+    /// Claimed by us: we reconcile it.
+    ClientSide,
+    /// No claim: the in-cluster stackset-controller (without --controller-id) owns it.
+    Controller,
+    /// Claimed by another controller id.
+    Other(String),
+}
+
+impl Management {
+    pub fn of(stackset: &StackSet, our_id: &str) -> Self {
+        match stackset
+            .metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(ANNOTATION_CONTROLLER))
+        {
+            Some(id) if id == our_id => Self::ClientSide,
+            Some(id) => Self::Other(id.clone()),
+            None => Self::Controller,
+        }
+    }
+
+    /// A short description for headers and errors.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::ClientSide => "client-side (kubectl-stackset)".into(),
+            Self::Controller => "in-cluster stackset-controller".into(),
+            Self::Other(id) => format!("controller '{id}'"),
+        }
+    }
+}
+
+/// Settings of a reconcile run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Engine options (cluster domains, mechanism, support switches).
+    pub options: Options,
+    /// Our controller id.
+    pub controller_id: String,
+    /// Claim StackSets that are not ours yet.
+    pub claim: bool,
+    /// Execution options (server dry run, events).
+    pub exec: ExecOptions,
+}
+
+impl Settings {
+    pub fn scope(&self) -> Scope {
+        Scope {
+            routegroups: self.options.routegroup_support,
+            config_maps: self.options.configmap_support,
+            secrets: self.options.secret_support,
+        }
+    }
+}
+
+/// What one reconcile did.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The last decision (after the last pass).
+    pub reconciliation: Reconciliation,
+    /// Every action executed, in order, as display lines.
+    pub executed: Vec<String>,
+    /// Counts.
+    pub summary: ExecSummary,
+    /// The snapshot the last decision was made on.
+    pub snapshot: Snapshot,
+}
+
+/// Engine options for one StackSet: when no cluster domain is configured, the
+/// per-stack hostnames use the domain of the public hosts (the host minus its
+/// first label), so `my-app.example.org` gives `my-app-v1.example.org`.
+pub fn options_for(base: &Options, stackset: &StackSet) -> Options {
+    let mut opts = base.clone();
+    if opts.cluster_domains.is_empty() {
+        let mut domains: Vec<String> = Vec::new();
+        let spec = &stackset.spec;
+        let hosts = spec
+            .ingress
+            .iter()
+            .flat_map(|i| i.hosts.iter())
+            .chain(spec.routegroup.iter().flat_map(|r| r.hosts.iter()));
+        for host in hosts {
+            if let Some((_, domain)) = host.split_once('.')
+                && domain.contains('.')
+                && !domains.iter().any(|d| d == domain)
+            {
+                domains.push(domain.to_string());
+            }
+        }
+        opts.cluster_domains = domains;
+    }
+    opts
+}
+
+/// Refuses to touch a StackSet that someone else manages, unless claiming.
+/// Claiming writes our id into the controller annotation (guarded by the
+/// resourceVersion we read, so a concurrent change is not overwritten).
+pub async fn ensure_ours(
+    client: &Client,
+    stackset: &StackSet,
+    settings: &Settings,
+) -> Result<StackSet, Failure> {
+    let name = stackset.metadata.name.clone().unwrap_or_default();
+    let ns = stackset.metadata.namespace.clone().unwrap_or_default();
+    match Management::of(stackset, &settings.controller_id) {
+        Management::ClientSide => return Ok(stackset.clone()),
+        m if !settings.claim => {
+            return Err(Failure::new(
+                Exit::Error,
+                format!("stackset {ns}/{name} is managed by the {}, not by kubectl-stackset", m.describe()),
+            )
+            .hint(format!(
+                "to manage it client-side, re-run with --claim (it sets {ANNOTATION_CONTROLLER}={}); \
+                 the two must never reconcile the same StackSet",
+                settings.controller_id
+            )));
+        }
+        _ => {}
+    }
+    if settings.exec.server_dry_run {
+        return Ok(stackset.clone());
+    }
+    let api: Api<StackSet> = Api::namespaced(client.clone(), &ns);
+    let patch = json!({
+        "metadata": {
+            "resourceVersion": stackset.metadata.resource_version,
+            "annotations": {ANNOTATION_CONTROLLER: settings.controller_id},
+        }
+    });
+    let pp = PatchParams {
+        field_manager: Some(super::execute::FIELD_MANAGER.into()),
+        ..Default::default()
+    };
+    api.patch(&name, &pp, &Patch::Merge(&patch))
+        .await
+        .map_err(|e| {
+            failure(
+                Op {
+                    verb: "patch",
+                    resource: "stacksets",
+                    group: "zalando.org",
+                    name: Some(&name),
+                    namespace: Some(&ns),
+                },
+                &e,
+            )
+        })
+}
+
+/// Reconciles one StackSet by name: as many passes as needed to get past
+/// stack creation, re-reading on conflicts.
+pub async fn reconcile_one(
+    client: &Client,
+    ns: &str,
+    name: &str,
+    settings: &Settings,
+    now: Timestamp,
+) -> Result<Outcome, Failure> {
+    let executor = Executor::new(client.clone(), settings.exec);
+    let mut executed = Vec::new();
+    let mut summary = ExecSummary::default();
+    let mut conflicts = 0;
+    let mut passes = 0;
+    loop {
+        passes += 1;
+        let stackset = get_stackset(client, ns, name).await?;
+        let stackset = ensure_ours(client, &stackset, settings).await?;
+        let objects = list_namespace(client, ns, Some(name), settings.scope()).await?;
+        let (outcome_rec, snapshot) = decide(&objects, stackset, settings, now);
+        match executor.execute(&outcome_rec.plan, &snapshot).await {
+            Ok(s) => {
+                summary.applied += s.applied;
+                summary.deleted += s.deleted;
+                summary.status_writes += s.status_writes;
+                executed.extend(outcome_rec.plan.iter().map(ToString::to_string));
+            }
+            Err(ExecError::Conflict(why)) if conflicts + 1 < ATTEMPTS => {
+                conflicts += 1;
+                tracing::debug!(%why, "conflict, reading again");
+                tokio::time::sleep(backoff(conflicts)).await;
+                continue;
+            }
+            Err(ExecError::Conflict(why)) => {
+                return Err(
+                    Failure::error(format!("{why} (gave up after {ATTEMPTS} conflicts)"))
+                        .hint("another writer keeps changing this StackSet; try again"),
+                );
+            }
+            Err(ExecError::Failed(f)) => return Err(f),
+        }
+        executor.publish_all(&outcome_rec.events).await;
+        // After a stack creation, its children are decided on a fresh read.
+        if outcome_rec.plan.requires_resnapshot() && passes < 5 && !settings.exec.server_dry_run {
+            continue;
+        }
+        return Ok(Outcome {
+            reconciliation: outcome_rec,
+            executed,
+            summary,
+            snapshot,
+        });
+    }
+}
+
+/// The pure decision for one StackSet of a namespace listing.
+pub fn decide(
+    objects: &NamespaceObjects,
+    stackset: StackSet,
+    settings: &Settings,
+    now: Timestamp,
+) -> (Reconciliation, Snapshot) {
+    let options = options_for(&settings.options, &stackset);
+    let snapshot = objects.snapshot_for(stackset);
+    (reconcile(&snapshot, &options, now), snapshot)
+}
+
+/// The whole plan a reconcile would execute, without touching the cluster:
+/// the first decision, then (across stack creation) decisions on the
+/// simulated result.
+pub fn dry_run_plan(
+    objects: &NamespaceObjects,
+    stackset: StackSet,
+    settings: &Settings,
+    now: Timestamp,
+) -> (Vec<Reconciliation>, Snapshot) {
+    let options = options_for(&settings.options, &stackset);
+    let mut snapshot = objects.snapshot_for(stackset);
+    let mut passes = Vec::new();
+    for _ in 0..5 {
+        let rec = reconcile(&snapshot, &options, now);
+        let again = rec.plan.requires_resnapshot();
+        let next = stackset_core::simulate(&snapshot, &rec.plan);
+        passes.push(rec);
+        if !again {
+            break;
+        }
+        snapshot = next;
+    }
+    (passes, snapshot)
+}
