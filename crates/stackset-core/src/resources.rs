@@ -619,7 +619,11 @@ fn ingress_rules(hosts: &[String], paths: &[HTTPIngressPath]) -> Vec<IngressRule
 
 fn ingress_path(path: &str, service: &str, port: &IntOrString) -> HTTPIngressPath {
     HTTPIngressPath {
-        path: Some(path.to_string()),
+        // The API server stores an empty path as absent (Go's omitempty), so
+        // an empty path is generated as absent too; otherwise the observed
+        // Ingress would never equal the desired one and every reconcile would
+        // rewrite it.
+        path: (!path.is_empty()).then(|| path.to_string()),
         path_type: "ImplementationSpecific".into(),
         backend: ingress_backend(service, port),
     }
