@@ -1,6 +1,8 @@
 //! Pure core of kubectl-stackset: the `zalando.org/v1` API types and the
 //! reconciliation engine. No kube client, no tokio, no clock, no I/O.
 
+#![warn(missing_docs)]
+
 pub mod api;
 mod error;
 pub mod lifecycle;

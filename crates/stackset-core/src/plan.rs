@@ -169,7 +169,7 @@ impl Plan {
     /// its UID, which only the API server assigns, so such a plan holds only
     /// the create and the `observedStackVersion` status write: after executing
     /// it the shell must take a new snapshot and reconcile again (for
-    /// `--dry-run`, reconcile [`crate::simulate`]'s result instead).
+    /// `--dry-run`, reconcile [`crate::simulate()`]'s result instead).
     pub fn requires_resnapshot(&self) -> bool {
         self.actions
             .iter()

@@ -263,3 +263,55 @@ fn yaml_is_two_documents_that_parse_back() {
 fn dump() {
     std::fs::write("/tmp/crds.yaml", crd_yaml().unwrap_or_default()).ok();
 }
+
+/// Writes every object a two-phase reconcile of the full fixture generates to
+/// `$STACKSET_DUMP_DIR` (one JSON file each), so they can be checked with
+/// `kubectl create --dry-run=server` against a real API server.
+#[test]
+#[ignore = "debug helper: needs STACKSET_DUMP_DIR"]
+fn dump_generated_objects() {
+    use stackset_core::api::StackSet;
+    use stackset_core::{Action, Options, Snapshot, TrafficMechanism, reconcile, simulate};
+    let Ok(dir) = std::env::var("STACKSET_DUMP_DIR") else {
+        return;
+    };
+    let path = format!(
+        "{}/tests/fixtures/stackset-full.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut ss: StackSet = serde_saphyr::from_str(&text).expect("fixture");
+    ss.status = None;
+    ss.spec.external_ingress = None;
+    let now = k8s_openapi::jiff::Timestamp::UNIX_EPOCH;
+    for (tag, mechanism) in [
+        ("seg", TrafficMechanism::Segments),
+        ("bw", TrafficMechanism::BackendWeights),
+    ] {
+        let options = Options {
+            cluster_domains: vec!["example.org".into()],
+            routegroup_support: true,
+            traffic_mechanism: Some(mechanism),
+            ..Options::default()
+        };
+        let mut snapshot = Snapshot::new(ss.clone());
+        for round in 0..3 {
+            let rec = reconcile(&snapshot, &options, now);
+            for (i, action) in rec.plan.iter().enumerate() {
+                if let Action::Create { object, .. } | Action::Update { object, .. } = action {
+                    let file = format!(
+                        "{dir}/{tag}-{round}-{i:02}-{}-{}.json",
+                        object.kind(),
+                        object.name()
+                    );
+                    std::fs::write(
+                        file,
+                        serde_json::to_string_pretty(&object.to_json()).unwrap_or_default(),
+                    )
+                    .ok();
+                }
+            }
+            snapshot = simulate(&snapshot, &rec.plan);
+        }
+    }
+}
