@@ -5,6 +5,7 @@ use std::io::Write;
 use crate::error::Failure;
 
 pub mod diff;
+pub mod style;
 
 /// Writes data to stdout. A closed pipe (e.g. `| head`) is not an error.
 pub fn out(text: &str) -> Result<(), Failure> {
