@@ -821,6 +821,8 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
 
     // The current template version has no Stack yet: create it first.
     if let Some(phase_one) = create_phase(snapshot, options, &ss_ref, &mut out) {
+        // The status write that would report a switch is not in this plan.
+        out.events.retain(|e| e.reason != "TrafficSwitched");
         out.plan = phase_one;
     }
     out

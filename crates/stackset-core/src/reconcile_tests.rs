@@ -830,3 +830,215 @@ fn configmap_refs_are_adopted_once() {
     );
     assert!(rec.plan.is_empty());
 }
+
+#[test]
+fn per_stack_and_segment_ingress_shapes() {
+    let mut opts = options();
+    opts.sync_ingress_annotations = vec!["example.org/sync".into()];
+    let mut snapshot = cluster(&["v1"], &[], &opts);
+    let find = |s: &Snapshot, name: &str| {
+        s.ingresses
+            .iter()
+            .find(|i| i.metadata.name.as_deref() == Some(name))
+            .cloned()
+    };
+    let per_stack = find(&snapshot, "my-app-v1").unwrap_or_else(|| panic!("per-stack ingress"));
+    let rules = per_stack.spec.and_then(|s| s.rules).unwrap_or_default();
+    assert_eq!(
+        rules
+            .iter()
+            .filter_map(|r| r.host.clone())
+            .collect::<Vec<_>>(),
+        ["my-app-v1.example.org"]
+    );
+    let path = rules[0]
+        .http
+        .as_ref()
+        .map(|h| h.paths[0].clone())
+        .unwrap_or_else(|| panic!("path"));
+    assert_eq!(path.path_type, "ImplementationSpecific");
+    let backend = path
+        .backend
+        .service
+        .unwrap_or_else(|| panic!("service backend"));
+    assert_eq!(
+        (backend.name.as_str(), backend.port.and_then(|p| p.number)),
+        ("my-app-v1", Some(80))
+    );
+    let segment = find(&snapshot, "my-app-v1-traffic-segment").unwrap_or_else(|| panic!("segment"));
+    let hosts: Vec<String> = segment
+        .spec
+        .and_then(|s| s.rules)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|r| r.host)
+        .collect();
+    assert_eq!(
+        hosts,
+        ["my-app.example.org"],
+        "segments use the public hosts"
+    );
+
+    // A synced annotation on the StackSet reaches the segment, not the per-stack ingress.
+    if let Some(i) = snapshot.stackset.spec.ingress.as_mut() {
+        i.metadata = Some(crate::api::AnnotationsMeta {
+            annotations: Some([("example.org/sync".to_string(), "on".to_string())].into()),
+            ..Default::default()
+        });
+    }
+    let rec = reconcile(&snapshot, &opts, now());
+    assert_eq!(
+        updates_of(&rec.plan, Kind::Ingress),
+        ["my-app-v1-traffic-segment"]
+    );
+    snapshot = simulate(&snapshot, &rec.plan);
+    let segment = find(&snapshot, "my-app-v1-traffic-segment").unwrap_or_else(|| panic!("segment"));
+    let annotations = segment.metadata.annotations.unwrap_or_default();
+    assert_eq!(
+        annotations.get("example.org/sync").map(String::as_str),
+        Some("on")
+    );
+}
+
+#[test]
+fn routegroup_segments_append_the_predicate_to_every_route() {
+    let opts = Options {
+        routegroup_support: true,
+        ..options()
+    };
+    let mut ss = stackset("v1");
+    ss.spec.routegroup = Some(crate::api::RouteGroupSpec {
+        hosts: vec!["my-app.example.org".into()],
+        routes: vec![
+            crate::api::RouteGroupRouteSpec {
+                path_subtree: Some("/".into()),
+                ..Default::default()
+            },
+            crate::api::RouteGroupRouteSpec {
+                path: Some("/health".into()),
+                predicates: Some(vec!["Method(\"GET\")".into()]),
+                ..Default::default()
+            },
+        ],
+        backend_port: Some(80),
+        lb_algorithm: Some("roundRobin".into()),
+        ..Default::default()
+    });
+    let (snapshot, rec) = converge(Snapshot::new(ss), &opts, now());
+    assert!(
+        rec.plan.is_empty() && rec.errors.is_empty(),
+        "{} {:?}",
+        rec.plan,
+        rec.errors
+    );
+    assert!(
+        stack_facts_of(&rec, "v1").ready,
+        "{}",
+        stack_facts_of(&rec, "v1").readiness
+    );
+    let rg = |name: &str| {
+        snapshot
+            .routegroups
+            .iter()
+            .find(|r| r.metadata.name.as_deref() == Some(name))
+            .cloned()
+    };
+    let per_stack = rg("my-app-v1").unwrap_or_else(|| panic!("per-stack routegroup"));
+    assert_eq!(per_stack.spec.hosts, ["my-app-v1.example.org"]);
+    assert_eq!(
+        per_stack.spec.backends[0].algorithm.as_deref(),
+        Some("roundRobin")
+    );
+    assert_eq!(
+        per_stack
+            .spec
+            .default_backends
+            .as_ref()
+            .map(|d| d[0].weight),
+        Some(Some(100))
+    );
+    let segment = rg("my-app-v1-traffic-segment").unwrap_or_else(|| panic!("segment routegroup"));
+    let predicates: Vec<Vec<String>> = segment
+        .spec
+        .routes
+        .iter()
+        .map(|r| r.predicates.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        predicates,
+        [
+            vec!["TrafficSegment(0.00, 1.00)".to_string()],
+            vec![
+                "Method(\"GET\")".to_string(),
+                "TrafficSegment(0.00, 1.00)".to_string()
+            ],
+        ]
+    );
+}
+
+#[test]
+fn hpa_follows_the_autoscaler_and_goes_away_when_scaled_down() {
+    let opts = options();
+    let mut ss = stackset("v1");
+    ss.spec.stack_template.spec.spec.autoscaler = Some(crate::api::Autoscaler {
+        min_replicas: Some(2),
+        max_replicas: 5,
+        metrics: vec![crate::api::AutoscalerMetrics {
+            type_: crate::api::AutoscalerMetricType::Cpu,
+            average: None,
+            average_utilization: Some(60),
+            endpoint: None,
+            queue: None,
+            zmon: None,
+            scaling_schedule: None,
+            cluster_scaling_schedule: None,
+            requests_per_second: None,
+            container: None,
+            extra: Default::default(),
+        }],
+        ..Default::default()
+    });
+    let mut snapshot = Snapshot::new(ss);
+    snapshot = converge(snapshot, &opts, now()).0;
+    assert_eq!(snapshot.hpas.len(), 1);
+    let hpa = &snapshot.hpas[0];
+    assert_eq!(hpa.spec.scale_target_ref.name, "my-app-v1");
+    assert_eq!((hpa.spec.min_replicas, hpa.spec.max_replicas), (Some(2), 5));
+    snapshot.stackset.spec.stack_template.spec.version = "v2".into();
+    let mut snapshot = converge(snapshot, &opts, now()).0;
+    set_traffic(&mut snapshot, &[("v2", 100.0)]);
+    let snapshot = converge(snapshot, &opts, now()).0;
+    let rec = reconcile(&snapshot, &opts, at(400));
+    let deleted: Vec<String> = rec
+        .plan
+        .iter()
+        .filter(|a| matches!(a, Action::Delete { target, .. } if target.kind == Kind::HorizontalPodAutoscaler))
+        .map(|a| format!("{} ({})", a.target().name, a.reason()))
+        .collect();
+    assert_eq!(deleted, ["my-app-v1 (stack is scaled down)"]);
+}
+
+#[test]
+fn external_ingress_publishes_weights_without_ingresses() {
+    let mut opts = options();
+    opts.cluster_domains.clear();
+    let mut ss = stackset("v1");
+    ss.spec.ingress = None;
+    ss.spec.external_ingress = Some(crate::api::ExternalIngress {
+        backend_port: IntOrString::String("http".into()),
+        extra: Default::default(),
+    });
+    let (snapshot, rec) = converge(Snapshot::new(ss), &opts, now());
+    assert!(rec.plan.is_empty(), "{}", rec.plan);
+    assert!(snapshot.ingresses.is_empty());
+    let traffic = snapshot
+        .stackset
+        .status
+        .and_then(|s| s.traffic)
+        .unwrap_or_default();
+    assert_eq!(traffic.len(), 1);
+    assert_eq!(
+        (traffic[0].service_port.clone(), traffic[0].weight),
+        (IntOrString::String("http".into()), 100.0)
+    );
+}
