@@ -54,7 +54,10 @@ pub enum Action {
         /// The event to emit on success.
         event: Option<Event>,
     },
-    /// Replace a Stack's status through the status subresource.
+    /// Replace a Stack's status through the status subresource. Write the
+    /// whole status (GET, set `.status`, PUT `/status`, retry on conflict, as
+    /// upstream does): a JSON merge patch cannot clear fields such as
+    /// `noTrafficSince`.
     UpdateStackStatus {
         /// The Stack.
         target: ObjectRef,
@@ -63,7 +66,9 @@ pub enum Action {
         /// Why.
         reason: String,
     },
-    /// Replace the StackSet's status through the status subresource.
+    /// Replace the StackSet's status through the status subresource (same
+    /// rules as [`Action::UpdateStackStatus`]; it usually follows a
+    /// [`Action::WriteDesiredTraffic`], so re-read the resourceVersion).
     UpdateStackSetStatus {
         /// The StackSet.
         target: ObjectRef,
