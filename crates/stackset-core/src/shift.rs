@@ -335,6 +335,33 @@ pub struct ShiftObserved {
     pub not_ready: BTreeMap<String, String>,
 }
 
+impl ShiftObserved {
+    /// The observation from a reconcile of the current snapshot: desired
+    /// weights from `spec.traffic`, actual weights as the snapshot shows them
+    /// (before the plan is executed) and every stack that is not ready with
+    /// its reason.
+    pub fn from_reconciliation(rec: &crate::plan::Reconciliation) -> Self {
+        Self {
+            desired: rec
+                .stacks
+                .iter()
+                .map(|f| (f.name.clone(), f.desired_weight))
+                .collect(),
+            actual: rec
+                .stacks
+                .iter()
+                .map(|f| (f.name.clone(), f.previous_actual_weight))
+                .collect(),
+            not_ready: rec
+                .stacks
+                .iter()
+                .filter(|f| !f.ready)
+                .map(|f| (f.name.clone(), f.readiness.clone()))
+                .collect(),
+        }
+    }
+}
+
 /// The next thing the shift loop should do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
