@@ -1042,3 +1042,26 @@ fn external_ingress_publishes_weights_without_ingresses() {
         (IntOrString::String("http".into()), 100.0)
     );
 }
+
+#[test]
+fn dry_run_rendering_of_a_rollout() {
+    // What `--dry-run` shows for a new StackSet, a new version, and a switch.
+    let opts = options();
+    let mut out = String::new();
+    let mut snapshot = Snapshot::new(stackset("v1"));
+    for title in ["create my-app (phase 1)", "create my-app (phase 2)"] {
+        let rec = reconcile(&snapshot, &opts, now());
+        out.push_str(&format!("# {title}\n{}", rec.plan));
+        snapshot = simulate(&snapshot, &rec.plan);
+        stamp_creation(&mut snapshot);
+        settle(&mut snapshot);
+    }
+    let mut snapshot = cluster(&["v1", "v2"], &[], &opts);
+    set_traffic(&mut snapshot, &[("v1", 75.0), ("v2", 25.0)]);
+    let rec = reconcile(&snapshot, &opts, now());
+    out.push_str(&format!("# switch 25% to v2\n{}", rec.plan));
+    for event in rec.all_events() {
+        out.push_str(&format!("event: {event}\n"));
+    }
+    insta::assert_snapshot!(out);
+}
