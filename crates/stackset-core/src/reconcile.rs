@@ -606,7 +606,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
                                 .annotations
                                 .as_ref()
                                 .is_some_and(|a| a.contains_key(ANNOTATION_UPDATED_TIMESTAMP));
-                            let reason = if d.spec != e.spec {
+                            let reason = if rules_differ(&d, e) {
                                 Some("backends changed")
                             } else if !annotations_equal(
                                 d.metadata.annotations.as_ref(),
@@ -1340,7 +1340,7 @@ fn stack_actions(
                         ) {
                             Some("annotations changed".into())
                         } else {
-                            (d.spec != e.spec).then(|| "hosts or backend changed".into())
+                            (rules_differ(&d, e)).then(|| "hosts or backend changed".into())
                         }
                     })
                 });
@@ -1378,7 +1378,7 @@ fn stack_actions(
                                 segment_reason(&ea, &da, ANNOTATION_SKIPPER_PREDICATE)
                             ))
                         } else {
-                            (d.spec != e.spec).then(|| "hosts or backend changed".into())
+                            (rules_differ(&d, e)).then(|| "hosts or backend changed".into())
                         }
                     })
                 });
@@ -1631,6 +1631,22 @@ fn stack_actions(
         replicas,
         segment_pending,
     })
+}
+
+/// Whether the Ingress rules differ. Only the rules are compared: the API
+/// server (or the DefaultIngressClass admission plugin) may fill in other spec
+/// fields such as `ingressClassName`, which the engine does not generate.
+fn rules_differ(
+    desired: &k8s_openapi::api::networking::v1::Ingress,
+    existing: &k8s_openapi::api::networking::v1::Ingress,
+) -> bool {
+    let rules = |i: &k8s_openapi::api::networking::v1::Ingress| {
+        i.spec
+            .as_ref()
+            .and_then(|s| s.rules.clone())
+            .unwrap_or_default()
+    };
+    rules(desired) != rules(existing)
 }
 
 fn rg_update_reason(

@@ -1065,3 +1065,18 @@ fn dry_run_rendering_of_a_rollout() {
     }
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn server_filled_ingress_fields_do_not_cause_rewrites() {
+    // The DefaultIngressClass admission plugin may set ingressClassName on
+    // create; the engine does not generate it and must not fight it.
+    let opts = options();
+    let mut snapshot = cluster(&["v1"], &[], &opts);
+    for i in &mut snapshot.ingresses {
+        if let Some(spec) = i.spec.as_mut() {
+            spec.ingress_class_name = Some("skipper".into());
+        }
+    }
+    let rec = reconcile(&snapshot, &opts, now());
+    assert!(rec.plan.is_empty(), "{}", rec.plan);
+}
