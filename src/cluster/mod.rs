@@ -69,17 +69,22 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(total)
 }
 
-/// Builds a client exactly as kubectl would from these global flags.
-pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
+/// Reads the kubeconfig the way kubectl does. `None` when there is none at
+/// all and we run inside a Pod (then the in-cluster configuration applies).
+async fn load_kubeconfig(global: &GlobalArgs) -> Result<Option<(Config, Option<String>)>, Failure> {
     let kubeconfig = match &global.kubeconfig {
         Some(path) => Kubeconfig::read_from(path).map_err(|e| {
             Failure::error(format!("cannot read kubeconfig {}: {e}", path.display()))
                 .hint("check the --kubeconfig path")
         })?,
-        None => Kubeconfig::read().map_err(|e| {
-            Failure::error(format!("cannot read the kubeconfig: {e}"))
-                .hint("set KUBECONFIG or pass --kubeconfig PATH")
-        })?,
+        None => match Kubeconfig::read() {
+            Ok(kc) => kc,
+            Err(_) if std::env::var_os("KUBERNETES_SERVICE_HOST").is_some() => return Ok(None),
+            Err(e) => {
+                return Err(Failure::error(format!("cannot read the kubeconfig: {e}"))
+                    .hint("set KUBECONFIG or pass --kubeconfig PATH"));
+            }
+        },
     };
     let context = global
         .context
@@ -90,12 +95,28 @@ pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
         cluster: global.cluster.clone(),
         user: global.user.clone(),
     };
-    let mut config = Config::from_custom_kubeconfig(kubeconfig, &options)
+    let config = Config::from_custom_kubeconfig(kubeconfig, &options)
         .await
         .map_err(|e| {
             Failure::error(format!("invalid kubeconfig: {e}"))
                 .hint("check --context/--cluster/--user against `kubectl config get-contexts`")
         })?;
+    Ok(Some((config, context)))
+}
+
+/// Builds a client exactly as kubectl would from these global flags.
+pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
+    let (mut config, context) = match load_kubeconfig(global).await? {
+        Some(pair) => pair,
+        // Inside a Pod with no kubeconfig: the service account's credentials,
+        // so the same binary runs in-cluster as the controller.
+        None => (
+            Config::incluster().map_err(|e| {
+                Failure::error(format!("cannot load in-cluster configuration: {e}"))
+            })?,
+            None,
+        ),
+    };
     if let Some(user) = &global.as_user {
         config.auth_info.impersonate = Some(user.clone());
     }

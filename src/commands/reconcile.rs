@@ -374,16 +374,30 @@ async fn watch(
     let dep_events = watcher(dep_api, watcher::Config::default().labels(&dep_sel)).map(|_| ());
     let mut events = futures::stream::select(ss_events, dep_events).boxed();
     let args = ReconcileArgs::default();
+    // Installed before the first pass so that no SIGINT/SIGTERM is lost while
+    // a pass runs; a Pod gets SIGTERM on shutdown.
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut sigint = signal(SignalKind::interrupt())
+        .map_err(|e| Failure::error(format!("cannot handle SIGINT: {e}")))?;
+    let mut sigterm = signal(SignalKind::terminate())
+        .map_err(|e| Failure::error(format!("cannot handle SIGTERM: {e}")))?;
     loop {
-        if let Err(f) = pass(client, targets, settings, &args, now()).await {
-            eprintln!("error: {}", f.message);
-            if let Some(h) = &f.hint {
-                eprintln!("hint: {h}");
+        tokio::select! {
+            _ = sigint.recv() => return Err(Failure::new(Exit::Interrupted, String::new())),
+            _ = sigterm.recv() => return Ok(()),
+            result = pass(client, targets, settings, &args, now()) => {
+                if let Err(f) = result {
+                    eprintln!("error: {}", f.message);
+                    if let Some(h) = &f.hint {
+                        eprintln!("hint: {h}");
+                    }
+                }
             }
         }
         // Wait for a change or the interval, then let a burst of changes settle.
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => return Err(Failure::new(Exit::Interrupted, "interrupted")),
+            _ = sigint.recv() => return Err(Failure::new(Exit::Interrupted, String::new())),
+            _ = sigterm.recv() => return Ok(()),
             _ = tokio::time::sleep(interval) => {}
             _ = events.next() => {
                 tokio::time::sleep(Duration::from_millis(300)).await;

@@ -3,5 +3,6 @@
 
 mod support;
 
+mod incluster;
 mod reconcile;
 mod smoke;

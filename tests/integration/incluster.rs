@@ -1,0 +1,359 @@
+//! Running as the in-cluster controller with the least RBAC from deploy/, and
+//! surviving an API server that goes away mid-reconcile (issue #4).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::jiff::Timestamp;
+use kube::api::{Api, Patch, PatchParams, PostParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Client, Config};
+use kubectl_stackset::cluster::execute::ExecOptions;
+use kubectl_stackset::cluster::reconcile::{Settings, reconcile_one};
+use serde_json::json;
+use stackset_core::Options;
+use stackset_core::api::{Stack, StackSet};
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::need_cluster;
+use crate::support::{TestCluster, eventually, repo_root};
+
+fn stackset(name: &str, controller_id: &str) -> StackSet {
+    serde_json::from_value(json!({
+        "apiVersion": "zalando.org/v1",
+        "kind": "StackSet",
+        "metadata": {"name": name, "annotations": {"stackset-controller.zalando.org/controller": controller_id}},
+        "spec": {
+            "ingress": {"hosts": [format!("{name}.example.org")], "backendPort": 80},
+            "stackLifecycle": {},
+            "stackTemplate": {"spec": {"version": "v1", "replicas": 1, "podTemplate": {"spec": {
+                "containers": [{"name": "app", "image": "example/app:v1", "ports": [{"containerPort": 80}]}]
+            }}}}
+        }
+    }))
+    .unwrap()
+}
+
+fn kubectl(cluster: &TestCluster) -> Command {
+    let mut c = Command::new("kubectl");
+    c.arg("--kubeconfig").arg(&cluster.kubeconfig);
+    if let Some(ctx) = cluster.admin_context() {
+        c.args(["--context", &ctx]);
+    }
+    c
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shipped_rbac_is_enough_to_run_as_the_cluster_controller() {
+    let cluster = need_cluster!("shipped_rbac_is_enough_to_run_as_the_cluster_controller");
+    let ns = cluster.namespace("incluster-rbac").await;
+    let client = cluster.client().await;
+
+    // deploy/rbac.yaml, moved into this test's namespace and made unique.
+    let rbac = std::fs::read_to_string(repo_root().join("deploy/rbac.yaml")).unwrap();
+    let unique = format!("kubectl-stackset-{}", ns.name);
+    let rbac = rbac
+        .replace(
+            "namespace: stackset-system",
+            &format!("namespace: {}", ns.name),
+        )
+        .replace("name: kubectl-stackset\n", &format!("name: {unique}\n"));
+    let mut apply = kubectl(cluster)
+        .args(["apply", "-f", "-"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(apply.stdin.as_mut().unwrap(), rbac.as_bytes()).unwrap();
+    assert!(apply.wait().unwrap().success(), "apply deploy/rbac.yaml");
+    let sa = format!("system:serviceaccount:{}:{unique}", ns.name);
+
+    // Least privilege: it may not read secrets or touch nodes.
+    for (verb, res) in [("list", "secrets"), ("delete", "nodes"), ("create", "pods")] {
+        let out = kubectl(cluster)
+            .args(["auth", "can-i", verb, res, "-A", "--as", &sa])
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "no",
+            "{verb} {res}"
+        );
+    }
+
+    // A controller id of its own keeps it away from other tests' StackSets.
+    let id = format!("rbac-{}", ns.name);
+    let api: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
+    api.create(&PostParams::default(), &stackset("ctl", &id))
+        .await
+        .unwrap();
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-stackset"))
+        .arg("--kubeconfig")
+        .arg(&cluster.kubeconfig)
+        .args(
+            cluster
+                .admin_context()
+                .map(|c| vec!["--context".to_string(), c])
+                .unwrap_or_default(),
+        )
+        .args([
+            "--as",
+            &sa,
+            "reconcile",
+            "-A",
+            "--watch",
+            "--interval",
+            "2s",
+            "--controller-id",
+            &id,
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Never leave the watcher behind, even when an assertion fails.
+    struct Reap(u32);
+    impl Drop for Reap {
+        fn drop(&mut self) {
+            let _ = Command::new("kill")
+                .args(["-KILL", &self.0.to_string()])
+                .status();
+        }
+    }
+    let _reap = Reap(child.id());
+    let stderr = child.stderr.take().unwrap();
+    let log = std::thread::spawn(move || {
+        BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<_>>()
+    });
+
+    let stacks: Api<Stack> = Api::namespaced(client.clone(), &ns.name);
+    let deps: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
+    eventually(
+        "ctl-v1 created by the watching controller",
+        Duration::from_secs(60),
+        || async { stacks.get_opt("ctl-v1").await.ok()?.map(|_| ()) },
+    )
+    .await;
+    eventually("100% on ctl-v1", Duration::from_secs(60), || async {
+        let ss = serde_json::to_value(api.get("ctl").await.ok()?).ok()?;
+        (ss.pointer("/status/traffic/0/weight")?.as_f64()? == 100.0).then_some(())
+    })
+    .await;
+    // A change is picked up without anyone running a command.
+    api.patch(
+        "ctl",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"spec": {"stackTemplate": {"spec": {"version": "v2"}}}})),
+    )
+    .await
+    .unwrap();
+    eventually("ctl-v2's deployment", Duration::from_secs(60), || async {
+        deps.get_opt("ctl-v2").await.ok()?.map(|_| ())
+    })
+    .await;
+
+    // Ctrl-C ends it with 130.
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    let lines = log.join().unwrap();
+    assert_eq!(status.code(), Some(130), "stderr: {lines:#?}");
+    let complaints: Vec<_> = lines
+        .iter()
+        .filter(|l| l.contains("forbidden") || l.contains("error"))
+        .collect();
+    assert!(
+        complaints.is_empty(),
+        "the shipped RBAC must cover every request: {complaints:#?}"
+    );
+}
+
+/// A TCP proxy in front of the API server that can be cut at once.
+struct Proxy {
+    port: u16,
+    cut: Arc<AtomicBool>,
+}
+
+impl Proxy {
+    async fn start(upstream: String) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let cut = Arc::new(AtomicBool::new(false));
+        let flag = cut.clone();
+        tokio::spawn(async move {
+            let mut conns = Vec::new();
+            loop {
+                tokio::select! {
+                    accepted = listener.accept() => {
+                        let Ok((mut inbound, _)) = accepted else { break };
+                        if flag.load(Ordering::SeqCst) { continue; }
+                        let up = upstream.clone();
+                        conns.push(tokio::spawn(async move {
+                            if let Ok(mut outbound) = TcpStream::connect(up).await {
+                                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                            }
+                        }));
+                    }
+                    _ = tokio::time::sleep(Duration::from_millis(20)) => {
+                        if flag.load(Ordering::SeqCst) {
+                            for c in conns.drain(..) { c.abort(); }
+                        }
+                    }
+                }
+            }
+        });
+        Self { port, cut }
+    }
+}
+
+/// Cuts the proxy right before the `after`-th write request.
+#[derive(Clone)]
+struct CutAfter {
+    writes: Arc<AtomicUsize>,
+    after: usize,
+    cut: Arc<AtomicBool>,
+}
+
+impl<S> tower::Layer<S> for CutAfter {
+    type Service = CutService<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        CutService {
+            inner,
+            cfg: self.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct CutService<S> {
+    inner: S,
+    cfg: CutAfter,
+}
+
+impl<S, B> tower::Service<http::Request<B>> for CutService<S>
+where
+    S: tower::Service<http::Request<B>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+    fn call(&mut self, req: http::Request<B>) -> Self::Future {
+        if req.method() != http::Method::GET
+            && self.cfg.writes.fetch_add(1, Ordering::SeqCst) + 1 >= self.cfg.after
+        {
+            self.cfg.cut.store(true, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(100)); // let the proxy drop its connections
+        }
+        self.inner.call(req)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_server_going_away_mid_reconcile_is_a_clear_error_and_a_rerun_converges() {
+    let cluster =
+        need_cluster!("api_server_going_away_mid_reconcile_is_a_clear_error_and_a_rerun_converges");
+    let ns = cluster.namespace("incluster-away").await;
+    let client = cluster.client().await;
+    let api: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
+    api.create(
+        &PostParams::default(),
+        &stackset("flaky", "kubectl-stackset"),
+    )
+    .await
+    .unwrap();
+
+    // A client that reaches the API server through the proxy.
+    let kc = Kubeconfig::read_from(&cluster.kubeconfig).unwrap();
+    let opts = KubeConfigOptions {
+        context: cluster.admin_context(),
+        ..Default::default()
+    };
+    let mut cfg = Config::from_custom_kubeconfig(kc, &opts).await.unwrap();
+    let upstream = format!(
+        "{}:{}",
+        cfg.cluster_url.host().unwrap(),
+        cfg.cluster_url.port_u16().unwrap()
+    );
+    let proxy = Proxy::start(upstream).await;
+    cfg.cluster_url = format!("https://127.0.0.1:{}", proxy.port).parse().unwrap();
+    let cut = CutAfter {
+        writes: Arc::new(AtomicUsize::new(0)),
+        after: 4,
+        cut: proxy.cut.clone(),
+    };
+    let flaky: Client = kube::client::ClientBuilder::try_from(cfg)
+        .unwrap()
+        .with_layer(&cut)
+        .build();
+
+    let settings = Settings {
+        options: Options::default(),
+        controller_id: "kubectl-stackset".into(),
+        claim: false,
+        exec: ExecOptions {
+            server_dry_run: false,
+            events: false,
+        },
+    };
+    let err = reconcile_one(&flaky, &ns.name, "flaky", &settings, Timestamp::now())
+        .await
+        .expect_err("the API server went away mid-plan");
+    assert!(
+        err.message.contains("unreachable"),
+        "a clear error: {}",
+        err.message
+    );
+    assert!(
+        err.message.starts_with("cannot "),
+        "names the verb: {}",
+        err.message
+    );
+    assert!(err.hint.is_some());
+    // Part of the plan was written before the cut.
+    let stacks: Api<Stack> = Api::namespaced(client.clone(), &ns.name);
+    assert!(
+        stacks.get_opt("flaky-v1").await.unwrap().is_some(),
+        "the cut came after the stack was created"
+    );
+
+    // A re-run with a working connection converges: every object exists and
+    // a further pass has nothing left to do.
+    let settings = Settings {
+        exec: ExecOptions {
+            server_dry_run: false,
+            events: true,
+        },
+        ..settings
+    };
+    reconcile_one(&client, &ns.name, "flaky", &settings, Timestamp::now())
+        .await
+        .unwrap();
+    let deps: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
+    eventually("flaky-v1 ready", Duration::from_secs(60), || async {
+        (deps.get("flaky-v1").await.ok()?.status?.ready_replicas? == 1).then_some(())
+    })
+    .await;
+    let converged = eventually("converged", Duration::from_secs(60), || async {
+        let o = reconcile_one(&client, &ns.name, "flaky", &settings, Timestamp::now())
+            .await
+            .ok()?;
+        o.executed.is_empty().then_some(o)
+    })
+    .await;
+    assert!(converged.reconciliation.is_converged());
+}
