@@ -1,5 +1,6 @@
 //! Executing a core plan, in order: server-side apply (field manager
-//! `kubectl-stackset`) for creates and updates, deletes with a UID
+//! `kubectl-stackset`) for creates, full updates guarded by the observed
+//! resourceVersion for updates, deletes with a UID
 //! precondition and background propagation, a full update for `spec.traffic`
 //! (optimistic concurrency, like upstream), status-subresource replaces
 //! retried with a fresh read on conflict, and the events upstream emits.
@@ -116,8 +117,17 @@ impl Executor {
         for action in plan {
             tracing::debug!(action = %action, "executing");
             match action {
-                Action::Create { object, .. } | Action::Update { object, .. } => {
+                Action::Create { object, .. } => {
                     self.apply(object.to_json(), &object.object_ref()).await?;
+                    summary.applied += 1;
+                }
+                // An update replaces labels, annotations and spec wholesale,
+                // as upstream does: with server-side apply, an annotation
+                // someone else added would survive, the object would never
+                // match the desired one, and every pass would rewrite it.
+                // The observed resourceVersion guards against lost updates.
+                Action::Update { object, .. } => {
+                    self.replace(&object.object_ref(), object.to_json()).await?;
                     summary.applied += 1;
                 }
                 Action::Delete { target, .. } => {
