@@ -183,6 +183,19 @@ pub async fn reconcile_one(
     settings: &Settings,
     now: Timestamp,
 ) -> Result<Outcome, Failure> {
+    reconcile_read(client, ns, name, None, settings, now).await
+}
+
+/// Like [`reconcile_one`], starting from a StackSet the caller has just read
+/// (saves one GET); later passes read it again.
+pub async fn reconcile_read(
+    client: &Client,
+    ns: &str,
+    name: &str,
+    mut first: Option<StackSet>,
+    settings: &Settings,
+    now: Timestamp,
+) -> Result<Outcome, Failure> {
     let executor = Executor::new(client.clone(), settings.exec);
     let mut executed = Vec::new();
     let mut summary = ExecSummary::default();
@@ -190,7 +203,10 @@ pub async fn reconcile_one(
     let mut passes = 0;
     loop {
         passes += 1;
-        let stackset = get_stackset(client, ns, name).await?;
+        let stackset = match first.take() {
+            Some(s) => s,
+            None => get_stackset(client, ns, name).await?,
+        };
         let stackset = ensure_ours(client, &stackset, settings).await?;
         let objects = list_namespace(client, ns, Some(name), settings.scope()).await?;
         let (outcome_rec, snapshot) = decide(&objects, stackset, settings, now);

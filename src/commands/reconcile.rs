@@ -15,7 +15,7 @@ use stackset_core::{Action, Kind, Reconciliation, Snapshot};
 
 use crate::cli::{DryRun, ReconcileArgs};
 use crate::cluster::execute::ExecOptions;
-use crate::cluster::reconcile::{Management, Settings, dry_run_plan, reconcile_one};
+use crate::cluster::reconcile::{Management, Settings, dry_run_plan, reconcile_read};
 use crate::cluster::snapshot::{get_stackset, list_namespace, list_stacksets, selector};
 use crate::cluster::{Connection, parse_duration};
 use crate::commands::common::resolve_stackset_name;
@@ -172,7 +172,7 @@ async fn pass(
                     Ok(())
                 }
             } else {
-                match reconcile_one(client, &ns, &name, settings, now).await {
+                match reconcile_read(client, &ns, &name, Some(ss), settings, now).await {
                     Ok(outcome) => {
                         changed |= !outcome.executed.is_empty();
                         print_outcome(&ns, &name, &outcome.executed, settings)?;
