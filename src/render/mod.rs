@@ -6,6 +6,9 @@ use crate::error::Failure;
 
 pub mod diff;
 pub mod style;
+pub mod table;
+pub mod view;
+pub mod watch;
 
 /// Writes data to stdout. A closed pipe (e.g. `| head`) is not an error.
 pub fn out(text: &str) -> Result<(), Failure> {
