@@ -5,6 +5,8 @@ use std::io::Write;
 use crate::error::Failure;
 
 pub mod diff;
+#[cfg(test)]
+mod fixtures;
 pub mod style;
 pub mod table;
 pub mod view;

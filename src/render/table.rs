@@ -542,3 +542,329 @@ pub fn history_lines(view: &HistoryView) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::OutputFormat;
+    use crate::render::fixtures::{self, ago, client_side, t0, warning};
+    use crate::render::view::{
+        self, Input, ManagedBy, encode, history_view, list_view, stackset_view, status_view,
+        summary, traffic_view,
+    };
+
+    const PLAIN: Style = Style::PLAIN;
+
+    fn events() -> Vec<k8s_openapi::api::core::v1::Event> {
+        vec![
+            warning(
+                "StackSet",
+                "shop",
+                "TrafficNotSwitched",
+                "Failed to switch traffic: stacks not ready: shop-v2",
+                7,
+                ago(20),
+            ),
+            warning(
+                "Pod",
+                "shop-v2-5c7d-x2x9q",
+                "Unhealthy",
+                "Readiness probe failed: HTTP probe failed with statuscode: 503",
+                12,
+                ago(45),
+            ),
+            warning(
+                "Pod",
+                "shop-v2-5c7d-k4m2p",
+                "Unhealthy",
+                "Readiness probe failed: HTTP probe failed with statuscode: 503",
+                9,
+                ago(50),
+            ),
+        ]
+    }
+
+    fn get_view(
+        w: &fixtures::World,
+        evs: &[k8s_openapi::api::core::v1::Event],
+    ) -> view::StackSetView {
+        let rec = w.decide(t0());
+        stackset_view(Input {
+            snapshot: &w.snap,
+            rec: &rec,
+            managed_by: &client_side(),
+            context: Some("prod-eu"),
+            events: evs,
+        })
+    }
+
+    #[test]
+    fn get_table_blocked() {
+        let text = get_table(
+            &get_view(&fixtures::blocked(), &events()),
+            TableOpts::default(),
+            PLAIN,
+            t0(),
+        );
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn get_table_wide_healthy() {
+        let opts = TableOpts {
+            wide: true,
+            ..TableOpts::default()
+        };
+        insta::assert_snapshot!(get_table(
+            &get_view(&fixtures::healthy(), &[]),
+            opts,
+            PLAIN,
+            t0()
+        ));
+    }
+
+    #[test]
+    fn get_table_no_headers() {
+        let opts = TableOpts {
+            no_headers: true,
+            ..TableOpts::default()
+        };
+        insta::assert_snapshot!(get_table(
+            &get_view(&fixtures::healthy(), &events()),
+            opts,
+            PLAIN,
+            t0()
+        ));
+    }
+
+    #[test]
+    fn get_table_degraded_by_a_stackset_error() {
+        let mut w = fixtures::healthy();
+        w.annotate("kubectl-stackset.io/traffic-mechanism", "carrier-pigeon");
+        insta::assert_snapshot!(get_table(
+            &get_view(&w, &[]),
+            TableOpts::default(),
+            PLAIN,
+            t0()
+        ));
+    }
+
+    #[test]
+    fn get_table_in_colour() {
+        let text = get_table(
+            &get_view(&fixtures::blocked(), &events()),
+            TableOpts::default(),
+            Style { color: true },
+            t0(),
+        );
+        insta::assert_snapshot!(text);
+    }
+
+    fn summaries() -> view::StackSetListView {
+        let mut degraded = fixtures::healthy();
+        degraded.annotate("kubectl-stackset.io/traffic-mechanism", "carrier-pigeon");
+        let mut items = vec![];
+        for (w, ns, name, who) in [
+            (fixtures::healthy(), "prod", "shop", client_side()),
+            (
+                fixtures::blocked(),
+                "prod",
+                "checkout",
+                ManagedBy::Controller,
+            ),
+            (
+                degraded,
+                "staging",
+                "shop",
+                ManagedBy::Other {
+                    controller_id: "team-ci".into(),
+                },
+            ),
+        ] {
+            let rec = w.decide(t0());
+            let mut s = summary(&w.snap, &rec, &who);
+            s.name = name.into();
+            s.namespace = ns.into();
+            items.push(s);
+        }
+        list_view(items)
+    }
+
+    #[test]
+    fn list_table_plain() {
+        insta::assert_snapshot!(list_table(&summaries(), TableOpts::default(), PLAIN, t0()));
+    }
+
+    #[test]
+    fn list_table_all_namespaces_wide() {
+        let opts = TableOpts {
+            wide: true,
+            all_namespaces: true,
+            ..TableOpts::default()
+        };
+        insta::assert_snapshot!(list_table(&summaries(), opts, PLAIN, t0()));
+    }
+
+    #[test]
+    fn traffic_table_blocked() {
+        let w = fixtures::blocked();
+        let rec = w.decide(t0());
+        let v = traffic_view(&w.snap, &rec, &client_side());
+        insta::assert_snapshot!(traffic_table(&v, TableOpts::default(), PLAIN));
+    }
+
+    #[test]
+    fn traffic_table_wide_healthy() {
+        let w = fixtures::healthy();
+        let rec = w.decide(t0());
+        let v = traffic_view(&w.snap, &rec, &client_side());
+        let opts = TableOpts {
+            wide: true,
+            ..TableOpts::default()
+        };
+        insta::assert_snapshot!(traffic_table(&v, opts, PLAIN));
+    }
+
+    #[test]
+    fn history_table_newest_first() {
+        let w = fixtures::healthy();
+        let rec = w.decide(t0());
+        let v = history_view(&w.snap, &rec, &client_side());
+        insta::assert_snapshot!(history_table(&v, TableOpts::default(), PLAIN, t0()));
+    }
+
+    #[test]
+    fn history_table_wide() {
+        let w = fixtures::blocked();
+        let rec = w.decide(t0());
+        let v = history_view(&w.snap, &rec, &client_side());
+        let opts = TableOpts {
+            wide: true,
+            ..TableOpts::default()
+        };
+        insta::assert_snapshot!(history_table(&v, opts, PLAIN, t0()));
+    }
+
+    #[test]
+    fn status_text_plain_and_wide() {
+        let mut text = String::new();
+        for w in [fixtures::healthy(), fixtures::blocked()] {
+            let rec = w.decide(t0());
+            let v = status_view(&w.snap, &rec, &client_side());
+            text.push_str(&status_text(&v, false, PLAIN));
+            text.push_str(&status_text(&v, true, PLAIN));
+        }
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn get_view_json() {
+        let v = get_view(&fixtures::blocked(), &events());
+        insta::assert_snapshot!(encode(&v, OutputFormat::Json, false).unwrap());
+    }
+
+    #[test]
+    fn list_view_yaml() {
+        insta::assert_snapshot!(encode(&summaries(), OutputFormat::Yaml, false).unwrap());
+    }
+
+    #[test]
+    fn traffic_history_and_status_views_json() {
+        let w = fixtures::blocked();
+        let rec = w.decide(t0());
+        let mut text = String::new();
+        text.push_str(
+            &encode(
+                &traffic_view(&w.snap, &rec, &client_side()),
+                OutputFormat::Json,
+                false,
+            )
+            .unwrap(),
+        );
+        text.push_str(
+            &encode(
+                &history_view(&w.snap, &rec, &client_side()),
+                OutputFormat::Json,
+                false,
+            )
+            .unwrap(),
+        );
+        text.push_str(
+            &encode(
+                &status_view(&w.snap, &rec, &client_side()),
+                OutputFormat::Json,
+                false,
+            )
+            .unwrap(),
+        );
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn watch_lines() {
+        let w = fixtures::blocked();
+        let rec = w.decide(t0());
+        let mut text = get_line(&get_view(&w, &[])) + "\n";
+        text.push_str(&traffic_line(&traffic_view(&w.snap, &rec, &client_side())));
+        text.push('\n');
+        for (k, l) in list_lines(&summaries())
+            .into_iter()
+            .chain(history_lines(&history_view(&w.snap, &rec, &client_side())))
+        {
+            text.push_str(&format!("{k} => {l}\n"));
+        }
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn streamed_documents_are_one_json_line_or_a_yaml_document() {
+        let w = fixtures::blocked();
+        let rec = w.decide(t0());
+        let v = status_view(&w.snap, &rec, &client_side());
+        let json = encode(&v, OutputFormat::Json, true).unwrap();
+        assert_eq!(json.lines().count(), 1, "{json}");
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["phase"], "Progressing");
+        let yaml = encode(&v, OutputFormat::Yaml, true).unwrap();
+        assert!(yaml.starts_with("---\n"), "{yaml}");
+    }
+
+    #[test]
+    fn ages_read_like_kubectl() {
+        let cases = [
+            (0, "0s"),
+            (119, "119s"),
+            (120, "2m"),
+            (330, "5m30s"),
+            (42 * 60, "42m"),
+            (3 * 3600 + 20 * 60, "3h20m"),
+            (30 * 3600, "30h"),
+            (5 * 86_400 + 4 * 3600, "5d4h"),
+            (40 * 86_400, "40d"),
+            (3 * 365 * 86_400, "3y"),
+            (-30, "0s"),
+        ];
+        for (secs, want) in cases {
+            let since = ago(secs).to_string();
+            assert_eq!(age(Some(&since), t0()), want, "{secs}s");
+        }
+        assert_eq!(age(None, t0()), "-");
+        assert_eq!(age(Some("not a time"), t0()), "-");
+    }
+
+    #[test]
+    fn the_bar_rounds_to_tenths() {
+        let cases = [
+            (0, "░░░░░░░░░░"),
+            (4, "░░░░░░░░░░"),
+            (5, "█░░░░░░░░░"),
+            (25, "███░░░░░░░"),
+            (75, "████████░░"),
+            (100, "██████████"),
+            (250, "██████████"),
+        ];
+        for (p, want) in cases {
+            assert_eq!(bar(p, PLAIN), want, "{p}%");
+        }
+    }
+}

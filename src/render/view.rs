@@ -540,6 +540,10 @@ fn waiting_for(rec: &Reconciliation, not_ready: &[String]) -> String {
     let parts: Vec<String> = not_ready
         .iter()
         .map(|n| match rec.stack(n) {
+            Some(s) if s.deployment_replicas == 0 => format!(
+                "{}: scaled to zero; scales up on the next reconcile",
+                s.version
+            ),
             Some(s) if s.ready && s.prescaling.active => format!(
                 "{}: prescaling to {} replicas ({} ready)",
                 s.version, s.prescaling.replicas, s.ready_replicas
@@ -675,12 +679,24 @@ fn weight_view(f: &StackFacts) -> WeightView {
     }
 }
 
-fn traffic_weights(rec: &Reconciliation) -> Vec<WeightView> {
-    facts_sorted(rec)
-        .into_iter()
-        .filter(|f| f.desired_weight > 0 || f.previous_actual_weight > 0)
-        .map(weight_view)
+/// The weights of the stacks with traffic, from the rows as shown (so that
+/// they agree with the table, also when the rows come from stack statuses).
+fn traffic_weights(stacks: &[StackView]) -> Vec<WeightView> {
+    stacks
+        .iter()
+        .filter(|s| s.desired_weight > 0 || s.actual_weight > 0)
+        .map(|s| WeightView {
+            stack: s.name.clone(),
+            version: s.version.clone(),
+            desired_weight: s.desired_weight,
+            actual_weight: s.actual_weight,
+        })
         .collect()
+}
+
+/// Whether the StackSet routes traffic (ingress, routegroup or externalIngress).
+fn routes_traffic(ss: &StackSet) -> bool {
+    ss.spec.ingress.is_some() || ss.spec.routegroup.is_some() || ss.spec.external_ingress.is_some()
 }
 
 /// Rows for stacks the engine did not assess (a StackSet-level error stops it
@@ -924,7 +940,9 @@ pub fn stackset_view(input: Input<'_>) -> StackSetView {
         current_version: version_of_template(ss),
         current_stack: current_stack_name(ss),
         traffic_mechanism: rec.mechanism.map(|m| m.as_str().to_string()),
-        traffic_managed: rec.traffic_managed,
+        // From the spec: on a StackSet-level error the engine stops before
+        // it decides this.
+        traffic_managed: routes_traffic(ss),
         status: assess(snapshot, rec, managed_by),
         events: event_views(&name, &pairs, events),
         warnings: rec.warnings.clone(),
@@ -959,7 +977,7 @@ pub fn summary(
                 .count(),
         )
         .unwrap_or(u32::MAX),
-        traffic: traffic_weights(rec),
+        traffic: traffic_weights(&stacks),
         status: assess(snapshot, rec, managed_by),
         created: ss
             .metadata
@@ -1112,5 +1130,280 @@ pub fn encode<T: Serialize>(
             .map(|s| if stream { format!("---\n{s}") } else { s })
             .map_err(|e| e.to_string()),
         other => Err(format!("{other:?} is not a structured format")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixtures::{self, ago, client_side, t0, warning};
+
+    fn view_of(w: &fixtures::World, events: &[Event]) -> StackSetView {
+        let rec = w.decide(t0());
+        stackset_view(Input {
+            snapshot: &w.snap,
+            rec: &rec,
+            managed_by: &client_side(),
+            context: Some("prod-eu"),
+            events,
+        })
+    }
+
+    #[test]
+    fn a_blocked_switch_is_progressing_and_says_which_stack_and_why() {
+        let v = view_of(&fixtures::blocked(), &[]);
+        assert_eq!(v.status.phase, Phase::Progressing);
+        assert_eq!(v.status.message, "waiting for v2: 1/3 ready, need 3");
+        assert!(!v.status.traffic_switched);
+        let v1 = &v.stacks[0];
+        let v2 = &v.stacks[1];
+        assert_eq!(
+            (v1.version.as_str(), v1.desired_weight, v1.actual_weight),
+            ("v1", 0, 100)
+        );
+        assert_eq!(
+            (v2.version.as_str(), v2.desired_weight, v2.actual_weight),
+            ("v2", 100, 0)
+        );
+        assert_eq!(
+            v2.traffic_note.as_deref(),
+            Some("waiting for v2: 1/3 ready, need 3")
+        );
+        assert_eq!(
+            v1.traffic_note, v2.traffic_note,
+            "both ends of the switch say why"
+        );
+        assert_eq!(v2.state, StackState::NotReady);
+        assert!(v2.current && !v1.current);
+    }
+
+    #[test]
+    fn a_converged_stackset_is_healthy_and_old_stacks_are_scaled_down() {
+        let v = view_of(&fixtures::healthy(), &[]);
+        assert_eq!(v.status.phase, Phase::Healthy, "{}", v.status.message);
+        assert!(v.status.traffic_switched);
+        let states: Vec<(&str, StackState)> = v
+            .stacks
+            .iter()
+            .map(|s| (s.version.as_str(), s.state))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("v1", StackState::ScaledDown),
+                ("v2", StackState::ScaledDown),
+                ("v3", StackState::Ready)
+            ]
+        );
+        assert_eq!(
+            v.stacks[2].autoscaling,
+            Some(Autoscaling { min: 3, max: 6 })
+        );
+        assert!(
+            v.stacks[1].no_traffic_since.is_some(),
+            "v2 lost its traffic"
+        );
+        assert!(v.stacks[2].no_traffic_since.is_none(), "v3 has traffic");
+    }
+
+    #[test]
+    fn a_pending_switch_without_a_blocker_names_who_will_make_it() {
+        let mut w = fixtures::healthy();
+        w.traffic(&[("shop-v3", 50.0), ("shop-v2", 50.0)]);
+        let rec = w.decide(t0());
+        let a = assess(&w.snap, &rec, &client_side());
+        assert_eq!(a.phase, Phase::Progressing);
+        assert_eq!(
+            a.message,
+            "waiting for v2: scaled to zero; scales up on the next reconcile"
+        );
+        // The reconcile scales v2 up; once its pods are ready, nothing blocks
+        // the switch any more, but nobody has made it yet.
+        w.converge(t0());
+        w.ready("shop-v2", 3);
+        let rec = w.decide(t0());
+        let a = assess(&w.snap, &rec, &client_side());
+        assert_eq!(a.phase, Phase::Progressing);
+        assert_eq!(
+            a.message,
+            "traffic switch pending (next `kubectl stackset reconcile`): actual v3 100 → desired v2 50 · v3 50"
+        );
+        let controller = assess(&w.snap, &rec, &ManagedBy::Controller);
+        assert!(
+            controller
+                .message
+                .starts_with("traffic switch pending (the controller)"),
+            "{}",
+            controller.message
+        );
+        let v2 = stack_views(&w.snap, &rec, &client_side())
+            .into_iter()
+            .find(|s| s.version == "v2")
+            .unwrap();
+        assert_eq!(
+            v2.traffic_note.as_deref(),
+            Some("switch pending: next `kubectl stackset reconcile`")
+        );
+    }
+
+    #[test]
+    fn a_stack_serving_traffic_that_is_not_ready_is_degraded() {
+        let mut w = fixtures::healthy();
+        w.ready("shop-v3", 1);
+        let v = view_of(&w, &[]);
+        assert_eq!(v.status.phase, Phase::Degraded);
+        assert_eq!(
+            v.status.message,
+            "v3 serves 100% but is not ready: 1/3 ready, need 3"
+        );
+        assert!(
+            !v.status.has_errors,
+            "may recover: not an error that stops status --until"
+        );
+    }
+
+    #[test]
+    fn stackset_errors_are_degraded_with_rows_from_the_stacks_own_status() {
+        let mut w = fixtures::healthy();
+        w.annotate("kubectl-stackset.io/traffic-mechanism", "carrier-pigeon");
+        let v = view_of(&w, &[]);
+        assert_eq!(v.status.phase, Phase::Degraded);
+        assert!(v.status.has_errors);
+        assert!(
+            v.status.message.contains("unknown traffic mechanism"),
+            "{}",
+            v.status.message
+        );
+        assert_eq!(v.stacks.len(), 3, "rows from the Stack objects");
+        assert!(v.stacks.iter().all(|s| s.state == StackState::Unknown));
+        assert_eq!(v.stacks[2].actual_weight, 100, "from the stack's status");
+    }
+
+    #[test]
+    fn no_stack_for_the_template_version_yet_is_progressing() {
+        let mut w = fixtures::healthy();
+        w.deploy("v4", "registry.example.org/shop:v4");
+        let rec = w.decide(t0());
+        let a = assess(&w.snap, &rec, &client_side());
+        assert_eq!(a.phase, Phase::Progressing);
+        assert_eq!(
+            a.message,
+            "no stack for version v4 yet (created by the next `kubectl stackset reconcile`)"
+        );
+    }
+
+    #[test]
+    fn events_are_filtered_to_this_stackset_and_deduplicated_newest_first() {
+        let events = vec![
+            warning(
+                "StackSet",
+                "shop",
+                "TrafficNotSwitched",
+                "Failed to switch traffic: stacks not ready: shop-v2",
+                2,
+                ago(120),
+            ),
+            warning(
+                "StackSet",
+                "shop",
+                "TrafficNotSwitched",
+                "Failed to switch  traffic: stacks not ready: shop-v2",
+                3,
+                ago(30),
+            ),
+            warning(
+                "Pod",
+                "shop-v2-7d9f8-abcde",
+                "Unhealthy",
+                "Readiness probe failed",
+                4,
+                ago(60),
+            ),
+            warning(
+                "Pod",
+                "shop-v2-7d9f8-fghij",
+                "Unhealthy",
+                "Readiness probe failed",
+                1,
+                ago(10),
+            ),
+            warning(
+                "StackSet",
+                "shopping",
+                "TrafficNotSwitched",
+                "other stackset",
+                1,
+                ago(5),
+            ),
+            warning(
+                "Pod",
+                "shop-v20-aaa-bbb",
+                "Unhealthy",
+                "a stack that is not ours",
+                1,
+                ago(5),
+            ),
+        ];
+        let got = event_views(
+            "shop",
+            &[
+                ("shop-v1".into(), "v1".into()),
+                ("shop-v2".into(), "v2".into()),
+            ],
+            &events,
+        );
+        let summary: Vec<(&str, &str, i32, &str)> = got
+            .iter()
+            .map(|e| {
+                (
+                    e.subject.as_str(),
+                    e.reason.as_str(),
+                    e.count,
+                    e.object.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("v2", "Unhealthy", 5, "pod/shop-v2-7d9f8-fghij"),
+                ("stackset", "TrafficNotSwitched", 5, "stackset/shop"),
+            ]
+        );
+        assert_eq!(got[0].last_seen.as_deref(), Some("2026-05-28T20:26:30Z"));
+    }
+
+    #[test]
+    fn a_stack_is_named_by_version_or_full_name() {
+        let w = fixtures::blocked();
+        for wanted in ["v2", "shop-v2"] {
+            let mut v = view_of(&w, &[]);
+            only_stack(&mut v, wanted).unwrap();
+            assert_eq!(v.stacks.len(), 1, "{wanted}");
+            assert_eq!(v.stacks[0].name, "shop-v2", "{wanted}");
+        }
+        let mut v = view_of(&w, &[]);
+        assert_eq!(
+            only_stack(&mut v, "v9").unwrap_err(),
+            "stackset shop has no stack 'v9'; its stacks: v1, v2"
+        );
+    }
+
+    #[test]
+    fn summaries_list_weights_biggest_first() {
+        let w = |s: &str, v: &str, d: u32, a: u32| WeightView {
+            stack: s.into(),
+            version: v.into(),
+            desired_weight: d,
+            actual_weight: a,
+        };
+        let ws = [
+            w("a-v1", "v1", 25, 75),
+            w("a-v2", "v2", 75, 25),
+            w("a-v0", "v0", 0, 0),
+        ];
+        assert_eq!(weights_summary(&ws, true), "v1 75 · v2 25");
+        assert_eq!(weights_summary(&ws, false), "v2 75 · v1 25");
+        assert_eq!(weights_summary(&[], true), "-");
     }
 }
