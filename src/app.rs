@@ -90,10 +90,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
 /// What the read commands know about stdout: colour (`--color`, NO_COLOR,
 /// terminal) and the terminal's size, decided here once.
 fn screen(global: &GlobalArgs) -> Screen {
-    let terminal = std::io::stdout()
-        .is_terminal()
-        .then(|| console::Term::stdout().size())
-        .map(|(rows, cols)| (usize::from(cols), usize::from(rows)));
+    // A terminal that does not report its size (a fresh pty says 0x0) is
+    // taken as 80x24.
+    let terminal =
+        std::io::stdout()
+            .is_terminal()
+            .then(|| match console::Term::stdout().size_checked() {
+                Some((rows, cols)) if rows > 0 && cols > 0 => {
+                    (usize::from(cols), usize::from(rows))
+                }
+                _ => (80, 24),
+            });
     Screen {
         style: Style::for_stdout(global.color),
         terminal,

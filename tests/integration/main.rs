@@ -3,5 +3,6 @@
 
 mod support;
 
+mod inspect;
 mod reconcile;
 mod smoke;
