@@ -366,6 +366,18 @@ async fn get_shows_who_manages_it_each_stack_and_why_traffic_waits() {
     // -o name.
     let r = stackset_in(cluster, &ns, &["get", "shop", "-o", "name"]);
     assert_eq!(r.stdout, "stackset.zalando.org/shop\n");
+
+    // No colour into a pipe, unless asked for.
+    let plain = stackset_in(cluster, &ns, &["get", "shop"]);
+    assert!(!plain.stdout.contains('\x1b'), "{:?}", plain.stdout);
+    let r = stackset_in(cluster, &ns, &["get", "shop", "--color", "always"]);
+    assert!(
+        r.stdout.contains("\x1b[33mProgressing\x1b[0m"),
+        "{:?}",
+        r.stdout
+    );
+    let r = stackset_in(cluster, &ns, &["get", "shop", "--color", "never"]);
+    assert_eq!(r.stdout, plain.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1189,6 +1201,27 @@ async fn forbidden_names_the_verb_and_resource_and_the_can_i_line() {
         )
     );
 
+    // --user picks the kubeconfig user: the read-only one may read, but not
+    // impersonate.
+    let r = stackset_in(
+        cluster,
+        &ns,
+        &["get", "shop", "--user", "stackset-viewer", "-o", "name"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = stackset_in(
+        cluster,
+        &ns,
+        &["get", "shop", "--user", "stackset-viewer", "--as", "nobody"],
+    );
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("User \"stackset-viewer\" cannot impersonate"),
+        "{}",
+        r.stderr
+    );
+
     // May read everything a view needs but Deployments.
     let partial = format!("partial-{n}");
     grant(
@@ -1417,6 +1450,10 @@ fn bad_flags_are_usage_errors_with_exit_2() {
         (
             vec!["get", "x", "-A"],
             "error: get shows one StackSet; -A/--all-namespaces works with `list`",
+        ),
+        (
+            vec!["get", "x", "--request-timeout", "soon"],
+            "error: --request-timeout: invalid duration 'soon'",
         ),
     ] {
         let r = with_kubeconfig(&kc, &args);
