@@ -1078,17 +1078,23 @@ pub fn status_view(
 /// Keeps only the stack named by `wanted`: its version (`v2`) or full name
 /// (`my-app-v2`). The error lists the stacks there are.
 pub fn only_stack(view: &mut StackSetView, wanted: &str) -> Result<(), String> {
+    // An exact stack name first, then a version (`v2`, i.e. `<stackset>-v2`).
     let full = format!("{}-{wanted}", view.name);
     let found = view
         .stacks
         .iter()
-        .position(|s| s.name == wanted || s.version == wanted || s.name == full);
+        .position(|s| s.name == wanted)
+        .or_else(|| {
+            view.stacks
+                .iter()
+                .position(|s| s.version == wanted || s.name == full)
+        });
     match found {
         Some(i) => {
             let keep = view.stacks.swap_remove(i);
-            let pairs = [(keep.name.clone(), keep.version.clone())];
+            // The StackSet's events stay; of the stacks', only this one's.
             view.events
-                .retain(|e| e.subject == "stackset" || pairs.iter().any(|(_, v)| *v == e.subject));
+                .retain(|e| e.subject == "stackset" || e.subject == keep.version);
             view.stacks = vec![keep];
             Ok(())
         }
@@ -1382,6 +1388,22 @@ mod tests {
             assert_eq!(v.stacks.len(), 1, "{wanted}");
             assert_eq!(v.stacks[0].name, "shop-v2", "{wanted}");
         }
+        let events = [
+            warning(
+                "StackSet",
+                "shop",
+                "TrafficNotSwitched",
+                "blocked",
+                1,
+                ago(10),
+            ),
+            warning("Pod", "shop-v1-abc-def", "Unhealthy", "v1 pod", 1, ago(10)),
+            warning("Pod", "shop-v2-abc-def", "Unhealthy", "v2 pod", 1, ago(10)),
+        ];
+        let mut v = view_of(&w, &events);
+        only_stack(&mut v, "v1").unwrap();
+        let kept: Vec<&str> = v.events.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(kept, ["blocked", "v1 pod"]);
         let mut v = view_of(&w, &[]);
         assert_eq!(
             only_stack(&mut v, "v9").unwrap_err(),
