@@ -7,8 +7,12 @@ use std::io::Write;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command};
+use std::io::IsTerminal;
+
+use crate::cli::{Cli, Command, GlobalArgs};
 use crate::error::{Exit, Failure};
+use crate::render::style::Style;
+use crate::render::watch::Screen;
 use crate::{cluster, commands};
 use k8s_openapi::jiff::Timestamp;
 
@@ -65,7 +69,55 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let conn = cluster::connect(&cli.global).await?;
             commands::reconcile::run(&conn, cli.global.all_namespaces, &args, &now).await
         }),
+        Command::Get(args) => read_command(&cli.global, |conn, all, screen| async move {
+            commands::get::run(&conn, all, &args, screen, &now).await
+        }),
+        Command::List(args) => read_command(&cli.global, |conn, all, screen| async move {
+            commands::list::run(&conn, all, &args, screen, &now).await
+        }),
+        Command::Traffic(args) => read_command(&cli.global, |conn, all, screen| async move {
+            commands::traffic::show(&conn, all, &args, screen, &now).await
+        }),
+        Command::History(args) => read_command(&cli.global, |conn, all, screen| async move {
+            commands::history::run(&conn, all, &args, screen, &now).await
+        }),
+        Command::Status(args) => read_command(&cli.global, |conn, all, screen| async move {
+            commands::status::run(&conn, all, &args, screen, &now).await
+        }),
     }
+}
+
+/// What the read commands know about stdout: colour (`--color`, NO_COLOR,
+/// terminal) and the terminal's size, decided here once.
+fn screen(global: &GlobalArgs) -> Screen {
+    // A terminal that does not report its size (a fresh pty says 0x0) is
+    // taken as 80x24.
+    let terminal =
+        std::io::stdout()
+            .is_terminal()
+            .then(|| match console::Term::stdout().size_checked() {
+                Some((rows, cols)) if rows > 0 && cols > 0 => {
+                    (usize::from(cols), usize::from(rows))
+                }
+                _ => (80, 24),
+            });
+    Screen {
+        style: Style::for_stdout(global.color),
+        terminal,
+    }
+}
+
+/// Connects, then runs a read command.
+fn read_command<F, Fut>(global: &GlobalArgs, command: F) -> Result<(), Failure>
+where
+    F: FnOnce(cluster::Connection, bool, Screen) -> Fut,
+    Fut: std::future::Future<Output = Result<(), Failure>>,
+{
+    let screen = screen(global);
+    block_on(async {
+        let conn = cluster::connect(global).await?;
+        command(conn, global.all_namespaces, screen).await
+    })
 }
 
 fn block_on<F: std::future::Future<Output = Result<(), Failure>>>(fut: F) -> Result<(), Failure> {

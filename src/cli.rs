@@ -83,6 +83,201 @@ pub enum Command {
     /// Print the plugin version.
     #[command(after_help = "Examples:\n  kubectl stackset version")]
     Version,
+    /// Show one StackSet: who manages it, its status, and a row per stack.
+    #[command(after_help = GET_EXAMPLES)]
+    Get(GetArgs),
+    /// List StackSets with their traffic and status.
+    #[command(visible_alias = "ls", after_help = LIST_EXAMPLES)]
+    List(ListArgs),
+    /// Show desired versus actual traffic per stack.
+    #[command(after_help = TRAFFIC_EXAMPLES)]
+    Traffic(TrafficArgs),
+    /// Show the versions of a StackSet: images, creation time, when each last had traffic.
+    #[command(after_help = HISTORY_EXAMPLES)]
+    History(HistoryArgs),
+    /// Report whether a StackSet is healthy, or wait until it is; exit codes for CI.
+    #[command(after_help = STATUS_EXAMPLES)]
+    Status(StatusArgs),
+}
+
+/// `-o` formats, as kubectl's. Shared by every command that prints objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    /// A human-readable table.
+    #[default]
+    Table,
+    /// The table with more columns.
+    Wide,
+    /// The documented view as JSON (JSON lines with --watch).
+    Json,
+    /// The documented view as YAML (`---`-separated documents with --watch).
+    Yaml,
+    /// `<kind>.<group>/<name>` only.
+    Name,
+}
+
+impl OutputFormat {
+    /// Whether the output is a human-readable table (table or wide).
+    pub fn is_table(self) -> bool {
+        matches!(self, Self::Table | Self::Wide)
+    }
+}
+
+/// Options shared by the read commands that can watch.
+#[derive(Debug, Args, Clone)]
+pub struct ViewArgs {
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table, value_name = "FORMAT")]
+    pub output: OutputFormat,
+    /// Keep watching: redraw in place on a terminal, else print a timestamped
+    /// line per change. Ctrl-C stops (exit 130).
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+    /// With --watch, refresh at least this often (changes are shown at once).
+    #[arg(long, default_value = "2s", value_name = "DURATION")]
+    pub interval: String,
+    /// Omit the table headers.
+    #[arg(long)]
+    pub no_headers: bool,
+    /// The controller id that means "managed client-side" (as `reconcile --controller-id`).
+    #[arg(
+        long,
+        env = "STACKSET_CONTROLLER_ID",
+        default_value = crate::cluster::reconcile::DEFAULT_CONTROLLER_ID,
+        value_name = "ID",
+        hide = true
+    )]
+    pub controller_id: String,
+}
+
+impl Default for ViewArgs {
+    fn default() -> Self {
+        Self {
+            output: OutputFormat::Table,
+            watch: false,
+            interval: "2s".into(),
+            no_headers: false,
+            controller_id: crate::cluster::reconcile::DEFAULT_CONTROLLER_ID.into(),
+        }
+    }
+}
+
+const GET_EXAMPLES: &str = "Examples:
+  # the StackSet of the namespace (NAME may be omitted when there is only one)
+  kubectl stackset get
+
+  # one StackSet, with the image column and full stack names
+  kubectl stackset get my-app -o wide
+
+  # only the stack of version v2 (or: my-app-v2)
+  kubectl stackset get my-app v2
+
+  # follow a rollout live (Ctrl-C to stop)
+  kubectl stackset get my-app -w
+
+  # the documented view for scripts
+  kubectl stackset get my-app -o json | jq '.stacks[] | {version, actualWeight}'";
+
+const LIST_EXAMPLES: &str = "Examples:
+  kubectl stackset list
+  kubectl stackset list -A
+  kubectl stackset list -l team=checkout -o wide
+  kubectl stackset list -o name";
+
+const TRAFFIC_EXAMPLES: &str = "Examples:
+  # desired and actual weight per stack, and why they differ
+  kubectl stackset traffic my-app
+
+  # watch a traffic switch happen
+  kubectl stackset traffic my-app -w";
+
+const HISTORY_EXAMPLES: &str = "Examples:
+  kubectl stackset history my-app
+  kubectl stackset history my-app -o yaml";
+
+const STATUS_EXAMPLES: &str = "Examples:
+  # print the status once; exit 0 when healthy, 4 otherwise
+  kubectl stackset status my-app
+
+  # in CI: wait up to 10 minutes for the new version to be ready and serving
+  kubectl stackset status my-app --until healthy --timeout 10m
+
+  # wait only until actual traffic equals desired traffic
+  kubectl stackset status my-app --until traffic-switched
+
+Exit codes: 0 ok, 1 error, 2 usage, 3 timeout, 4 degraded or not converged,
+5 forbidden, 130 interrupted.";
+
+#[derive(Debug, Args, Default)]
+pub struct GetArgs {
+    /// The StackSet (optional when the namespace has exactly one).
+    pub name: Option<String>,
+    /// Show only this stack: its version (v2) or full name (my-app-v2).
+    pub stack: Option<String>,
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ListArgs {
+    /// Only StackSets matching this label selector, e.g. team=checkout,tier!=batch.
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct TrafficArgs {
+    /// The StackSet (optional when the namespace has exactly one).
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct HistoryArgs {
+    /// The StackSet (optional when the namespace has exactly one).
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+/// What `status --until` waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Until {
+    /// The current version's stack is ready, actual traffic equals desired
+    /// traffic, and every stack with traffic is ready.
+    Healthy,
+    /// Actual traffic equals desired traffic.
+    TrafficSwitched,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The StackSet (optional when the namespace has exactly one).
+    pub name: Option<String>,
+    /// Wait until this holds (exit 0), the StackSet has errors (exit 4) or --timeout passes (exit 3).
+    #[arg(long, value_enum, value_name = "CONDITION")]
+    pub until: Option<Until>,
+    /// With --until, how long to wait; 0 waits forever.
+    #[arg(long, default_value = "5m", value_name = "DURATION")]
+    pub timeout: String,
+    /// With --until, check at least this often (changes are seen at once).
+    #[arg(long, default_value = "2s", value_name = "DURATION")]
+    pub interval: String,
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table, value_name = "FORMAT")]
+    pub output: OutputFormat,
+    /// The controller id that means "managed client-side".
+    #[arg(
+        long,
+        env = "STACKSET_CONTROLLER_ID",
+        default_value = crate::cluster::reconcile::DEFAULT_CONTROLLER_ID,
+        value_name = "ID",
+        hide = true
+    )]
+    pub controller_id: String,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,10 @@
 pub fn init(verbose: u8) {
     use tracing_subscriber::EnvFilter;
     let default = match verbose {
-        0 => "warn",
+        // kube's client logs an ERROR for every failed attempt (target
+        // kube_client::client::builder); the command reports the failure
+        // itself, in one line with a hint, so those lines are noise by default.
+        0 => "warn,kube_client::client::builder=off",
         1 => "warn,kubectl_stackset=debug",
         _ => "info,kubectl_stackset=trace,kube=debug",
     };

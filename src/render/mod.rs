@@ -5,7 +5,12 @@ use std::io::Write;
 use crate::error::Failure;
 
 pub mod diff;
+#[cfg(test)]
+mod fixtures;
 pub mod style;
+pub mod table;
+pub mod view;
+pub mod watch;
 
 /// Writes data to stdout. A closed pipe (e.g. `| head`) is not an error.
 pub fn out(text: &str) -> Result<(), Failure> {

@@ -4,5 +4,6 @@
 mod support;
 
 mod incluster;
+mod inspect;
 mod reconcile;
 mod smoke;

@@ -1,0 +1,273 @@
+//! Shared by the read commands: read a StackSet (or many) with one request
+//! per kind, let the core decide on it without executing anything, build the
+//! documented view, print it once or keep printing it (`--watch`).
+
+use std::future::Future;
+use std::pin::pin;
+use std::time::Duration;
+
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::Event;
+use k8s_openapi::jiff::Timestamp;
+use kube::Client;
+use serde::Serialize;
+use stackset_core::api::StackSet;
+use stackset_core::{Reconciliation, Snapshot};
+
+use crate::cli::OutputFormat;
+use crate::cluster::execute::ExecOptions;
+use crate::cluster::inspect::{
+    changes, objects_of, objects_of_many, resolve_stackset, stacksets, warning_events,
+};
+use crate::cluster::parse_duration;
+use crate::cluster::reconcile::{Management, Settings, decide};
+use crate::cluster::snapshot::NamespaceObjects;
+use crate::error::{Exit, Failure};
+use crate::render::out;
+use crate::render::view::{ManagedBy, encode};
+use crate::render::watch::{Mode, Presenter, Screen};
+
+/// The clock, as `app` hands it down.
+pub type Clock<'a> = &'a (dyn Fn() -> Timestamp + Sync);
+
+/// A StackSet as read, and the core's decision on it.
+pub struct Decided {
+    pub snapshot: Snapshot,
+    pub rec: Reconciliation,
+    pub managed_by: ManagedBy,
+}
+
+/// Who manages a StackSet, as the views say it.
+pub fn managed_by(stackset: &StackSet, controller_id: &str) -> ManagedBy {
+    match Management::of(stackset, controller_id) {
+        Management::ClientSide => ManagedBy::ClientSide {
+            controller_id: controller_id.to_string(),
+        },
+        Management::Controller => ManagedBy::Controller,
+        Management::Other(id) => ManagedBy::Other { controller_id: id },
+    }
+}
+
+/// The engine settings of a read: the defaults, with RouteGroups when the
+/// StackSet uses one. Nothing is executed, so the execution options are moot.
+fn read_settings(stackset: &StackSet, controller_id: &str) -> Settings {
+    Settings {
+        options: stackset_core::Options {
+            routegroup_support: stackset.spec.routegroup.is_some(),
+            ..Default::default()
+        },
+        controller_id: controller_id.to_string(),
+        claim: false,
+        exec: ExecOptions {
+            server_dry_run: true,
+            events: false,
+        },
+    }
+}
+
+/// Runs the core on what was read.
+pub fn decide_on(
+    stackset: StackSet,
+    objects: &NamespaceObjects,
+    controller_id: &str,
+    now: Timestamp,
+) -> Decided {
+    let settings = read_settings(&stackset, controller_id);
+    let managed_by = managed_by(&stackset, controller_id);
+    let (rec, snapshot) = decide(objects, stackset, &settings, now);
+    Decided {
+        snapshot,
+        rec,
+        managed_by,
+    }
+}
+
+/// One StackSet, read with one request per kind: the StackSet (GET, or the
+/// LIST that resolved an omitted name), its children (one label-scoped LIST
+/// per kind) and, with `with_events`, the namespace's Warning events (one LIST).
+/// Events are best effort: when they cannot be read, the reason comes back
+/// as the third value.
+pub async fn read_one(
+    client: &Client,
+    ns: &str,
+    name: Option<&str>,
+    controller_id: &str,
+    now: Timestamp,
+    with_events: bool,
+) -> Result<(Decided, Vec<Event>, Option<String>), Failure> {
+    let stackset = resolve_stackset(client, ns, name).await?;
+    let (objects, events) = if with_events {
+        let (objects, events) =
+            tokio::join!(objects_of(client, &stackset), warning_events(client, ns));
+        (objects?, events)
+    } else {
+        (objects_of(client, &stackset).await?, Ok(Vec::new()))
+    };
+    let (events, events_problem) = match events {
+        Ok(e) => (e, None),
+        Err(f) => (Vec::new(), Some(f.message)),
+    };
+    Ok((
+        decide_on(stackset, &objects, controller_id, now),
+        events,
+        events_problem,
+    ))
+}
+
+/// Many StackSets (a namespace, or all with `None`), with one request per kind.
+pub async fn read_many(
+    client: &Client,
+    ns: Option<&str>,
+    selector: Option<&str>,
+    controller_id: &str,
+    now: Timestamp,
+) -> Result<Vec<Decided>, Failure> {
+    let sets = stacksets(client, ns, selector).await?;
+    let mut filed = objects_of_many(client, ns, &sets).await?;
+    Ok(sets
+        .into_iter()
+        .map(|ss| {
+            let key = (
+                ss.metadata.namespace.clone().unwrap_or_default(),
+                ss.metadata.name.clone().unwrap_or_default(),
+            );
+            let objects = filed.remove(&key).unwrap_or_default();
+            decide_on(ss, &objects, controller_id, now)
+        })
+        .collect())
+}
+
+/// `-A` makes no sense for a command about one StackSet.
+pub fn refuse_all_namespaces(all_namespaces: bool, command: &str) -> Result<(), Failure> {
+    if all_namespaces {
+        return Err(Failure::usage(format!(
+            "{command} shows one StackSet; -A/--all-namespaces works with `list`"
+        ))
+        .hint(format!(
+            "kubectl stackset list -A, then kubectl stackset {command} NAME -n NAMESPACE"
+        )));
+    }
+    Ok(())
+}
+
+/// Parses `--interval`, at least 200 ms.
+pub fn interval(text: &str) -> Result<Duration, Failure> {
+    parse_duration(text)
+        .map(|d| d.max(Duration::from_millis(200)))
+        .map_err(|e| Failure::usage(format!("--interval: {e}")).hint("e.g. --interval 2s"))
+}
+
+/// A rendered view: the text for a terminal or a document, and the keyed
+/// lines for append-only output off a terminal.
+pub struct Rendered {
+    pub text: String,
+    pub lines: Vec<(String, String)>,
+}
+
+/// Renders a view in a structured format (`json|yaml|name`), or returns
+/// `None` for the table formats.
+pub fn structured<T: Serialize>(
+    view: &T,
+    format: OutputFormat,
+    stream: bool,
+    names: impl FnOnce() -> String,
+) -> Result<Option<String>, Failure> {
+    match format {
+        OutputFormat::Table | OutputFormat::Wide => Ok(None),
+        OutputFormat::Name => Ok(Some(names())),
+        f => encode(view, f, stream)
+            .map(Some)
+            .map_err(|e| Failure::error(format!("cannot encode the view: {e}"))),
+    }
+}
+
+/// What a watch covers and how it shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct Watch<'a> {
+    /// The namespace, or all with `None`.
+    pub ns: Option<&'a str>,
+    /// One StackSet, or all in scope with `None`.
+    pub stackset: Option<&'a str>,
+    /// `-o`.
+    pub format: OutputFormat,
+    /// Colour and terminal.
+    pub screen: Screen,
+    /// Refresh at least this often.
+    pub every: Duration,
+}
+
+/// Keeps rendering until Ctrl-C (exit 130): at once on every change of a
+/// StackSet, Stack or Deployment in scope, and at least every `every`.
+/// Table output is redrawn in place on a terminal and appended as
+/// timestamped lines elsewhere; structured output appends a document per
+/// change. The first read's error ends the watch; later errors (the API server
+/// restarting, a deleted StackSet) are reported on stderr when they change,
+/// and the watch goes on.
+pub async fn watch<F, Fut>(
+    client: &Client,
+    how: Watch<'_>,
+    now: Clock<'_>,
+    mut render: F,
+) -> Result<(), Failure>
+where
+    F: FnMut(Timestamp) -> Fut,
+    Fut: Future<Output = Result<Rendered, Failure>>,
+{
+    let Watch {
+        ns: scope_ns,
+        stackset: scope_stackset,
+        format,
+        screen,
+        every,
+    } = how;
+    let mode = if format.is_table() {
+        screen.table_mode()
+    } else {
+        Mode::Append
+    };
+    let mut presenter = Presenter::new(mode);
+    let mut triggers = changes(client, scope_ns, scope_stackset);
+    let mut interrupted = pin!(tokio::signal::ctrl_c());
+    let mut first = true;
+    let mut last_error: Option<String> = None;
+    loop {
+        let tick = async {
+            let at = now();
+            let result = render(at).await;
+            (at, result)
+        };
+        let (at, result) = tokio::select! {
+            _ = &mut interrupted => return Err(Failure::new(Exit::Interrupted, "")),
+            r = tick => r,
+        };
+        match result {
+            Ok(r) => {
+                last_error = None;
+                let text = match (mode, format.is_table()) {
+                    (Mode::Append, true) => presenter.lines(at, r.lines),
+                    _ => presenter.frame(&r.text),
+                };
+                if let Some(t) = text {
+                    out(&t)?;
+                }
+            }
+            Err(f) if first => return Err(f),
+            Err(f) => {
+                if last_error.as_deref() != Some(f.message.as_str()) {
+                    eprintln!("error: {} (still watching)", f.message);
+                    last_error = Some(f.message);
+                }
+            }
+        }
+        first = false;
+        tokio::select! {
+            _ = &mut interrupted => return Err(Failure::new(Exit::Interrupted, "")),
+            _ = tokio::time::sleep(every) => {}
+            _ = triggers.next() => {
+                // Let a burst of changes settle, then draw once.
+                tokio::time::sleep(Duration::from_millis(150)).await;
+                while let Some(Some(())) = futures::FutureExt::now_or_never(triggers.next()) {}
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! `kubectl stackset status [NAME] [--until healthy|traffic-switched]`: the
+//! StackSet's health as one line (or a document), once or until a condition
+//! holds, with exit codes CI can branch on:
+//!
+//! - once: 0 when Healthy, 4 otherwise;
+//! - `--until`: 0 when the condition holds, 4 at once when the StackSet has
+//!   errors only a spec change fixes, 3 when `--timeout` passes first, 130 on
+//!   Ctrl-C.
+//!
+//! The final status goes to stdout; progress lines (`<time> <phase> -
+//! <message>`, printed when they change) go to stderr.
+
+use std::pin::pin;
+
+use futures::StreamExt;
+use k8s_openapi::jiff::Timestamp;
+use kube::Client;
+
+use super::observe::{Clock, interval, read_one, refuse_all_namespaces, structured};
+use crate::cli::{OutputFormat, StatusArgs, Until};
+use crate::cluster::inspect::{changes, resolve_stackset};
+use crate::cluster::{Connection, parse_duration};
+use crate::error::{Exit, Failure};
+use crate::render::out;
+use crate::render::table::status_text;
+use crate::render::view::{Assessment, ManagedBy, Phase, StatusView, status_view};
+use crate::render::watch::Screen;
+
+/// Reads and builds the status of one StackSet (no events).
+pub async fn view(
+    client: &Client,
+    ns: &str,
+    name: Option<&str>,
+    controller_id: &str,
+    now: Timestamp,
+) -> Result<StatusView, Failure> {
+    let (d, _, _) = read_one(client, ns, name, controller_id, now, false).await?;
+    Ok(status_view(&d.snapshot, &d.rec, &d.managed_by))
+}
+
+/// Whether `until` holds.
+pub fn holds(until: Until, status: &Assessment) -> bool {
+    match until {
+        Until::Healthy => status.phase == Phase::Healthy,
+        Until::TrafficSwitched => status.traffic_switched && !status.has_errors,
+    }
+}
+
+fn describe(until: Until) -> &'static str {
+    match until {
+        Until::Healthy => "healthy",
+        Until::TrafficSwitched => "traffic-switched",
+    }
+}
+
+fn print(view: &StatusView, format: OutputFormat, screen: Screen) -> Result<(), Failure> {
+    let names = || format!("stackset.zalando.org/{}\n", view.name);
+    match structured(view, format, false, names)? {
+        Some(text) => out(&text),
+        None => out(&status_text(
+            view,
+            format == OutputFormat::Wide,
+            screen.style,
+        )),
+    }
+}
+
+fn line(view: &StatusView) -> String {
+    format!("{} - {}", view.status.phase.as_str(), view.status.message)
+}
+
+pub async fn run(
+    conn: &Connection,
+    all_namespaces: bool,
+    args: &StatusArgs,
+    screen: Screen,
+    now: Clock<'_>,
+) -> Result<(), Failure> {
+    refuse_all_namespaces(all_namespaces, "status")?;
+    let timeout = parse_duration(&args.timeout).map_err(|e| {
+        Failure::usage(format!("--timeout: {e}")).hint("e.g. --timeout 10m; 0 waits forever")
+    })?;
+    let every = interval(&args.interval)?;
+    let (client, ns) = (&conn.client, conn.namespace.as_str());
+    let id = args.controller_id.as_str();
+
+    let Some(until) = args.until else {
+        let v = view(client, ns, args.name.as_deref(), id, now()).await?;
+        print(&v, args.output, screen)?;
+        return if v.status.phase == Phase::Healthy {
+            Ok(())
+        } else {
+            // The status line on stdout says why.
+            Err(Failure::new(Exit::Degraded, ""))
+        };
+    };
+
+    let name = match &args.name {
+        Some(n) => n.clone(),
+        None => resolve_stackset(client, ns, None)
+            .await?
+            .metadata
+            .name
+            .unwrap_or_default(),
+    };
+    let what = format!("stackset {ns}/{name} to be {}", describe(until));
+    let deadline = (!timeout.is_zero()).then(|| tokio::time::Instant::now() + timeout);
+    let mut triggers = changes(client, Some(ns), Some(&name));
+    let mut interrupted = pin!(tokio::signal::ctrl_c());
+    let mut last_line: Option<String> = None;
+    let mut hinted = false;
+    loop {
+        let at = now();
+        let v = tokio::select! {
+            _ = &mut interrupted => {
+                return Err(Failure::new(Exit::Interrupted, format!("interrupted while waiting for {what}")));
+            }
+            v = view(client, ns, Some(&name), id, at) => v?,
+        };
+        let current = line(&v);
+        if last_line.as_deref() != Some(current.as_str()) {
+            let ts = Timestamp::from_second(at.as_second()).unwrap_or(at);
+            eprintln!("{ts} {name}: {current}");
+            last_line = Some(current.clone());
+        }
+        if holds(until, &v.status) {
+            return print(&v, args.output, screen);
+        }
+        if v.status.has_errors {
+            print(&v, args.output, screen)?;
+            return Err(Failure::new(
+                Exit::Degraded,
+                format!("stackset {ns}/{name} has errors: {}", v.status.message),
+            )
+            .hint("fix the StackSet spec; waiting longer cannot help"));
+        }
+        if !hinted && matches!(v.managed_by, ManagedBy::ClientSide { .. }) {
+            eprintln!(
+                "note: {name} is managed client-side: it changes only while `kubectl stackset reconcile` runs \
+                 (e.g. `kubectl stackset reconcile {name} --watch` in another terminal)"
+            );
+            hinted = true;
+        }
+        let expired = async {
+            match deadline {
+                Some(d) => tokio::time::sleep_until(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = &mut interrupted => {
+                return Err(Failure::new(Exit::Interrupted, format!("interrupted while waiting for {what}")));
+            }
+            _ = expired => {
+                print(&v, args.output, screen)?;
+                return Err(Failure::new(
+                    Exit::Timeout,
+                    format!("timed out after {} waiting for {what}: {current}", args.timeout),
+                )
+                .hint("raise --timeout, or look closer with `kubectl stackset get`"));
+            }
+            _ = tokio::time::sleep(every) => {}
+            _ = triggers.next() => {
+                tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+                while let Some(Some(())) = futures::FutureExt::now_or_never(triggers.next()) {}
+            }
+        }
+    }
+}
