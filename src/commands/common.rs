@@ -14,6 +14,10 @@ pub async fn resolve_stackset_name(
 ) -> Result<String, Failure> {
     match name {
         Some(n) => Ok(n.to_string()),
-        None => Ok(resolve_stackset(client, ns, None).await?.metadata.name.unwrap_or_default()),
+        None => Ok(resolve_stackset(client, ns, None)
+            .await?
+            .metadata
+            .name
+            .unwrap_or_default()),
     }
 }

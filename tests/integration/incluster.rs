@@ -121,6 +121,7 @@ async fn shipped_rbac_is_enough_to_run_as_the_cluster_controller() {
         fn drop(&mut self) {
             let _ = Command::new("kill")
                 .args(["-KILL", &self.0.to_string()])
+                .stderr(Stdio::null())
                 .status();
         }
     }
