@@ -7,8 +7,10 @@ use std::io::Write;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, GlobalArgs, TrafficCommand};
+use crate::commands::follow::Ctx;
 use crate::error::{Exit, Failure};
+use crate::render::prompt::Interaction;
 use crate::{cluster, commands};
 use k8s_openapi::jiff::Timestamp;
 
@@ -65,7 +67,65 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let conn = cluster::connect(&cli.global).await?;
             commands::reconcile::run(&conn, cli.global.all_namespaces, &args, &now).await
         }),
+        Command::Create(args) => mutating(&cli.global, GENERIC, async |ctx| {
+            commands::create::run(ctx, &args).await
+        }),
+        Command::Apply(args) => mutating(&cli.global, GENERIC, async |ctx| {
+            commands::apply::run(ctx, &args).await
+        }),
+        Command::Traffic(args) => match args.command {
+            TrafficCommand::Set(args) => mutating(&cli.global, GENERIC, async |ctx| {
+                commands::traffic_set::run(ctx, &args).await
+            }),
+        },
+        Command::Rollout(args) => {
+            let hint = if args.action.is_none() {
+                "the rollout stays recorded in the StackSet: continue it with `kubectl stackset rollout NAME`, \
+                 see it with `kubectl stackset rollout status NAME`, or abort it with `kubectl stackset rollout abort NAME`"
+            } else {
+                GENERIC
+            };
+            mutating(&cli.global, hint, async |ctx| {
+                commands::rollout::run(ctx, &args).await
+            })
+        }
+        Command::Rollback(args) => mutating(&cli.global, GENERIC, async |ctx| {
+            commands::rollback::run(ctx, &args).await
+        }),
+        Command::Delete(args) => mutating(&cli.global, GENERIC, async |ctx| {
+            commands::delete::run(ctx, &args).await
+        }),
+        Command::Gc(args) => mutating(&cli.global, GENERIC, async |ctx| {
+            commands::gc::run(ctx, &args).await
+        }),
     }
+}
+
+/// The hint after Ctrl-C: every write is a single update, so whatever was
+/// written is complete.
+const GENERIC: &str = "every change written so far is complete; run the command again to continue";
+
+/// Runs a mutating command: connects, detects the terminal, and turns
+/// Ctrl-C into exit code 130 with `hint`.
+fn mutating<F>(global: &GlobalArgs, hint: &str, command: F) -> Result<(), Failure>
+where
+    F: AsyncFnOnce(&Ctx<'_>) -> Result<(), Failure>,
+{
+    block_on(async {
+        let conn = cluster::connect(global).await?;
+        let ctx = Ctx {
+            conn: &conn,
+            explicit_namespace: global.namespace.is_some(),
+            ia: Interaction::detect(),
+            now: &now,
+        };
+        tokio::select! {
+            r = command(&ctx) => r,
+            _ = tokio::signal::ctrl_c() => {
+                Err(Failure::new(Exit::Interrupted, "interrupted").hint(hint))
+            }
+        }
+    })
 }
 
 fn block_on<F: std::future::Future<Output = Result<(), Failure>>>(fut: F) -> Result<(), Failure> {

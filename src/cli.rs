@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod mutating;
+pub use mutating::*;
+
 /// Ship new versions of a service with StackSets: gradual traffic switching,
 /// rollback by traffic, and the stackset-controller's reconciliation run
 /// client-side.
@@ -83,6 +86,27 @@ pub enum Command {
     /// Print the plugin version.
     #[command(after_help = "Examples:\n  kubectl stackset version")]
     Version,
+    /// Create a StackSet from flags; its first stack exists when the command returns.
+    #[command(after_help = CREATE_EXAMPLES, disable_version_flag = true)]
+    Create(CreateArgs),
+    /// Create or update StackSets from a YAML/JSON file (server-side apply).
+    #[command(after_help = APPLY_EXAMPLES)]
+    Apply(ApplyArgs),
+    /// Change traffic weights.
+    #[command(after_help = TRAFFIC_EXAMPLES)]
+    Traffic(TrafficArgs),
+    /// Roll out a new version step by step; status, pause, resume, promote, abort.
+    #[command(after_help = ROLLOUT_EXAMPLES, disable_version_flag = true)]
+    Rollout(Box<RolloutArgs>),
+    /// Switch all traffic back to an older stack at once.
+    #[command(after_help = ROLLBACK_EXAMPLES)]
+    Rollback(RollbackArgs),
+    /// Delete a StackSet; its stacks and their children follow by ownerReference.
+    #[command(after_help = DELETE_EXAMPLES)]
+    Delete(DeleteArgs),
+    /// Apply the stack lifecycle rules now: scale down idle stacks, delete excess ones.
+    #[command(after_help = GC_EXAMPLES)]
+    Gc(GcArgs),
 }
 
 #[derive(Debug, Args)]

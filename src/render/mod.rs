@@ -5,7 +5,10 @@ use std::io::Write;
 use crate::error::Failure;
 
 pub mod diff;
+pub mod progress;
+pub mod prompt;
 pub mod style;
+pub mod weights;
 
 /// Writes data to stdout. A closed pipe (e.g. `| head`) is not an error.
 pub fn out(text: &str) -> Result<(), Failure> {
