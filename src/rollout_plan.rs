@@ -187,20 +187,27 @@ impl RolloutRecord {
     }
 
     /// Estimated seconds to the end: the rest of the current hold plus one
-    /// interval per step still to come (traffic switching itself is quick
-    /// next to the intervals). `None` when not running.
+    /// interval for each step after the next one (the last step is not
+    /// held; switching itself is quick next to the intervals). `None` when
+    /// not running.
     pub fn eta_seconds(&self, now: Timestamp) -> Option<i64> {
         if self.state != RolloutState::Running {
             return None;
         }
         let interval = i64::try_from(self.interval_seconds).unwrap_or(i64::MAX);
-        let left_steps = i64::from(self.total_steps.saturating_sub(self.step.max(1)));
+        let total = i64::from(self.total_steps.max(self.step));
+        let step = i64::from(self.step);
+        if step == 0 {
+            return Some((total - 1).max(0).saturating_mul(interval));
+        }
+        if step >= total {
+            return Some(0);
+        }
         let current = match self.step_reached {
-            Some(t) if self.step > 0 => (interval - (now.as_second() - t.as_second())).max(0),
-            _ if self.step > 0 => interval,
-            _ => 0,
+            Some(t) => (interval - (now.as_second() - t.as_second())).max(0),
+            None => interval,
         };
-        Some(current.saturating_add(left_steps.saturating_mul(interval)))
+        Some(current.saturating_add((total - step - 1).max(0).saturating_mul(interval)))
     }
 }
 
@@ -804,8 +811,12 @@ mod tests {
     fn eta_counts_remaining_holds() {
         let mut r = record(RolloutState::Running, 1);
         r.step_reached = Some(t(0));
-        // 20 s left of step 1, then steps 2 and 3 each hold 30 s.
-        assert_eq!(r.eta_seconds(t(10)), Some(20 + 2 * 30));
+        // 20 s left of step 1's hold, then step 2 is held; step 3 is the end.
+        assert_eq!(r.eta_seconds(t(10)), Some(20 + 30));
+        r.step = 0;
+        assert_eq!(r.eta_seconds(t(10)), Some(2 * 30));
+        r.step = 3;
+        assert_eq!(r.eta_seconds(t(10)), Some(0));
         r.state = RolloutState::Paused;
         assert_eq!(r.eta_seconds(t(10)), None);
     }

@@ -101,12 +101,17 @@ pub async fn run(ctx: &Ctx<'_>, args: &ApplyArgs) -> Result<(), Failure> {
             .patch(&name, &pp, &Patch::Apply(&body))
             .await
             .map_err(|e| failure(op("patch"), &e))?;
+        // A dry run does not bump the resourceVersion: compare the content.
         let verb = match &before {
             None => "created",
-            Some(b) if b.metadata.resource_version == applied.metadata.resource_version => {
-                "unchanged"
+            Some(b) if mode == WriteMode::ServerDryRun => {
+                if intent(b) == intent(&applied) {
+                    "unchanged"
+                } else {
+                    "configured"
+                }
             }
-            Some(b) if mode == WriteMode::ServerDryRun && intent(b) == intent(&applied) => {
+            Some(b) if b.metadata.resource_version == applied.metadata.resource_version => {
                 "unchanged"
             }
             Some(_) => "configured",

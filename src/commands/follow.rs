@@ -56,7 +56,10 @@ pub fn settings(engine: &EngineArgs, mode: WriteMode) -> Result<Settings, Failur
 
 /// Parses a duration flag; a usage error names the flag.
 pub fn duration_flag(flag: &str, text: &str) -> Result<Duration, Failure> {
-    crate::cluster::parse_duration(text).map_err(|e| Failure::usage(format!("{flag}: {e}")))
+    crate::cluster::parse_duration(text).map_err(|e| {
+        Failure::usage(format!("{flag}: {e}"))
+            .hint(format!("e.g. {flag} 30s, {flag} 5m or {flag} 1h30m"))
+    })
 }
 
 /// One look at a StackSet.

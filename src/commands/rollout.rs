@@ -242,6 +242,10 @@ async fn start(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
             .hint("check --version, --image and the file's stackTemplate"));
     }
     let version = wanted.spec.stack_template.spec.version.clone();
+    super::create::check_stack_name(&name, &version).map_err(|e| {
+        Failure::usage(format!("invalid version {version:?}: {e}"))
+            .hint("versions are lowercase letters, digits and '-', e.g. v2")
+    })?;
     let stack = format!("{name}-{version}");
     let current_version = view.stackset.spec.stack_template.spec.version.clone();
     let template_changes =

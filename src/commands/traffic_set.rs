@@ -46,7 +46,10 @@ pub async fn run(ctx: &Ctx<'_>, args: &TrafficSetArgs) -> Result<(), Failure> {
     let timeout = duration_flag("--timeout", &args.timeout)?;
     let (name, assignments) = split_args(&args.args);
     if assignments.is_empty() {
-        return Err(Failure::usage("no STACK=WEIGHT given")
+        let taken = name
+            .map(|n| format!(" ({n:?} is taken as the StackSet's name)"))
+            .unwrap_or_default();
+        return Err(Failure::usage(format!("no STACK=WEIGHT given{taken}"))
             .hint("e.g. kubectl stackset traffic set my-app v2=25"));
     }
     let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());

@@ -3,5 +3,7 @@
 
 mod support;
 
+mod mutate;
 mod reconcile;
+mod rollout;
 mod smoke;
