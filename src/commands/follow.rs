@@ -314,6 +314,7 @@ pub async fn follow(
 ) -> Result<View, Failure> {
     let started = (ctx.now)();
     let bar = progress.bar(BarKind::Percent, "traffic", 100);
+    let mut ready_bars: BTreeMap<String, crate::render::progress::Bar> = BTreeMap::new();
     let mut first = true;
     loop {
         let view = observe(ctx, name, settings, true).await?;
@@ -325,7 +326,7 @@ pub async fn follow(
         let (desired, actual) = (view.desired(), view.actual());
         bar.set_position(settled_percent(&desired, &actual));
         if same_weights(&desired, &actual) {
-            bar.finish();
+            progress.done();
             return Ok(view);
         }
         if first && view.management != Management::ClientSide {
@@ -336,6 +337,14 @@ pub async fn follow(
         }
         first = false;
         let blocked = view.blocked();
+        for f in view.live().filter(|s| !s.ready && s.desired_weight > 0) {
+            let b = ready_bars
+                .entry(f.name.clone())
+                .or_insert_with(|| progress.bar(BarKind::Replicas, "ready", 1));
+            b.set_len(u64::try_from(f.deployment_replicas).unwrap_or(0));
+            b.set_position(u64::try_from(f.ready_replicas).unwrap_or(0));
+            b.set_message(f.name.clone());
+        }
         let msg = if blocked.is_empty() {
             format!(
                 "waiting for the actual traffic to follow: {}",

@@ -365,7 +365,7 @@ async fn start(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
             "{text}stackset.zalando.org/{name} rollout to {version} started (dry run)\n"
         ));
     }
-    let edited = edit_stackset(client, ns, &name, mode, Some(view.stackset.clone()), |ss| {
+    edit_stackset(client, ns, &name, mode, Some(view.stackset.clone()), |ss| {
         if let Some(r) = RolloutRecord::from_annotations(ss.metadata.annotations.as_ref())
             .map_err(Failure::error)?
             && r.state.is_open()
@@ -387,7 +387,6 @@ async fn start(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
         ));
     }
     eprint!("{text}");
-    debug_assert!(edited.changed);
     drive(ctx, &name, &version, &settings, a.yes, limits(now)).await
 }
 
@@ -592,8 +591,7 @@ pub async fn drive(
             _ => decide(&record, &observed_of(&view, &record), now, &limits),
         };
         match decision {
-            Decision::Finished(RolloutState::Done) | Decision::Finished(RolloutState::Running) => {
-                ui.overall.finish();
+            Decision::Finished(RolloutState::Done) => {
                 progress.done();
                 return out(&format!(
                     "stackset.zalando.org/{name} rolled out: {}\n",

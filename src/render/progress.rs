@@ -29,6 +29,7 @@ pub enum BarKind {
 pub struct Progress<'a> {
     multi: Option<MultiProgress>,
     status: Option<ProgressBar>,
+    bars: Mutex<Vec<ProgressBar>>,
     now: Clock<'a>,
     last: Mutex<String>,
 }
@@ -99,6 +100,7 @@ impl<'a> Progress<'a> {
         Self {
             multi,
             status,
+            bars: Mutex::new(Vec::new()),
             now,
             last: Mutex::new(String::new()),
         }
@@ -148,6 +150,9 @@ impl<'a> Progress<'a> {
             let b = m.insert_from_back(1, ProgressBar::new(len.max(1)));
             b.set_style(style(kind));
             b.set_prefix(prefix.to_string());
+            if let Ok(mut bars) = self.bars.lock() {
+                bars.push(b.clone());
+            }
             b
         }))
     }
@@ -160,8 +165,14 @@ impl<'a> Progress<'a> {
         }
     }
 
-    /// Removes the status line (bars that were finished stay).
+    /// Removes the bars and the status line; the event lines stay in the
+    /// scrollback. Call it before printing the result on stdout.
     pub fn done(&self) {
+        if let Ok(mut bars) = self.bars.lock() {
+            for b in bars.drain(..) {
+                b.finish_and_clear();
+            }
+        }
         if let Some(s) = &self.status {
             s.finish_and_clear();
         }

@@ -1021,3 +1021,121 @@ async fn controller_managed_stacksets_are_edited_and_left_to_the_controller() {
         (w(&[("app-v3", 100)]), w(&[("app-v3", 100)]))
     );
 }
+
+/// Runs the binary on a pseudo-terminal (util-linux `script`), answers the
+/// first `[y/N]` prompt with `answer`, and returns the exit code and all the
+/// terminal showed.
+pub(crate) async fn on_terminal(
+    cluster: &TestCluster,
+    ns: &str,
+    args: &[&str],
+    answer: &str,
+) -> (Option<i32>, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let base = stackset_cmd(cluster, ns);
+    let quote = |s: &std::ffi::OsStr| format!("'{}'", s.to_string_lossy().replace('\'', "'\\''"));
+    let mut line = quote(base.get_program());
+    for a in base.get_args() {
+        line.push(' ');
+        line.push_str(&quote(a));
+    }
+    for a in args {
+        line.push(' ');
+        line.push_str(&quote(std::ffi::OsStr::new(a)));
+    }
+    let mut child = tokio::process::Command::new("script")
+        .args(["-qefc", &line, "/dev/null"])
+        .env("TERM", "xterm")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("terminal tests need `script` from util-linux");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    let mut answered = false;
+    loop {
+        let n = tokio::time::timeout(MINUTE, stdout.read(&mut buf))
+            .await
+            .expect("terminal output")
+            .unwrap();
+        if n == 0 {
+            break;
+        }
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        if !answered && seen.contains("[y/N]") {
+            stdin.write_all(answer.as_bytes()).await.unwrap();
+            stdin.flush().await.unwrap();
+            answered = true;
+        }
+    }
+    let status = tokio::time::timeout(MINUTE, child.wait())
+        .await
+        .expect("exit")
+        .unwrap();
+    drop(stdin);
+    (status.code(), seen)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_terminal_moving_all_traffic_asks_first() {
+    let cluster = need_cluster!("on_a_terminal_moving_all_traffic_asks_first");
+    let ns = cluster.namespace("terminal").await;
+    let client = cluster.client().await;
+    create_app(cluster, &client, &ns.name, "app").await;
+    add_stack(&client, &ns.name, "app", "v2", false).await;
+    let args = ["traffic", "set", "v2=100", "--color", "never"];
+
+    let (code, shown) = on_terminal(cluster, &ns.name, &args, "n").await;
+    assert!(
+        shown.contains("Move app-v1 to 0% and app-v2 to 100%? [y/N]"),
+        "{shown}"
+    );
+    assert!(shown.contains("cancelled; nothing was changed"), "{shown}");
+    assert_eq!(code, Some(1), "{shown}");
+    assert_eq!(
+        weights(&client, &ns.name, "app").await.0,
+        w(&[("app-v1", 100)])
+    );
+
+    let (code, shown) = on_terminal(cluster, &ns.name, &args, "y").await;
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(
+        shown.contains("stackset.zalando.org/app traffic switched: app-v2 100%"),
+        "{shown}"
+    );
+    let v2 = w(&[("app-v2", 100)]);
+    assert_eq!(weights(&client, &ns.name, "app").await, (v2.clone(), v2));
+
+    // A rollout asks before each step; declining pauses it.
+    let (code, shown) = on_terminal(
+        cluster,
+        &ns.name,
+        &[
+            "rollout",
+            "app",
+            "--version",
+            "v3",
+            "--image",
+            "example/app:v3",
+            "--steps",
+            "100",
+        ],
+        "n",
+    )
+    .await;
+    assert!(shown.contains("Apply step 1/1 of stackset app"), "{shown}");
+    assert_eq!(code, Some(4), "{shown}");
+    let r = record(&client, &ns.name, "app").await.unwrap();
+    assert_eq!(
+        (r.state.as_str(), r.message.as_deref()),
+        ("paused", Some("step 1/1 declined"))
+    );
+    assert_eq!(
+        weights(&client, &ns.name, "app").await.0,
+        w(&[("app-v2", 100)])
+    );
+}

@@ -486,3 +486,116 @@ async fn pause_resume_promote_and_status_work_from_another_terminal() {
     );
     assert!(err.contains("is done; there is nothing to abort"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_leaves_the_rollout_recorded_and_consistent() {
+    let cluster = need_cluster!("ctrl_c_leaves_the_rollout_recorded_and_consistent");
+    let ns = cluster.namespace("rollout-interrupt").await;
+    let client = cluster.client().await;
+    create_app(cluster, &client, &ns.name, "app").await;
+    let child = spawn(
+        cluster,
+        &ns.name,
+        &[
+            "rollout",
+            "app",
+            "--version",
+            "v2",
+            "--image",
+            "example/app:broken",
+            "--ready-timeout",
+            "10m",
+            "--yes",
+        ],
+    );
+    eventually("waiting for v2 to become ready", MINUTE, || async {
+        let r = record(&client, &ns.name, "app").await?;
+        let d = crate::mutate::deployment(&client, &ns.name, "app-v2").await?;
+        (r.state.as_str() == "running" && d.status.is_some()).then_some(())
+    })
+    .await;
+    let pid = child.id().expect("running").to_string();
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = tokio::time::timeout(MINUTE, child.wait_with_output())
+        .await
+        .expect("exits on Ctrl-C")
+        .unwrap();
+    let (_, err) = expect_code(&o, 130);
+    assert!(err.contains("error: interrupted"), "{err}");
+    assert!(
+        err.contains("continue it with `kubectl stackset rollout NAME`"),
+        "{err}"
+    );
+    let r = record(&client, &ns.name, "app").await.unwrap();
+    assert_eq!((r.version.as_str(), r.state.as_str()), ("v2", "running"));
+    let v1 = w(&[("app-v1", 100)]);
+    assert_eq!(
+        weights(&client, &ns.name, "app").await,
+        (v1.clone(), v1.clone())
+    );
+
+    let (out, _) = expect_code(
+        &run(cluster, &ns.name, &["rollout", "abort", "app", "--yes"]),
+        0,
+    );
+    assert_eq!(
+        out,
+        "stackset.zalando.org/app rollout to v2 aborted: app-v1 100%\n"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rollout_takes_the_template_from_a_file() {
+    let cluster = need_cluster!("rollout_takes_the_template_from_a_file");
+    let ns = cluster.namespace("rollout-file").await;
+    let client = cluster.client().await;
+    create_app(cluster, &client, &ns.name, "app").await;
+    let mut ss = serde_json::to_value(stackset(&client, &ns.name, "app").await).unwrap();
+    let object = ss.as_object_mut().unwrap();
+    object.remove("status");
+    object.insert("metadata".into(), serde_json::json!({"name": "app"}));
+    ss["spec"]["stackTemplate"]["spec"]["version"] = "v2".into();
+    ss["spec"]["stackTemplate"]["spec"]["podTemplate"]["spec"]["containers"][0]["image"] =
+        "example/app:v2".into();
+    ss["spec"]["stackTemplate"]["spec"]["replicas"] = 1.into();
+    ss["spec"].as_object_mut().unwrap().remove("traffic");
+    let file = crate::mutate::temp_file("app-v2.yaml", &serde_saphyr::to_string(&ss).unwrap());
+    let path = file.to_str().unwrap();
+
+    let (_, err) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &["rollout", "other", "-f", path, "--yes"],
+        ),
+        2,
+    );
+    assert!(err.contains("does not match"), "{err}");
+    let (out, _) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &[
+                "rollout",
+                "-f",
+                path,
+                "--steps",
+                "50,100",
+                "--interval",
+                "0s",
+                "--yes",
+            ],
+        ),
+        0,
+    );
+    assert_eq!(out, "stackset.zalando.org/app rolled out: app-v2 100%\n");
+    let got = stackset(&client, &ns.name, "app").await;
+    assert_eq!(got.spec.stack_template.spec.version, "v2");
+    assert_eq!(got.spec.stack_template.spec.spec.replicas, Some(1));
+    let v2 = w(&[("app-v2", 100)]);
+    assert_eq!(weights(&client, &ns.name, "app").await, (v2.clone(), v2));
+}
