@@ -430,6 +430,26 @@ mod tests {
         Cli::try_parse_from(std::iter::once("kubectl-stackset").chain(args.iter().copied()))
     }
 
+    mod props {
+        use clap::Parser;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Whatever follows a mutating subcommand, parsing returns a
+            /// value or a clap error (exit 2), never a panic.
+            #[test]
+            fn argv_never_panics(
+                sub in prop::sample::select(vec!["create", "apply", "traffic", "rollout", "rollback", "delete", "gc"]),
+                args in prop::collection::vec("--?[a-z-]{0,12}(=[a-z0-9,:%.-]{0,8})?|[a-z0-9=:,.-]{0,10}|\\PC{0,6}", 0..6),
+            ) {
+                let argv = std::iter::once("kubectl-stackset".to_string())
+                    .chain(std::iter::once(sub.to_string()))
+                    .chain(args);
+                let _ = crate::cli::Cli::try_parse_from(argv);
+            }
+        }
+    }
+
     #[test]
     fn definitions_are_consistent() {
         Cli::command().debug_assert();

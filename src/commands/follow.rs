@@ -296,6 +296,20 @@ pub async fn observe(
     })
 }
 
+/// `--no-wait`: a client-side managed StackSet is still reconciled once, so
+/// the traffic switches now when the stacks are ready; nothing waits.
+pub async fn nudge(ctx: &Ctx<'_>, name: &str, settings: &Settings) -> Result<(), Failure> {
+    let view = observe(ctx, name, settings, true).await?;
+    let blocked = view.blocked();
+    if !blocked.is_empty() {
+        eprintln!(
+            "the traffic switches once these stacks are ready: {}",
+            blocked.join(", ")
+        );
+    }
+    Ok(())
+}
+
 /// Sleeps one tick.
 pub async fn tick() {
     tokio::time::sleep(TICK).await;

@@ -118,11 +118,11 @@ pub async fn run(ctx: &Ctx<'_>, args: &GcArgs) -> Result<(), Failure> {
     for (stack, fate) in &planned {
         match fate {
             Fate::Deleted(why) => text.push_str(&format!(
-                "stack.zalando.org/{stack} deleted{} ({why})\n",
+                "stack.zalando.org/{stack} deleted{}: {why}\n",
                 mode.suffix()
             )),
             Fate::ScaledDown(why) if ours => text.push_str(&format!(
-                "stack.zalando.org/{stack} scaled down{} ({why})\n",
+                "stack.zalando.org/{stack} scaled down{}: {why}\n",
                 mode.suffix()
             )),
             Fate::ScaledDown(why) => eprintln!(

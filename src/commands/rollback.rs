@@ -104,6 +104,9 @@ pub async fn run(ctx: &Ctx<'_>, args: &RollbackArgs) -> Result<(), Failure> {
         Ok(())
     })
     .await?;
+    if mode.is_live() && args.no_wait {
+        super::follow::nudge(ctx, &name, &settings).await?;
+    }
     if !mode.is_live() || args.no_wait {
         return out(&format!(
             "stackset.zalando.org/{name} rolled back to {target}{}\n",

@@ -205,6 +205,9 @@ pub async fn abort(ctx: &Ctx<'_>, a: &RolloutAbortArgs) -> Result<(), Failure> {
         "aborted by user",
     )
     .await?;
+    if mode.is_live() && a.no_wait {
+        super::follow::nudge(ctx, &name, &settings).await?;
+    }
     if !mode.is_live() || a.no_wait {
         return out(&format!(
             "stackset.zalando.org/{name} rollout to {} aborted: {}{}\n",
@@ -393,6 +396,9 @@ pub async fn promote(ctx: &Ctx<'_>, a: &RolloutPromoteArgs) -> Result<(), Failur
     })
     .await?;
     let verb = if a.full { "fully promoted" } else { "promoted" };
+    if mode.is_live() && a.no_wait {
+        super::follow::nudge(ctx, &name, &settings).await?;
+    }
     if !mode.is_live() || a.no_wait {
         return out(&format!(
             "stackset.zalando.org/{name} rollout to {version} {verb}: {}{}\n",

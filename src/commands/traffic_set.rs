@@ -83,7 +83,9 @@ pub async fn run(ctx: &Ctx<'_>, args: &TrafficSetArgs) -> Result<(), Failure> {
             mode.suffix()
         ));
     }
-    eprint!("{table}");
+    if mode.is_live() {
+        eprint!("{table}");
+    }
     let big = drastic(&before, &planned);
     if !big.is_empty() && mode.is_live() {
         let what = format!("moving {}", big.join(" and "));
@@ -113,7 +115,9 @@ pub async fn run(ctx: &Ctx<'_>, args: &TrafficSetArgs) -> Result<(), Failure> {
             mode.suffix()
         ));
     }
-    if !args.no_wait {
+    if args.no_wait {
+        super::follow::nudge(ctx, &name, &settings).await?;
+    } else {
         let progress = Progress::new(ctx.ia.bars, ctx.now);
         follow(ctx, &name, &settings, timeout, &progress).await?;
     }
@@ -139,5 +143,31 @@ mod tests {
         let args: Vec<String> = ["v2=25", "v1=75"].iter().map(|s| s.to_string()).collect();
         assert_eq!(split_args(&args), (None, &args[..]));
         assert_eq!(split_args(&[]), (None, &[][..]));
+    }
+
+    mod props {
+        use proptest::prelude::*;
+        use stackset_core::shift::{EditMode, parse_assignments, set_weights};
+
+        use super::super::split_args;
+
+        proptest! {
+            /// The whole argument path of `traffic set`, from argv to new
+            /// weights: never a panic, and a result always sums to 100.
+            #[test]
+            fn traffic_arguments_never_panic(args in prop::collection::vec("[a-z0-9=%.,+-]{0,10}|\\PC{0,10}", 0..5), exact in any::<bool>()) {
+                let (_, assignments) = split_args(&args);
+                let known = vec!["app-v1".to_string(), "app-v2".to_string(), "app-v3".to_string()];
+                if let Ok(parsed) = parse_assignments(assignments, "app", &known) {
+                    let current = [("app-v1".to_string(), 70), ("app-v2".to_string(), 30), ("app-v3".to_string(), 0)]
+                        .into_iter()
+                        .collect();
+                    let mode = if exact { EditMode::Exact } else { EditMode::Proportional };
+                    if let Ok(w) = set_weights(&current, &parsed, mode) {
+                        prop_assert_eq!(w.values().sum::<u32>(), 100);
+                    }
+                }
+            }
+        }
     }
 }

@@ -850,11 +850,11 @@ async fn gc_scales_down_idle_stacks_and_deletes_excess_ones() {
 
     let (out, err) = expect_code(&run(cluster, &ns.name, &["gc", "--dry-run"]), 0);
     assert!(
-        out.contains("stack.zalando.org/app-v1 deleted (dry run)"),
+        out.contains("stack.zalando.org/app-v1 deleted (dry run): idle for"),
         "{out}"
     );
     assert!(
-        out.contains("stack.zalando.org/app-v2 scaled down (dry run)"),
+        out.contains("stack.zalando.org/app-v2 scaled down (dry run): no traffic for"),
         "{out}"
     );
     assert!(err.contains("stack app-v3: kept, has traffic"), "{err}");
@@ -864,9 +864,12 @@ async fn gc_scales_down_idle_stacks_and_deletes_excess_ones() {
     );
 
     let (out, _) = expect_code(&run(cluster, &ns.name, &["gc"]), 0);
-    assert!(out.contains("stack.zalando.org/app-v1 deleted ("), "{out}");
     assert!(
-        out.contains("stack.zalando.org/app-v2 scaled down ("),
+        out.contains("stack.zalando.org/app-v1 deleted: idle for"),
+        "{out}"
+    );
+    assert!(
+        out.contains("stack.zalando.org/app-v2 scaled down: no traffic for"),
         "{out}"
     );
     assert_eq!(
