@@ -111,6 +111,16 @@ fn mutating<F>(global: &GlobalArgs, hint: &str, command: F) -> Result<(), Failur
 where
     F: AsyncFnOnce(&Ctx<'_>) -> Result<(), Failure>,
 {
+    if global.all_namespaces {
+        return Err(Failure::usage(
+            "-A/--all-namespaces does not apply to commands that change things",
+        )
+        .hint("name the namespace with -n NAMESPACE"));
+    }
+    // Progress bars and prompts draw through `console`: it follows the same
+    // colour decision as everything else.
+    let color = crate::render::style::Style::for_stderr(global.color).color;
+    dialoguer::console::set_colors_enabled_stderr(color);
     block_on(async {
         let conn = cluster::connect(global).await?;
         let ctx = Ctx {

@@ -275,6 +275,7 @@ async fn create_makes_the_first_stack_and_is_idempotent() {
         vec!["create", "Shop", "--image", "x"],
         vec!["create", "shop", "--image", "x", "--version", "1.0"],
         vec!["create", "shop", "--image", "x", "--host", "not a host"],
+        vec!["create", "shop", "--image", "x", "-A"],
     ] {
         let (_, err) = expect_code(&run(cluster, &ns.name, &bad), 2);
         assert!(err.starts_with("error: "), "{err}");
@@ -1098,6 +1099,10 @@ async fn on_a_terminal_moving_all_traffic_asks_first() {
         "{shown}"
     );
     assert!(shown.contains("cancelled; nothing was changed"), "{shown}");
+    assert!(
+        !shown.contains("\x1b[1m"),
+        "--color never: no bold: {shown:?}"
+    );
     assert_eq!(code, Some(1), "{shown}");
     assert_eq!(
         weights(&client, &ns.name, "app").await.0,

@@ -410,8 +410,8 @@ async fn pause_resume_promote_and_status_work_from_another_terminal() {
     assert!(out.contains("app-v2   10%       10%"), "{out}");
     assert!(
         out.lines()
-            .any(|l| l.starts_with("ETA:") && (l.contains("59m") || l.contains("1h00m"))),
-        "one hold of 1h left: {out}"
+            .any(|l| l.starts_with("ETA:") && (l.contains("1h59m") || l.contains("2h00m"))),
+        "the rest of step 1's hold and step 2's hold: {out}"
     );
 
     let (out, _) = expect_code(&run(cluster, &ns.name, &["rollout", "pause", "app"]), 0);
