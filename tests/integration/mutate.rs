@@ -540,6 +540,31 @@ async fn traffic_set_previews_confirms_and_waits() {
         before
     );
 
+    // A read-only identity is told which permission it lacks (exit 5).
+    if let Some(viewer) = cluster.viewer_context() {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_kubectl-stackset"))
+            .arg("--kubeconfig")
+            .arg(&cluster.kubeconfig)
+            .args([
+                "--context",
+                &viewer,
+                "-n",
+                &ns.name,
+                "traffic",
+                "set",
+                "v2=30",
+            ])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let (_, err) = expect_code(&o, 5);
+        assert!(err.contains("forbidden"), "{err}");
+        assert!(
+            err.contains("kubectl auth can-i update stacksets.zalando.org"),
+            "{err}"
+        );
+    }
+
     // Moving a stack to 100% (and the other to 0%) needs a confirmation,
     // which cannot be asked for without a terminal.
     let (_, err) = expect_code(&run(cluster, &ns.name, &["traffic", "set", "v2=100"]), 2);
