@@ -9,8 +9,10 @@ use clap::Parser;
 
 use std::io::IsTerminal;
 
-use crate::cli::{Cli, Command, GlobalArgs};
+use crate::cli::{Cli, Command, GlobalArgs, TrafficCommand};
+use crate::commands::follow::Ctx;
 use crate::error::{Exit, Failure};
+use crate::render::prompt::Interaction;
 use crate::render::style::Style;
 use crate::render::watch::Screen;
 use crate::{cluster, commands};
@@ -75,14 +77,45 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::List(args) => read_command(&cli.global, |conn, all, screen| async move {
             commands::list::run(&conn, all, &args, screen, &now).await
         }),
-        Command::Traffic(args) => read_command(&cli.global, |conn, all, screen| async move {
-            commands::traffic::show(&conn, all, &args, screen, &now).await
-        }),
+        Command::Traffic(args) => match args.command {
+            Some(TrafficCommand::Set(set)) => mutating(&cli.global, GENERIC, async |ctx| {
+                commands::traffic_set::run(ctx, &set).await
+            }),
+            None => read_command(&cli.global, |conn, all, screen| async move {
+                commands::traffic::show(&conn, all, &args, screen, &now).await
+            }),
+        },
         Command::History(args) => read_command(&cli.global, |conn, all, screen| async move {
             commands::history::run(&conn, all, &args, screen, &now).await
         }),
         Command::Status(args) => read_command(&cli.global, |conn, all, screen| async move {
             commands::status::run(&conn, all, &args, screen, &now).await
+        }),
+        Command::Create(args) => mutating(&cli.global, GENERIC, async |ctx| {
+            commands::create::run(ctx, &args).await
+        }),
+        Command::Apply(args) => mutating(&cli.global, GENERIC, async |ctx| {
+            commands::apply::run(ctx, &args).await
+        }),
+        Command::Rollout(args) => {
+            let hint = if args.action.is_none() {
+                "the rollout stays recorded in the StackSet: continue it with `kubectl stackset rollout NAME`, \
+                 see it with `kubectl stackset rollout status NAME`, or abort it with `kubectl stackset rollout abort NAME`"
+            } else {
+                GENERIC
+            };
+            mutating(&cli.global, hint, async |ctx| {
+                commands::rollout::run(ctx, &args).await
+            })
+        }
+        Command::Rollback(args) => mutating(&cli.global, GENERIC, async |ctx| {
+            commands::rollback::run(ctx, &args).await
+        }),
+        Command::Delete(args) => mutating(&cli.global, GENERIC, async |ctx| {
+            commands::delete::run(ctx, &args).await
+        }),
+        Command::Gc(args) => mutating(&cli.global, GENERIC, async |ctx| {
+            commands::gc::run(ctx, &args).await
         }),
     }
 }
@@ -117,6 +150,43 @@ where
     block_on(async {
         let conn = cluster::connect(global).await?;
         command(conn, global.all_namespaces, screen).await
+    })
+}
+
+/// The hint after Ctrl-C: every write is a single update, so whatever was
+/// written is complete.
+const GENERIC: &str = "every change written so far is complete; run the command again to continue";
+
+/// Runs a mutating command: connects, detects the terminal, and turns
+/// Ctrl-C into exit code 130 with `hint`.
+fn mutating<F>(global: &GlobalArgs, hint: &str, command: F) -> Result<(), Failure>
+where
+    F: AsyncFnOnce(&Ctx<'_>) -> Result<(), Failure>,
+{
+    if global.all_namespaces {
+        return Err(Failure::usage(
+            "-A/--all-namespaces does not apply to commands that change things",
+        )
+        .hint("name the namespace with -n NAMESPACE"));
+    }
+    // Progress bars and prompts draw through `console`: it follows the same
+    // colour decision as everything else.
+    let color = crate::render::style::Style::for_stderr(global.color).color;
+    dialoguer::console::set_colors_enabled_stderr(color);
+    block_on(async {
+        let conn = cluster::connect(global).await?;
+        let ctx = Ctx {
+            conn: &conn,
+            explicit_namespace: global.namespace.is_some(),
+            ia: Interaction::detect(),
+            now: &now,
+        };
+        tokio::select! {
+            r = command(&ctx) => r,
+            _ = tokio::signal::ctrl_c() => {
+                Err(Failure::new(Exit::Interrupted, "interrupted").hint(hint))
+            }
+        }
     })
 }
 

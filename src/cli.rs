@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod mutating;
+pub use mutating::*;
+
 /// Ship new versions of a service with StackSets: gradual traffic switching,
 /// rollback by traffic, and the stackset-controller's reconciliation run
 /// client-side.
@@ -89,8 +92,8 @@ pub enum Command {
     /// List StackSets with their traffic and status.
     #[command(visible_alias = "ls", after_help = LIST_EXAMPLES)]
     List(ListArgs),
-    /// Show desired versus actual traffic per stack.
-    #[command(after_help = TRAFFIC_EXAMPLES)]
+    /// Show desired versus actual traffic per stack; `traffic set` changes it.
+    #[command(after_help = TRAFFIC_EXAMPLES, args_conflicts_with_subcommands = true)]
     Traffic(TrafficArgs),
     /// Show the versions of a StackSet: images, creation time, when each last had traffic.
     #[command(after_help = HISTORY_EXAMPLES)]
@@ -98,6 +101,24 @@ pub enum Command {
     /// Report whether a StackSet is healthy, or wait until it is; exit codes for CI.
     #[command(after_help = STATUS_EXAMPLES)]
     Status(StatusArgs),
+    /// Create a StackSet from flags; its first stack exists when the command returns.
+    #[command(after_help = CREATE_EXAMPLES, disable_version_flag = true)]
+    Create(CreateArgs),
+    /// Create or update StackSets from a YAML/JSON file (server-side apply).
+    #[command(after_help = APPLY_EXAMPLES)]
+    Apply(ApplyArgs),
+    /// Roll out a new version step by step; status, pause, resume, promote, abort.
+    #[command(after_help = ROLLOUT_EXAMPLES, disable_version_flag = true)]
+    Rollout(Box<RolloutArgs>),
+    /// Switch all traffic back to an older stack at once.
+    #[command(after_help = ROLLBACK_EXAMPLES)]
+    Rollback(RollbackArgs),
+    /// Delete a StackSet; its stacks and their children follow by ownerReference.
+    #[command(after_help = DELETE_EXAMPLES)]
+    Delete(DeleteArgs),
+    /// Apply the stack lifecycle rules now: scale down idle stacks, delete excess ones.
+    #[command(after_help = GC_EXAMPLES)]
+    Gc(GcArgs),
 }
 
 /// `-o` formats, as kubectl's. Shared by every command that prints objects.
@@ -189,7 +210,10 @@ const TRAFFIC_EXAMPLES: &str = "Examples:
   kubectl stackset traffic my-app
 
   # watch a traffic switch happen
-  kubectl stackset traffic my-app -w";
+  kubectl stackset traffic my-app -w
+
+  # give v2 25%; the other stacks share the remaining 75% as before
+  kubectl stackset traffic set my-app v2=25";
 
 const HISTORY_EXAMPLES: &str = "Examples:
   kubectl stackset history my-app
@@ -233,6 +257,8 @@ pub struct TrafficArgs {
     pub name: Option<String>,
     #[command(flatten)]
     pub view: ViewArgs,
+    #[command(subcommand)]
+    pub command: Option<TrafficCommand>,
 }
 
 #[derive(Debug, Args, Default)]

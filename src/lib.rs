@@ -10,4 +10,6 @@ pub mod cluster;
 pub mod commands;
 pub mod error;
 pub mod logging;
+pub mod manifest;
 pub mod render;
+pub mod rollout_plan;

@@ -12,6 +12,7 @@ use crate::error::{Exit, Failure};
 pub mod error;
 pub mod execute;
 pub mod inspect;
+pub mod mutate;
 pub mod reconcile;
 pub mod retry;
 pub mod snapshot;

@@ -7,10 +7,13 @@ use crate::error::Failure;
 pub mod diff;
 #[cfg(test)]
 mod fixtures;
+pub mod progress;
+pub mod prompt;
 pub mod style;
 pub mod table;
 pub mod view;
 pub mod watch;
+pub mod weights;
 
 /// Writes data to stdout. A closed pipe (e.g. `| head`) is not an error.
 pub fn out(text: &str) -> Result<(), Failure> {

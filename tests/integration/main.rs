@@ -5,5 +5,7 @@ mod support;
 
 mod incluster;
 mod inspect;
+mod mutate;
 mod reconcile;
+mod rollout;
 mod smoke;

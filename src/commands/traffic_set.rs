@@ -1,0 +1,173 @@
+//! `kubectl stackset traffic set [NAME] STACK=WEIGHT...`: the named stacks get
+//! exactly their weights, the others share the rest in proportion (or, with
+//! `--exact`, every stack is named). Shows a before/after preview, asks
+//! before moving a stack to 0% or 100%, writes `spec.traffic` with
+//! optimistic concurrency (recomputed on a conflict, so concurrent changes
+//! compose) and waits until the actual traffic follows.
+
+use stackset_core::shift::{EditMode, WeightError, parse_assignments, set_weights};
+
+use super::common::resolve_stackset_name;
+use super::follow::{Ctx, drastic, duration_flag, follow, observe, settings, spec_traffic};
+use crate::cli::TrafficSetArgs;
+use crate::cluster::mutate::{WriteMode, edit_stackset};
+use crate::error::Failure;
+use crate::render::out;
+use crate::render::progress::Progress;
+use crate::render::prompt::confirm;
+use crate::render::weights::{inline, preview};
+
+/// Splits `[NAME] STACK=WEIGHT...`: a first argument without `=` is the
+/// StackSet's name.
+pub fn split_args(args: &[String]) -> (Option<&str>, &[String]) {
+    match args.split_first() {
+        Some((first, rest)) if !first.contains('=') => (Some(first.as_str()), rest),
+        _ => (None, args),
+    }
+}
+
+fn weight_failure(e: &WeightError) -> Failure {
+    let hint = match e {
+        WeightError::UnknownStack { .. } => {
+            "name a stack by its name or version, e.g. v2=25 or my-app-v2=25"
+        }
+        WeightError::OnlyServingStack { .. } => "give another stack the rest, e.g. v1=50 v2=50",
+        WeightError::ExactMissing { .. } | WeightError::ExactSum { .. } => {
+            "with --exact, name every stack and make the weights add up to 100"
+        }
+        _ => "weights are numbers from 0 to 100 that add up to at most 100, e.g. v2=25",
+    };
+    Failure::usage(e.to_string()).hint(hint)
+}
+
+pub async fn run(ctx: &Ctx<'_>, args: &TrafficSetArgs) -> Result<(), Failure> {
+    let mode = WriteMode::from_flag(args.dry_run.dry_run);
+    let settings = settings(&args.engine, mode)?;
+    let timeout = duration_flag("--timeout", &args.timeout)?;
+    let (name, assignments) = split_args(&args.args);
+    if assignments.is_empty() {
+        let taken = name
+            .map(|n| format!(" ({n:?} is taken as the StackSet's name)"))
+            .unwrap_or_default();
+        return Err(Failure::usage(format!("no STACK=WEIGHT given{taken}"))
+            .hint("e.g. kubectl stackset traffic set my-app v2=25"));
+    }
+    let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
+    let name = resolve_stackset_name(client, ns, name).await?;
+    let view = observe(ctx, &name, &settings, false).await?;
+    view.require_traffic()?;
+    let parsed =
+        parse_assignments(assignments, &name, &view.known()).map_err(|e| weight_failure(&e))?;
+    let edit_mode = if args.exact {
+        EditMode::Exact
+    } else {
+        EditMode::Proportional
+    };
+    let before = view.desired();
+    let planned = set_weights(&before, &parsed, edit_mode).map_err(|e| weight_failure(&e))?;
+    let table = preview(&view.rows(Some(&planned)));
+    if let Ok(Some(r)) = view.record()
+        && r.state.is_open()
+    {
+        eprintln!(
+            "warning: a rollout to {} is {} ({}); it continues from the weights set here",
+            r.version,
+            r.state,
+            r.step_text()
+        );
+    }
+    if mode == WriteMode::ClientDryRun {
+        return out(&format!(
+            "{table}stackset.zalando.org/{name} traffic switched: {}{}\n",
+            inline(&planned),
+            mode.suffix()
+        ));
+    }
+    if mode.is_live() {
+        eprint!("{table}");
+    }
+    let big = drastic(&before, &planned);
+    if !big.is_empty() && mode.is_live() {
+        let what = format!("moving {}", big.join(" and "));
+        if !confirm(
+            ctx.ia,
+            args.yes,
+            &what,
+            &format!("Move {}?", big.join(" and ")),
+        )? {
+            return Err(Failure::error("cancelled; nothing was changed"));
+        }
+    }
+    let edited = edit_stackset(client, ns, &name, mode, Some(view.stackset.clone()), |ss| {
+        // Recomputed on the object being written: after a conflict the
+        // assignments apply on top of whatever the other writer did.
+        let current = view.desired_of(ss);
+        let next = set_weights(&current, &parsed, edit_mode).map_err(|e| weight_failure(&e))?;
+        ss.spec.traffic = spec_traffic(&next);
+        Ok(next)
+    })
+    .await?;
+    let weights = edited.value;
+    if mode == WriteMode::ServerDryRun {
+        return out(&format!(
+            "{table}stackset.zalando.org/{name} traffic switched: {}{}\n",
+            inline(&weights),
+            mode.suffix()
+        ));
+    }
+    if args.no_wait {
+        super::follow::nudge(ctx, &name, &settings).await?;
+    } else {
+        let progress = Progress::new(ctx.ia.bars, ctx.now);
+        follow(ctx, &name, &settings, timeout, &progress).await?;
+    }
+    let verb = if edited.changed {
+        "traffic switched"
+    } else {
+        "traffic unchanged"
+    };
+    out(&format!(
+        "stackset.zalando.org/{name} {verb}: {}\n",
+        inline(&weights)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_is_optional() {
+        let args: Vec<String> = ["my-app", "v2=25"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(split_args(&args), (Some("my-app"), &args[1..]));
+        let args: Vec<String> = ["v2=25", "v1=75"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(split_args(&args), (None, &args[..]));
+        assert_eq!(split_args(&[]), (None, &[][..]));
+    }
+
+    mod props {
+        use proptest::prelude::*;
+        use stackset_core::shift::{EditMode, parse_assignments, set_weights};
+
+        use super::super::split_args;
+
+        proptest! {
+            /// The whole argument path of `traffic set`, from argv to new
+            /// weights: never a panic, and a result always sums to 100.
+            #[test]
+            fn traffic_arguments_never_panic(args in prop::collection::vec("[a-z0-9=%.,+-]{0,10}|\\PC{0,10}", 0..5), exact in any::<bool>()) {
+                let (_, assignments) = split_args(&args);
+                let known = vec!["app-v1".to_string(), "app-v2".to_string(), "app-v3".to_string()];
+                if let Ok(parsed) = parse_assignments(assignments, "app", &known) {
+                    let current = [("app-v1".to_string(), 70), ("app-v2".to_string(), 30), ("app-v3".to_string(), 0)]
+                        .into_iter()
+                        .collect();
+                    let mode = if exact { EditMode::Exact } else { EditMode::Proportional };
+                    if let Ok(w) = set_weights(&current, &parsed, mode) {
+                        prop_assert_eq!(w.values().sum::<u32>(), 100);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,601 @@
+//! `kubectl stackset rollout` against the real local control plane
+//! (issue #6): a full rollout step by step, a new stack that never becomes
+//! ready, a driver killed at every step and run again, and the control
+//! commands (pause, resume, promote, abort, status) from another terminal.
+
+use std::time::Duration;
+
+use kube::ResourceExt;
+use kube::api::Api;
+use stackset_core::api::Stack;
+
+use crate::mutate::{MINUTE, create_app, expect_code, record, run, spawn, stackset, w, weights};
+use crate::need_cluster;
+use crate::support::eventually;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rollout_shifts_traffic_from_v1_to_v2_step_by_step() {
+    let cluster = need_cluster!("rollout_shifts_traffic_from_v1_to_v2_step_by_step");
+    let ns = cluster.namespace("rollout-full").await;
+    let client = cluster.client().await;
+    create_app(cluster, &client, &ns.name, "app").await;
+    let before = stackset(&client, &ns.name, "app").await.resource_version();
+
+    // Bad input and refusals: exit 2, nothing written.
+    for (args, says) in [
+        (vec!["rollout", "app", "--yes"], "no rollout recorded"),
+        (
+            vec![
+                "rollout",
+                "app",
+                "--version",
+                "v2",
+                "--steps",
+                "50,10",
+                "--yes",
+            ],
+            "steps must increase",
+        ),
+        (
+            vec![
+                "rollout",
+                "app",
+                "--version",
+                "v2",
+                "--image",
+                "nope=x:1",
+                "--yes",
+            ],
+            "no container \"nope\"",
+        ),
+        (
+            vec!["rollout", "app", "--version", "V_2", "--yes"],
+            "invalid",
+        ),
+        (
+            vec![
+                "rollout",
+                "app",
+                "--version",
+                "v2",
+                "--image",
+                "example/app:v2",
+            ],
+            "pass --yes",
+        ),
+        (
+            vec![
+                "rollout",
+                "app",
+                "--version",
+                "v2",
+                "--interval",
+                "soon",
+                "--yes",
+            ],
+            "--interval",
+        ),
+    ] {
+        let (_, err) = expect_code(&run(cluster, &ns.name, &args), 2);
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let (out, _) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &[
+                "rollout",
+                "app",
+                "--version",
+                "v2",
+                "--image",
+                "example/app:v2",
+                "--steps",
+                "25,50,100",
+                "--dry-run",
+            ],
+        ),
+        0,
+    );
+    assert!(out.contains("1. app-v1 75%, app-v2 25%"), "{out}");
+    assert!(out.contains("3. app-v2 100%"), "{out}");
+    assert_eq!(
+        stackset(&client, &ns.name, "app").await.resource_version(),
+        before
+    );
+
+    // Record every desired weight of v2 while the rollout runs.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = {
+        let (client, ns, stop) = (client.clone(), ns.name.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut seen: Vec<u32> = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let (desired, _) = weights(&client, &ns, "app").await;
+                assert_eq!(desired.values().sum::<u32>(), 100, "{desired:?}");
+                let v2 = desired.get("app-v2").copied().unwrap_or(0);
+                if seen.last() != Some(&v2) {
+                    seen.push(v2);
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            seen
+        })
+    };
+    let o = run(
+        cluster,
+        &ns.name,
+        &[
+            "rollout",
+            "app",
+            "--version",
+            "v2",
+            "--image",
+            "example/app:v2",
+            "--steps",
+            "25,50,100",
+            "--interval",
+            "1s",
+            "--yes",
+        ],
+    );
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let seen = watcher.await.unwrap();
+    let (out, err) = expect_code(&o, 0);
+    assert_eq!(out, "stackset.zalando.org/app rolled out: app-v2 100%\n");
+    let positions: Vec<usize> = [
+        "step 1/3: app-v1 75%, app-v2 25%",
+        "step 2/3: app-v1 50%, app-v2 50%",
+        "step 3/3: app-v2 100%",
+    ]
+    .iter()
+    .map(|s| err.find(s).unwrap_or_else(|| panic!("{s} in {err}")))
+    .collect();
+    assert!(
+        positions.windows(2).all(|p| p[0] < p[1]),
+        "steps in order: {err}"
+    );
+    assert!(
+        seen.windows(2).all(|p| p[0] < p[1]),
+        "v2 only grows: {seen:?}"
+    );
+    for step in [25, 50, 100] {
+        assert!(seen.contains(&step), "step {step} was written: {seen:?}");
+    }
+
+    let r = record(&client, &ns.name, "app").await.expect("record");
+    assert_eq!((r.state.as_str(), r.step, r.total_steps), ("done", 3, 3));
+    assert_eq!(r.previous, w(&[("app-v1", 100)]));
+    let expected = w(&[("app-v2", 100)]);
+    assert_eq!(
+        weights(&client, &ns.name, "app").await,
+        (expected.clone(), expected)
+    );
+    let ss = stackset(&client, &ns.name, "app").await;
+    let template = &ss.spec.stack_template.spec;
+    assert_eq!(template.version, "v2");
+    let image = template.spec.pod_template.spec.as_ref().unwrap().containers[0]
+        .image
+        .clone();
+    assert_eq!(image.as_deref(), Some("example/app:v2"));
+
+    // Running it again changes nothing.
+    let (out, _) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &[
+                "rollout",
+                "app",
+                "--version",
+                "v2",
+                "--image",
+                "example/app:v2",
+                "--yes",
+            ],
+        ),
+        0,
+    );
+    assert_eq!(out, "stackset.zalando.org/app rolled out: app-v2 100%\n");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rollout_whose_pods_never_become_ready_aborts_and_keeps_v1() {
+    let cluster = need_cluster!("rollout_whose_pods_never_become_ready_aborts_and_keeps_v1");
+    let ns = cluster.namespace("rollout-broken").await;
+    let client = cluster.client().await;
+    create_app(cluster, &client, &ns.name, "app").await;
+
+    let (out, err) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &[
+                "rollout",
+                "app",
+                "--version",
+                "v2",
+                "--image",
+                "example/app:broken",
+                "--ready-timeout",
+                "5s",
+                "--interval",
+                "1s",
+                "--yes",
+            ],
+        ),
+        4,
+    );
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("did not become ready within 5s: 0/2 ready"),
+        "{err}"
+    );
+    assert!(err.contains("aborted, traffic: app-v1 100%"), "{err}");
+    let v1 = w(&[("app-v1", 100)]);
+    assert_eq!(
+        weights(&client, &ns.name, "app").await,
+        (v1.clone(), v1.clone())
+    );
+    let r = record(&client, &ns.name, "app").await.unwrap();
+    assert_eq!(r.state.as_str(), "aborted");
+    assert!(r.message.unwrap().starts_with("failed: "));
+
+    // With --on-failure pause it holds instead; abort restores later.
+    let (_, err) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &[
+                "rollout",
+                "app",
+                "--version",
+                "v3",
+                "--image",
+                "example/app:broken",
+                "--ready-timeout",
+                "3s",
+                "--on-failure",
+                "pause",
+                "--yes",
+            ],
+        ),
+        4,
+    );
+    assert!(err.contains("paused at step 0/"), "{err}");
+    let r = record(&client, &ns.name, "app").await.unwrap();
+    assert_eq!((r.version.as_str(), r.state.as_str()), ("v3", "paused"));
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["rollout", "status", "app"]), 0);
+    assert!(out.contains("State:      paused"), "{out}");
+    let (_, err) = expect_code(&run(cluster, &ns.name, &["rollout", "app", "--yes"]), 4);
+    assert!(err.contains("is paused"), "{err}");
+
+    let (out, _) = expect_code(
+        &run(cluster, &ns.name, &["rollout", "abort", "app", "--yes"]),
+        0,
+    );
+    assert_eq!(
+        out,
+        "stackset.zalando.org/app rollout to v3 aborted: app-v1 100%\n"
+    );
+    assert_eq!(weights(&client, &ns.name, "app").await, (v1.clone(), v1));
+    let (out, _) = expect_code(
+        &run(cluster, &ns.name, &["rollout", "abort", "app", "--yes"]),
+        0,
+    );
+    assert_eq!(
+        out,
+        "stackset.zalando.org/app rollout to v3 already aborted\n"
+    );
+    expect_code(&run(cluster, &ns.name, &["rollout", "status", "app"]), 4);
+}
+
+async fn stack_uid(client: &kube::Client, ns: &str, name: &str) -> Option<String> {
+    let api: Api<Stack> = Api::namespaced(client.clone(), ns);
+    api.get_opt(name).await.unwrap().and_then(|s| s.uid())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rollout_killed_at_every_step_resumes_and_completes() {
+    let cluster = need_cluster!("a_rollout_killed_at_every_step_resumes_and_completes");
+    let ns = cluster.namespace("rollout-killed").await;
+    let client = cluster.client().await;
+    create_app(cluster, &client, &ns.name, "app").await;
+    let first = [
+        "rollout",
+        "app",
+        "--version",
+        "v2",
+        "--image",
+        "example/app:v2",
+        "--steps",
+        "25,50,75,100",
+        "--interval",
+        "2s",
+        "--yes",
+    ];
+    let again = ["rollout", "app", "--yes"];
+    let mut uid = None;
+    let mut steps = Vec::new();
+    for k in 0..4u32 {
+        let mut child = spawn(cluster, &ns.name, if k == 0 { &first } else { &again });
+        // Kill it (SIGKILL) as soon as the StackSet shows step k.
+        let deadline = tokio::time::Instant::now() + MINUTE;
+        loop {
+            if let Some(r) = record(&client, &ns.name, "app").await
+                && r.step >= k
+            {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "step {k} never came"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        child.start_kill().unwrap();
+        let status = child.wait().await.unwrap();
+        assert_eq!(
+            status.code(),
+            None,
+            "killed by a signal at step {k}, not finished"
+        );
+
+        // Consistent after every kill: one open record, weights that add up,
+        // exactly the two stacks, the same v2 stack throughout.
+        let r = record(&client, &ns.name, "app").await.unwrap();
+        assert_eq!(r.state.as_str(), "running", "at step {k}");
+        let (desired, _) = weights(&client, &ns.name, "app").await;
+        assert_eq!(desired.values().sum::<u32>(), 100, "{desired:?}");
+        let names: Vec<String> = crate::mutate::stack_names(&client, &ns.name).await;
+        let v2 = stack_uid(&client, &ns.name, "app-v2").await;
+        if v2.is_some() {
+            assert_eq!(names, vec!["app-v1", "app-v2"]);
+            assert!(uid.is_none() || uid == v2, "the v2 stack was created once");
+            uid = v2;
+        }
+        steps.push(r.step);
+    }
+    let (out, err) = expect_code(&run(cluster, &ns.name, &again), 0);
+    assert_eq!(out, "stackset.zalando.org/app rolled out: app-v2 100%\n");
+    assert!(
+        err.contains("continuing the rollout of stackset app to v2"),
+        "{err}"
+    );
+    assert!(steps.windows(2).all(|p| p[0] <= p[1]), "{steps:?}");
+    let r = record(&client, &ns.name, "app").await.unwrap();
+    assert_eq!((r.state.as_str(), r.step), ("done", 4));
+    let expected = w(&[("app-v2", 100)]);
+    assert_eq!(
+        weights(&client, &ns.name, "app").await,
+        (expected.clone(), expected)
+    );
+    assert_eq!(stack_uid(&client, &ns.name, "app-v2").await, uid);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pause_resume_promote_and_status_work_from_another_terminal() {
+    let cluster = need_cluster!("pause_resume_promote_and_status_work_from_another_terminal");
+    let ns = cluster.namespace("rollout-control").await;
+    let client = cluster.client().await;
+    create_app(cluster, &client, &ns.name, "app").await;
+
+    // A driver holding each step for an hour.
+    let driver = spawn(
+        cluster,
+        &ns.name,
+        &[
+            "rollout",
+            "app",
+            "--version",
+            "v2",
+            "--image",
+            "example/app:v2",
+            "--steps",
+            "10,50,100",
+            "--interval",
+            "1h",
+            "--yes",
+        ],
+    );
+    eventually("step 1 reached", MINUTE, || async {
+        let r = record(&client, &ns.name, "app").await?;
+        (r.step == 1 && r.step_reached.is_some()).then_some(())
+    })
+    .await;
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["rollout", "status", "app"]), 0);
+    assert!(out.contains("State:      running"), "{out}");
+    assert!(out.contains("Step:       1/3"), "{out}");
+    assert!(out.contains("app-v2   10%       10%"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("ETA:") && (l.contains("1h59m") || l.contains("2h00m"))),
+        "the rest of step 1's hold and step 2's hold: {out}"
+    );
+
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["rollout", "pause", "app"]), 0);
+    assert_eq!(
+        out,
+        "stackset.zalando.org/app rollout to v2 paused at step 1/3\n"
+    );
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["rollout", "pause", "app"]), 0);
+    assert_eq!(
+        out,
+        "stackset.zalando.org/app rollout to v2 already paused at step 1/3\n"
+    );
+    let (out, _) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &["rollout", "status", "app", "-o", "json"],
+        ),
+        0,
+    );
+    let status: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(status["rollout"]["state"], "paused");
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["rollout", "resume", "app"]), 0);
+    assert_eq!(
+        out,
+        "stackset.zalando.org/app rollout to v2 resumed at step 1/3\n"
+    );
+
+    // Promote: the next step now instead of in an hour.
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["rollout", "promote", "app"]), 0);
+    assert_eq!(
+        out,
+        "stackset.zalando.org/app rollout to v2 promoted: app-v1 50%, app-v2 50%\n"
+    );
+    assert_eq!(record(&client, &ns.name, "app").await.unwrap().step, 2);
+    let (_, err) = expect_code(
+        &run(cluster, &ns.name, &["rollout", "promote", "app", "--full"]),
+        2,
+    );
+    assert!(err.contains("pass --yes"), "{err}");
+    let (out, _) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &["rollout", "promote", "app", "--full", "--yes"],
+        ),
+        0,
+    );
+    assert_eq!(
+        out,
+        "stackset.zalando.org/app rollout to v2 fully promoted: app-v2 100%\n"
+    );
+
+    // The driver sees the rollout through.
+    let o = tokio::time::timeout(MINUTE, driver.wait_with_output())
+        .await
+        .expect("the driver ends")
+        .unwrap();
+    let (out, _) = expect_code(&o, 0);
+    assert_eq!(out, "stackset.zalando.org/app rolled out: app-v2 100%\n");
+    assert_eq!(
+        record(&client, &ns.name, "app")
+            .await
+            .unwrap()
+            .state
+            .as_str(),
+        "done"
+    );
+    let (_, err) = expect_code(
+        &run(cluster, &ns.name, &["rollout", "abort", "app", "--yes"]),
+        1,
+    );
+    assert!(err.contains("is done; there is nothing to abort"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_leaves_the_rollout_recorded_and_consistent() {
+    let cluster = need_cluster!("ctrl_c_leaves_the_rollout_recorded_and_consistent");
+    let ns = cluster.namespace("rollout-interrupt").await;
+    let client = cluster.client().await;
+    create_app(cluster, &client, &ns.name, "app").await;
+    let child = spawn(
+        cluster,
+        &ns.name,
+        &[
+            "rollout",
+            "app",
+            "--version",
+            "v2",
+            "--image",
+            "example/app:broken",
+            "--ready-timeout",
+            "10m",
+            "--yes",
+        ],
+    );
+    eventually("waiting for v2 to become ready", MINUTE, || async {
+        let r = record(&client, &ns.name, "app").await?;
+        let d = crate::mutate::deployment(&client, &ns.name, "app-v2").await?;
+        (r.state.as_str() == "running" && d.status.is_some()).then_some(())
+    })
+    .await;
+    let pid = child.id().expect("running").to_string();
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = tokio::time::timeout(MINUTE, child.wait_with_output())
+        .await
+        .expect("exits on Ctrl-C")
+        .unwrap();
+    let (_, err) = expect_code(&o, 130);
+    assert!(err.contains("error: interrupted"), "{err}");
+    assert!(
+        err.contains("continue it with `kubectl stackset rollout NAME`"),
+        "{err}"
+    );
+    let r = record(&client, &ns.name, "app").await.unwrap();
+    assert_eq!((r.version.as_str(), r.state.as_str()), ("v2", "running"));
+    let v1 = w(&[("app-v1", 100)]);
+    assert_eq!(
+        weights(&client, &ns.name, "app").await,
+        (v1.clone(), v1.clone())
+    );
+
+    let (out, _) = expect_code(
+        &run(cluster, &ns.name, &["rollout", "abort", "app", "--yes"]),
+        0,
+    );
+    assert_eq!(
+        out,
+        "stackset.zalando.org/app rollout to v2 aborted: app-v1 100%\n"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rollout_takes_the_template_from_a_file() {
+    let cluster = need_cluster!("rollout_takes_the_template_from_a_file");
+    let ns = cluster.namespace("rollout-file").await;
+    let client = cluster.client().await;
+    create_app(cluster, &client, &ns.name, "app").await;
+    let mut ss = serde_json::to_value(stackset(&client, &ns.name, "app").await).unwrap();
+    let object = ss.as_object_mut().unwrap();
+    object.remove("status");
+    object.insert("metadata".into(), serde_json::json!({"name": "app"}));
+    ss["spec"]["stackTemplate"]["spec"]["version"] = "v2".into();
+    ss["spec"]["stackTemplate"]["spec"]["podTemplate"]["spec"]["containers"][0]["image"] =
+        "example/app:v2".into();
+    ss["spec"]["stackTemplate"]["spec"]["replicas"] = 1.into();
+    ss["spec"].as_object_mut().unwrap().remove("traffic");
+    let file = crate::mutate::temp_file("app-v2.yaml", &serde_saphyr::to_string(&ss).unwrap());
+    let path = file.to_str().unwrap();
+
+    let (_, err) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &["rollout", "other", "-f", path, "--yes"],
+        ),
+        2,
+    );
+    assert!(err.contains("does not match"), "{err}");
+    let (out, _) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &[
+                "rollout",
+                "-f",
+                path,
+                "--steps",
+                "50,100",
+                "--interval",
+                "0s",
+                "--yes",
+            ],
+        ),
+        0,
+    );
+    assert_eq!(out, "stackset.zalando.org/app rolled out: app-v2 100%\n");
+    let got = stackset(&client, &ns.name, "app").await;
+    assert_eq!(got.spec.stack_template.spec.version, "v2");
+    assert_eq!(got.spec.stack_template.spec.spec.replicas, Some(1));
+    let v2 = w(&[("app-v2", 100)]);
+    assert_eq!(weights(&client, &ns.name, "app").await, (v2.clone(), v2));
+}
