@@ -8,6 +8,7 @@ CARGO ?= cargo
 .PHONY: help
 help:
 	@echo "make test     fmt, clippy, core purity, build the local control plane, run every test on it"
+	@echo "make demo     start the local control plane and run a visible rollout v1 -> v2"
 	@echo "make cluster  start a local control plane (prints the kubeconfig path)"
 	@echo "make down     stop every local control plane started from this checkout"
 
@@ -28,6 +29,10 @@ cluster-bin:
 test: lint cluster-bin
 	$(CARGO) build --workspace --locked
 	scripts/with-cluster.sh env STACKSET_E2E=1 $(CARGO) test --workspace --locked
+
+.PHONY: demo
+demo: cluster-bin
+	scripts/demo.sh
 
 .PHONY: cluster
 cluster: cluster-bin
