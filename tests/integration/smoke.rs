@@ -243,3 +243,70 @@ async fn pod_marked_broken_stays_unready() {
     let d = deploys.get("bad").await.unwrap();
     assert_eq!(d.status.unwrap().ready_replicas.unwrap_or(0), 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn endpoint_slices_carry_the_pod_ips() {
+    use k8s_openapi::api::core::v1::Service;
+    use k8s_openapi::api::discovery::v1::EndpointSlice;
+    let cluster = need_cluster!("endpoint_slices_carry_the_pod_ips");
+    let ns = cluster.namespace("smoke-endpoints").await;
+    let client = cluster.client().await;
+    let deploys: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
+    let pods: Api<Pod> = Api::namespaced(client.clone(), &ns.name);
+    let services: Api<Service> = Api::namespaced(client.clone(), &ns.name);
+    let slices: Api<EndpointSlice> = Api::namespaced(client.clone(), &ns.name);
+    deploys
+        .create(&PostParams::default(), &deployment("ep", 2, "app:1"))
+        .await
+        .unwrap();
+    let svc: Service = serde_json::from_value(json!({
+        "metadata": {"name": "ep"},
+        "spec": {"selector": {"app": "ep"}, "ports": [{"port": 80, "targetPort": 8080}]}
+    }))
+    .unwrap();
+    services.create(&PostParams::default(), &svc).await.unwrap();
+
+    let pod_ips = eventually(
+        "two ready pods with IPs",
+        Duration::from_secs(60),
+        || async {
+            let list = pods
+                .list(&ListParams::default().labels("app=ep"))
+                .await
+                .ok()?;
+            let mut ips: Vec<String> = list
+                .items
+                .iter()
+                .filter_map(|p| p.status.as_ref()?.pod_ip.clone())
+                .collect();
+            ips.sort();
+            (ips.len() == 2).then_some(ips)
+        },
+    )
+    .await;
+    // The real EndpointSlice controller publishes exactly those IPs, ready.
+    eventually(
+        "an EndpointSlice with the pod IPs",
+        Duration::from_secs(60),
+        || async {
+            let list = slices
+                .list(&ListParams::default().labels("kubernetes.io/service-name=ep"))
+                .await
+                .ok()?;
+            let mut ips: Vec<String> = list
+                .items
+                .iter()
+                .flat_map(|s| s.endpoints.iter().flatten())
+                .filter(|e| e.conditions.as_ref().and_then(|c| c.ready) == Some(true))
+                .flat_map(|e| e.addresses.iter().cloned())
+                .collect();
+            ips.sort();
+            (ips == pod_ips).then_some(())
+        },
+    )
+    .await;
+    assert!(
+        pod_ips.iter().all(|ip| ip.starts_with("10.244.")),
+        "{pod_ips:?}"
+    );
+}
