@@ -21,12 +21,17 @@ fn normalize(value: Value) -> Value {
     }
 }
 
-fn round_trip<T: DeserializeOwned + Serialize>(name: &str) -> T {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+/// The fixture's text, compiled in (the core's tests read no files either).
+macro_rules! fixture {
+    ($name:literal) => {
+        ($name, include_str!(concat!("fixtures/", $name)))
+    };
+}
+
+fn round_trip<T: DeserializeOwned + Serialize>((name, text): (&str, &str)) -> T {
     let want: Value =
-        serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{name} as value: {e}"));
-    let typed: T = serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{name} as type: {e}"));
+        serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("{name} as value: {e}"));
+    let typed: T = serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("{name} as type: {e}"));
     let got = serde_json::to_value(&typed).unwrap_or_else(|e| panic!("{name} to json: {e}"));
     assert_eq!(normalize(got), normalize(want), "{name}");
     // And back once more through JSON text, as the API server would see it.
@@ -42,7 +47,7 @@ fn round_trip<T: DeserializeOwned + Serialize>(name: &str) -> T {
 
 #[test]
 fn stackset_with_every_field() {
-    let ss: StackSet = round_trip("stackset-full.yaml");
+    let ss: StackSet = round_trip(fixture!("stackset-full.yaml"));
     let template = &ss.spec.stack_template.spec;
     assert_eq!(template.version, "v2");
     assert_eq!(
@@ -54,7 +59,7 @@ fn stackset_with_every_field() {
 
 #[test]
 fn stack_as_written_today() {
-    let stack: Stack = round_trip("stack-current.yaml");
+    let stack: Stack = round_trip(fixture!("stack-current.yaml"));
     let status = stack.status.unwrap_or_default();
     assert!(status.prescaling_status.active);
     assert_eq!(
@@ -65,7 +70,7 @@ fn stack_as_written_today() {
 
 #[test]
 fn stack_with_pre_v1_4_12_shapes() {
-    let stack: Stack = round_trip("stack-legacy.yaml");
+    let stack: Stack = round_trip(fixture!("stack-legacy.yaml"));
     let ingress = stack.spec.ingress.unwrap_or_default();
     assert!(ingress.is_legacy_override());
     assert_eq!(ingress.enabled, Some(true));
@@ -80,7 +85,7 @@ fn stack_with_pre_v1_4_12_shapes() {
 
 #[test]
 fn unknown_fields_survive() {
-    let ss: StackSet = round_trip("stackset-unknown-fields.yaml");
+    let ss: StackSet = round_trip(fixture!("stackset-unknown-fields.yaml"));
     assert!(ss.spec.extra.contains_key("futureTopLevel"));
     assert!(
         ss.spec
@@ -105,6 +110,6 @@ fn unknown_fields_survive() {
 
 #[test]
 fn routegroup_keeps_tls() {
-    let rg: RouteGroup = round_trip("routegroup.yaml");
+    let rg: RouteGroup = round_trip(fixture!("routegroup.yaml"));
     assert!(rg.spec.extra.contains_key("tls"));
 }
