@@ -11,6 +11,7 @@ use crate::error::{Exit, Failure};
 
 pub mod error;
 pub mod execute;
+pub mod names;
 pub mod reconcile;
 pub mod retry;
 pub mod snapshot;

@@ -18,12 +18,20 @@ impl Style {
 
     /// Decides colour for stdout from the flag, `NO_COLOR` and the terminal.
     pub fn for_stdout(choice: ColorChoice) -> Self {
-        Self::decide(choice, std::env::var_os("NO_COLOR"), std::io::stdout().is_terminal())
+        Self::decide(
+            choice,
+            std::env::var_os("NO_COLOR"),
+            std::io::stdout().is_terminal(),
+        )
     }
 
     /// Decides colour for stderr (progress, warnings).
     pub fn for_stderr(choice: ColorChoice) -> Self {
-        Self::decide(choice, std::env::var_os("NO_COLOR"), std::io::stderr().is_terminal())
+        Self::decide(
+            choice,
+            std::env::var_os("NO_COLOR"),
+            std::io::stderr().is_terminal(),
+        )
     }
 
     /// The pure rule behind `for_stdout`/`for_stderr`.
@@ -37,7 +45,11 @@ impl Style {
     }
 
     fn paint(self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 
     /// Healthy / ready.
@@ -71,9 +83,27 @@ mod tests {
         let cases = [
             ("auto on a tty", ColorChoice::Auto, None, true, true),
             ("auto off a tty", ColorChoice::Auto, None, false, false),
-            ("NO_COLOR wins over auto", ColorChoice::Auto, Some("1"), true, false),
-            ("empty NO_COLOR is unset", ColorChoice::Auto, Some(""), true, true),
-            ("always beats NO_COLOR", ColorChoice::Always, Some("1"), false, true),
+            (
+                "NO_COLOR wins over auto",
+                ColorChoice::Auto,
+                Some("1"),
+                true,
+                false,
+            ),
+            (
+                "empty NO_COLOR is unset",
+                ColorChoice::Auto,
+                Some(""),
+                true,
+                true,
+            ),
+            (
+                "always beats NO_COLOR",
+                ColorChoice::Always,
+                Some("1"),
+                false,
+                true,
+            ),
             ("never on a tty", ColorChoice::Never, None, true, false),
         ];
         for (name, choice, no_color, tty, want) in cases {
