@@ -112,7 +112,7 @@ _kubectl__stackset() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__stackset__subcmd__completion)
+        kubectl__stackset__subcmd__completion)
             opts="-n -A -v -h -V --output-dir --kubectl-helper --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version bash zsh fish powershell"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -174,7 +174,7 @@ _kubectl__stackset() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__stackset__subcmd__crd)
+        kubectl__stackset__subcmd__crd)
             opts="-n -A -v -h -V --with-routegroup --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -228,7 +228,7 @@ _kubectl__stackset() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__stackset__subcmd__help)
+        kubectl__stackset__subcmd__help)
             opts="crd reconcile version completion man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -242,7 +242,7 @@ _kubectl__stackset() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__stackset__subcmd__help__subcmd__completion)
+        kubectl__stackset__subcmd__help__subcmd__completion)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -256,7 +256,7 @@ _kubectl__stackset() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__stackset__subcmd__help__subcmd__crd)
+        kubectl__stackset__subcmd__help__subcmd__crd)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -270,7 +270,7 @@ _kubectl__stackset() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__stackset__subcmd__help__subcmd__help)
+        kubectl__stackset__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -284,7 +284,7 @@ _kubectl__stackset() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__stackset__subcmd__help__subcmd__man)
+        kubectl__stackset__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -298,7 +298,7 @@ _kubectl__stackset() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__stackset__subcmd__help__subcmd__reconcile)
+        kubectl__stackset__subcmd__help__subcmd__reconcile)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -312,7 +312,7 @@ _kubectl__stackset() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__stackset__subcmd__help__subcmd__version)
+        kubectl__stackset__subcmd__help__subcmd__version)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -326,7 +326,7 @@ _kubectl__stackset() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__stackset__subcmd__man)
+        kubectl__stackset__subcmd__man)
             opts="-n -A -v -h -V --output-dir --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -384,7 +384,7 @@ _kubectl__stackset() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__stackset__subcmd__reconcile)
+        kubectl__stackset__subcmd__reconcile)
             opts="-w -n -A -v -h -V --all --dry-run --diff --watch --interval --claim --no-events --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -462,7 +462,7 @@ _kubectl__stackset() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__stackset__subcmd__version)
+        kubectl__stackset__subcmd__version)
             opts="-n -A -v -h -V --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -149,16 +149,33 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; 
 # Dynamic completion (kubectl-stackset): StackSet names, stack versions,
 # namespaces and contexts come from `kubectl-stackset __complete_dynamic`
 # (kubectl's plugin-completion protocol); subcommands and flags come from the
-# static lines above.
-function __kubectl_stackset_dynamic
+# static lines above. One query per command line and second, shared by the
+# condition (no file names where the directive says so) and the candidates.
+function __kubectl_stackset_query
+    set -l key (commandline -cp)(date +%s)
+    test "$key" = "$__kubectl_stackset_key"; and return
+    set -g __kubectl_stackset_key $key
     set -l tokens (commandline -opc)
-    set -l out (command $tokens[1] __complete_dynamic $tokens[2..-1] (commandline -ct) 2>/dev/null)
-    or return
-    set -l n (count $out)
-    test $n -gt 1; or return
-    string match -q -- ':*' $out[-1]; or return
-    for line in $out[1..(math $n - 1)]
-        printf '%s\n' $line
-    end
+    set -g __kubectl_stackset_out (command $tokens[1] __complete_dynamic $tokens[2..-1] (commandline -ct) 2>/dev/null)
+    or set -g __kubectl_stackset_out
 end
+function __kubectl_stackset_no_files
+    __kubectl_stackset_query
+    set -q __kubectl_stackset_out[1]; or return 1
+    set -l directive (string replace -r -- '^:' '' $__kubectl_stackset_out[-1])
+    string match -qr -- '^[0-9]+$' $directive; or return 1
+    test (math "bitand($directive, 4)") -ne 0
+end
+function __kubectl_stackset_dynamic
+    __kubectl_stackset_query
+    set -l n (count $__kubectl_stackset_out)
+    test $n -gt 1; or return
+    string match -q -- ':*' $__kubectl_stackset_out[-1]; or return
+    printf '%s\n' $__kubectl_stackset_out[1..(math $n - 1)]
+end
+complete -c kubectl-stackset -n __kubectl_stackset_no_files -f
 complete -c kubectl-stackset -a '(__kubectl_stackset_dynamic)'
+complete -c kubectl-stackset -s n -l namespace -x -a '(__kubectl_stackset_dynamic)'
+complete -c kubectl-stackset -l context -x -a '(__kubectl_stackset_dynamic)'
+complete -c kubectl-stackset -l cluster -x -a '(__kubectl_stackset_dynamic)'
+complete -c kubectl-stackset -l user -x -a '(__kubectl_stackset_dynamic)'

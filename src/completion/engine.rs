@@ -230,6 +230,33 @@ pub fn analyse(cmd: &Command, words: &[String]) -> Request {
     request
 }
 
+/// Flags anywhere in `cmd` whose values are looked up (namespaces, contexts,
+/// versions...), as (long, short), without repeats.
+pub fn dynamic_flags(cmd: &Command) -> Vec<(Option<String>, Option<char>)> {
+    fn walk(cmd: &Command, out: &mut Vec<(Option<String>, Option<char>)>) {
+        for arg in cmd.get_arguments() {
+            if arg.is_positional() || arg.is_hide_set() || !takes_value(arg) {
+                continue;
+            }
+            let wants = values_of(cmd, arg, &[]);
+            if !wants.is_empty() && wants.iter().all(Want::is_dynamic) {
+                let key = (arg.get_long().map(str::to_string), arg.get_short());
+                if !out.contains(&key) {
+                    out.push(key);
+                }
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, out);
+        }
+    }
+    let mut cmd = cmd.clone();
+    cmd.build();
+    let mut out = Vec::new();
+    walk(&cmd, &mut out);
+    out
+}
+
 fn is_assignment(w: &Want) -> bool {
     matches!(
         w,

@@ -78,6 +78,10 @@ pub fn analyse(mode: Mode, words: &[String]) -> Request {
     let mut req = engine::analyse(&crate::cli::Cli::command(), words);
     if mode == Mode::DynamicOnly {
         req.wants.retain(Want::is_dynamic);
+        if req.wants.is_empty() {
+            // Not a position with dynamic values: directive 0, the shell's default.
+            req.wants.push(Want::Files);
+        }
     }
     req
 }
@@ -261,7 +265,14 @@ mod tests {
         let r = analyse(Mode::All, &["--context".into(), String::new()]);
         assert_eq!(r.wants, vec![Want::Contexts]);
         let r = analyse(Mode::DynamicOnly, &[String::new()]);
-        assert_eq!(r.wants, vec![], "subcommands come from the static script");
+        assert_eq!(
+            r.wants,
+            vec![Want::Files],
+            "subcommands come from the static script"
+        );
+        assert_eq!(render(&r, &[]), ":0\n");
+        let r = analyse(Mode::DynamicOnly, &["reconcile".into(), String::new()]);
+        assert_eq!(r.wants, vec![Want::StackSets]);
         let r = analyse(Mode::All, &[String::new()]);
         let Some(Want::Fixed(subs)) = r.wants.first() else {
             panic!("subcommands expected: {r:?}")

@@ -8,6 +8,7 @@
 use clap::CommandFactory;
 use clap_complete::Shell as ClapShell;
 
+use super::engine;
 use crate::cli::{Cli, CompletionShell};
 
 /// The name the scripts complete.
@@ -46,7 +47,7 @@ pub fn script(shell: CompletionShell) -> String {
     match shell {
         CompletionShell::Bash => bash(&generated),
         CompletionShell::Zsh => zsh(&generated),
-        CompletionShell::Fish => format!("{generated}\n{FISH_DYNAMIC}"),
+        CompletionShell::Fish => format!("{generated}\n{FISH_DYNAMIC}{}", fish_flags(&cmd)),
         CompletionShell::Powershell => generated,
     }
 }
@@ -54,6 +55,23 @@ pub fn script(shell: CompletionShell) -> String {
 /// Every script with its file name, in `SHELLS` order.
 pub fn all() -> Vec<(&'static str, String)> {
     SHELLS.iter().map(|s| (file_name(*s), script(*s))).collect()
+}
+
+/// fish completes a flag's value (`-n x`, `--namespace=x`) from entries for
+/// that flag only, so each flag with looked-up values gets one.
+fn fish_flags(cmd: &clap::Command) -> String {
+    let mut text = String::new();
+    for (long, short) in engine::dynamic_flags(cmd) {
+        text.push_str("complete -c kubectl-stackset");
+        if let Some(s) = short {
+            text.push_str(&format!(" -s {s}"));
+        }
+        if let Some(l) = long {
+            text.push_str(&format!(" -l {l}"));
+        }
+        text.push_str(" -x -a '(__kubectl_stackset_dynamic)'\n");
+    }
+    text
 }
 
 /// clap's bash script registers `_kubectl__stackset`; the dynamic layer
@@ -66,7 +84,13 @@ fn bash(generated: &str) -> String {
     let Some(at) = generated.find(&register) else {
         panic!("clap_complete's bash script changed shape: no registration block found")
     };
-    let body = &generated[..at];
+    // clap_complete 4.6 turns the '-' of a bin name into `__subcmd__` in the
+    // case labels of subcommands but into `__` where it sets `cmd`, so no
+    // subcommand of `kubectl-stackset` would match: use one spelling.
+    let body = generated[..at].replace(
+        &format!("{}__subcmd__", BIN.replace('-', "__subcmd__")),
+        &format!("{static_fn}__subcmd__")[1..],
+    );
     assert!(
         body.contains(&format!("{static_fn}() {{")),
         "clap_complete's bash script changed shape: no {static_fn} function"
@@ -186,17 +210,30 @@ _kubectl-stackset() {
 const FISH_DYNAMIC: &str = r#"# Dynamic completion (kubectl-stackset): StackSet names, stack versions,
 # namespaces and contexts come from `kubectl-stackset __complete_dynamic`
 # (kubectl's plugin-completion protocol); subcommands and flags come from the
-# static lines above.
-function __kubectl_stackset_dynamic
+# static lines above. One query per command line and second, shared by the
+# condition (no file names where the directive says so) and the candidates.
+function __kubectl_stackset_query
+    set -l key (commandline -cp)(date +%s)
+    test "$key" = "$__kubectl_stackset_key"; and return
+    set -g __kubectl_stackset_key $key
     set -l tokens (commandline -opc)
-    set -l out (command $tokens[1] __complete_dynamic $tokens[2..-1] (commandline -ct) 2>/dev/null)
-    or return
-    set -l n (count $out)
-    test $n -gt 1; or return
-    string match -q -- ':*' $out[-1]; or return
-    for line in $out[1..(math $n - 1)]
-        printf '%s\n' $line
-    end
+    set -g __kubectl_stackset_out (command $tokens[1] __complete_dynamic $tokens[2..-1] (commandline -ct) 2>/dev/null)
+    or set -g __kubectl_stackset_out
 end
+function __kubectl_stackset_no_files
+    __kubectl_stackset_query
+    set -q __kubectl_stackset_out[1]; or return 1
+    set -l directive (string replace -r -- '^:' '' $__kubectl_stackset_out[-1])
+    string match -qr -- '^[0-9]+$' $directive; or return 1
+    test (math "bitand($directive, 4)") -ne 0
+end
+function __kubectl_stackset_dynamic
+    __kubectl_stackset_query
+    set -l n (count $__kubectl_stackset_out)
+    test $n -gt 1; or return
+    string match -q -- ':*' $__kubectl_stackset_out[-1]; or return
+    printf '%s\n' $__kubectl_stackset_out[1..(math $n - 1)]
+end
+complete -c kubectl-stackset -n __kubectl_stackset_no_files -f
 complete -c kubectl-stackset -a '(__kubectl_stackset_dynamic)'
 "#;

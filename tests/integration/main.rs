@@ -4,4 +4,5 @@
 mod support;
 
 mod reconcile;
+mod ship;
 mod smoke;
