@@ -10,11 +10,13 @@
 #   PREFIX/share/kubectl-stackset/_kubectl-stackset.ps1
 #   PREFIX/share/man/man1/kubectl-stackset*.1
 #
-# Usage: ./install.sh [--prefix DIR] [--offline] [--uninstall]
+# Usage: ./install.sh [--prefix DIR] [--offline] [--profile NAME] [--uninstall]
 #
-#   --prefix DIR   where to install (default: $PREFIX, else ~/.local)
-#   --offline      build without touching the network (needs a warm crate cache)
-#   --uninstall    remove everything an install put there
+#   --prefix DIR    where to install (default: $PREFIX, else ~/.local)
+#   --offline       build without touching the network (needs a warm crate cache)
+#   --profile NAME  cargo profile to build with (default: release; the test
+#                   suite passes dev to reuse the debug build it already has)
+#   --uninstall     remove everything an install put there
 #
 # The binary is built with `cargo install --path . --locked`; completions and
 # man pages are written by the binary just built, so they always match it.
@@ -26,6 +28,7 @@ root=$(cd "$(dirname "$0")" && pwd)
 prefix="${PREFIX:-$HOME/.local}"
 uninstall=0
 offline=()
+profile=release
 
 die() {
   printf 'install.sh: error: %s\n' "$1" >&2
@@ -40,8 +43,11 @@ while [ $# -gt 0 ]; do
               prefix="$2"; shift ;;
     --prefix=*) prefix="${1#--prefix=}" ;;
     --offline) offline=(--offline) ;;
+    --profile) [ $# -ge 2 ] || die "--profile needs a name" "./install.sh --profile release" 2
+               profile="$2"; shift ;;
+    --profile=*) profile="${1#--profile=}" ;;
     --uninstall) uninstall=1 ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1'" "./install.sh --help" 2 ;;
   esac
   shift
@@ -88,7 +94,7 @@ command -v cargo >/dev/null || die "cargo is not installed" "install Rust from h
 # out of PREFIX. With --path, cargo reuses the workspace's target/release.
 stage="$root/target/install-root"
 say "building kubectl-stackset (cargo install --path . --locked)"
-cargo install --quiet --path "$root" --locked --force --root "$stage" "${offline[@]}" \
+cargo install --quiet --path "$root" --locked --force --profile "$profile" --root "$stage" "${offline[@]}" \
   || die "the build failed" "run 'cargo build --release --locked' to see why"
 built="$stage/bin/kubectl-stackset"
 [ -x "$built" ] || die "cargo install produced no $built"
@@ -128,7 +134,8 @@ case ":$PATH:" in
 esac
 command -v kubectl >/dev/null || say "kubectl is not on PATH; the plugin also runs as kubectl-stackset"
 if [ "$share" != "${XDG_DATA_HOME:-$HOME/.local/share}" ]; then
-  say "bash: source $share/bash-completion/completions/kubectl-stackset from ~/.bashrc"
+  say "bash: add 'source $share/bash-completion/completions/kubectl-stackset' to ~/.bashrc"
+  say "fish: add $share to XDG_DATA_DIRS"
 fi
-say "zsh: add $share/zsh/site-functions to fpath; fish finds its file when $share is in XDG_DATA_DIRS"
+say "zsh: add $share/zsh/site-functions to fpath before compinit"
 say "'kubectl stackset <TAB>' completes through kubectl (1.26+) once $bin_dir is on PATH"

@@ -3,7 +3,9 @@
 #   scripts/package.sh [TARGET]   -> dist/kubectl-stackset-vVERSION-TARGET.tar.gz
 # TARGET defaults to the host triple (a .zip for *-windows-*). The archive
 # holds kubectl-stackset[.exe], LICENSE, README.md (when present),
-# completions/ and man/. Prints "SHA256  PATH" on stdout.
+# completions/ and man/. Prints "SHA256  PATH" on stdout. DIST_DIR picks
+# another output directory; PROFILE another cargo profile than release (the
+# tests use dev, to reuse the debug build).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -13,12 +15,14 @@ version="v$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)"
 exe=kubectl-stackset
 case "$target" in *-windows-*) exe=kubectl-stackset.exe ;; esac
 
+profile="${PROFILE:-release}"
+case "$profile" in dev) out=debug ;; *) out="$profile" ;; esac
 if [ "$target" = "$host" ]; then
-  cargo build --release --locked >&2
-  binary="${CARGO_TARGET_DIR:-target}/release/$exe"
+  cargo build --profile "$profile" --locked >&2
+  binary="${CARGO_TARGET_DIR:-target}/$out/$exe"
 else
-  cargo build --release --locked --target "$target" >&2
-  binary="${CARGO_TARGET_DIR:-target}/$target/release/$exe"
+  cargo build --profile "$profile" --locked --target "$target" >&2
+  binary="${CARGO_TARGET_DIR:-target}/$target/$out/$exe"
 fi
 
 name="kubectl-stackset-$version-$target"
@@ -28,17 +32,19 @@ mkdir -p "$stage/$name"
 cp "$binary" LICENSE "$stage/$name/"
 [ -f README.md ] && cp README.md "$stage/$name/"
 cp -r completions man "$stage/$name/"
-mkdir -p dist
+dist="${DIST_DIR:-$root/dist}"
+mkdir -p "$dist"
+dist=$(cd "$dist" && pwd)
 case "$target" in
   *-windows-*)
-    archive="$root/dist/$name.zip"
+    archive="$dist/$name.zip"
     rm -f "$archive"
     (cd "$stage/$name" && python3 -m zipfile -c "$archive" ./*) ;;
   *)
-    archive="$root/dist/$name.tar.gz"
+    archive="$dist/$name.tar.gz"
     # Files at the archive's top level, as the krew manifest's `files` expect;
     # fixed owner and mtime so that the same inputs give the same checksum.
     tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 \
       -C "$stage/$name" -cf - . | gzip -n > "$archive" ;;
 esac
-(cd "$root/dist" && sha256sum "$(basename "$archive")" | sed "s|  |  dist/|")
+sha256sum "$archive"

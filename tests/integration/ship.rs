@@ -449,6 +449,31 @@ fn tempdir(name: &str) -> PathBuf {
     dir
 }
 
+/// HOME, PATH, cargo's and rustup's homes (and CARGO_TARGET_DIR when set),
+/// as a user's shell has them.
+fn user_env() -> Vec<(String, String)> {
+    let home = std::env::var("HOME").expect("HOME");
+    let mut env = vec![
+        ("HOME".to_string(), home.clone()),
+        (
+            "PATH".to_string(),
+            std::env::var("PATH").unwrap_or_default(),
+        ),
+        (
+            "CARGO_HOME".to_string(),
+            std::env::var("CARGO_HOME").unwrap_or(format!("{home}/.cargo")),
+        ),
+        (
+            "RUSTUP_HOME".to_string(),
+            std::env::var("RUSTUP_HOME").unwrap_or(format!("{home}/.rustup")),
+        ),
+    ];
+    if let Ok(dir) = std::env::var("CARGO_TARGET_DIR") {
+        env.push(("CARGO_TARGET_DIR".to_string(), dir));
+    }
+    env
+}
+
 /// Where a program lives on the PATH this test runs with.
 fn which(program: &str) -> PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();
@@ -488,9 +513,6 @@ fn install_sh_installs_into_home_idempotently_and_uninstalls() {
     for t in ["cargo", "rustc", "kubectl"] {
         std::os::unix::fs::symlink(which(t), tools.join(t)).unwrap();
     }
-    let real_home = std::env::var("HOME").expect("HOME");
-    let cargo_home = std::env::var("CARGO_HOME").unwrap_or(format!("{real_home}/.cargo"));
-    let rustup_home = std::env::var("RUSTUP_HOME").unwrap_or(format!("{real_home}/.rustup"));
     let prefix_bin = home.join(".local/bin");
     let path = format!("{}:{}:/usr/bin:/bin", prefix_bin.display(), tools.display());
     let run = |program: &Path, args: &[&str]| -> Output {
@@ -498,18 +520,19 @@ fn install_sh_installs_into_home_idempotently_and_uninstalls() {
             .args(args)
             .current_dir(&tmp)
             .env_clear()
+            .envs(user_env())
             .env("HOME", &home)
             .env("PATH", &path)
-            .env("CARGO_HOME", &cargo_home)
-            .env("RUSTUP_HOME", &rustup_home)
-            .envs(std::env::var_os("CARGO_TARGET_DIR").map(|d| ("CARGO_TARGET_DIR", d)))
             .output()
             .expect("run")
     };
     let install = repo_root().join("install.sh");
     let kubectl = tools.join("kubectl");
 
-    let first = run(&install, &[]);
+    // The dev profile reuses the debug build `make test` already made; a
+    // release build would add a quarter of an hour of LTO to every run.
+    let args = ["--profile", "dev"];
+    let first = run(&install, &args);
     assert!(
         first.status.success(),
         "install.sh failed: {}",
@@ -572,7 +595,7 @@ fn install_sh_installs_into_home_idempotently_and_uninstalls() {
             .collect()
     };
     let before = contents(&installed);
-    let second = run(&install, &[]);
+    let second = run(&install, &args);
     assert!(second.status.success(), "{second:?}");
     assert_eq!(
         files_under(&home),
@@ -735,4 +758,70 @@ fn krew_manifest_template_follows_krews_rules() {
     broken["spec"]["platforms"][0]["uri"] = json!("https://example.org/kubectl-stackset");
     broken["spec"]["platforms"][0]["sha256"] = json!("SHA");
     assert_eq!(krew_violations(&broken, "stackset").len(), 3);
+}
+
+#[test]
+fn release_archive_holds_what_the_krew_manifest_extracts() {
+    let tmp = tempdir("package");
+    // The environment a user's shell has, not the one cargo test adds
+    // (CARGO_PKG_*, ...), which would make the nested cargo rebuild.
+    let package = || {
+        Command::new(repo_root().join("scripts/package.sh"))
+            .env_clear()
+            .envs(user_env())
+            .env("DIST_DIR", &tmp)
+            .env("PROFILE", "dev")
+            .output()
+            .expect("run scripts/package.sh")
+    };
+    let out = package();
+    assert!(
+        out.status.success(),
+        "scripts/package.sh: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = text(&out);
+    let (sum, archive) = stdout.trim().split_once("  ").expect("SHA256  PATH");
+    assert_eq!(sum.len(), 64, "{stdout}");
+    let listing = Command::new("tar")
+        .arg("-tzf")
+        .arg(archive)
+        .output()
+        .unwrap();
+    let entries = lines(&listing);
+    for want in [
+        "./kubectl-stackset",
+        "./LICENSE",
+        "./completions/kubectl-stackset.bash",
+        "./completions/_kubectl-stackset",
+        "./man/kubectl-stackset.1",
+    ] {
+        assert!(
+            entries.iter().any(|e| e == want),
+            "{want} not in {archive}: {entries:?}"
+        );
+    }
+    // What krew extracts (files.from) and runs (bin) is in the archive.
+    let manifest = krew_manifest(&repo_root().join("krew/stackset.yaml"));
+    let linux = &manifest["spec"]["platforms"][0];
+    for f in linux["files"].as_array().unwrap() {
+        let from = format!("./{}", f["from"].as_str().unwrap());
+        assert!(entries.contains(&from), "{from} not in the archive");
+    }
+    // The archive is reproducible: packaging again gives the same checksum.
+    let again = package();
+    assert_eq!(text(&again), stdout, "same inputs, same archive");
+
+    // Rendering the manifest needs every platform's archive; with only this
+    // one it refuses instead of writing a manifest with a placeholder left.
+    let render = Command::new(repo_root().join("scripts/krew-manifest.sh"))
+        .arg(&tmp)
+        .output()
+        .unwrap();
+    assert_eq!(render.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&render.stderr).contains("is missing"),
+        "{}",
+        String::from_utf8_lossy(&render.stderr)
+    );
 }
