@@ -2,7 +2,8 @@
 //! pages are current, completion works for real in bash (for
 //! `kubectl-stackset` and through kubectl's plugin completion) against the
 //! local cluster, install.sh installs into a temporary HOME and uninstalls,
-//! and the krew manifest follows krew's rules.
+//! and the krew manifest follows krew's rules (checked here and by krew
+//! itself, built from the Go module proxy like the control plane).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -811,6 +812,30 @@ fn release_archive_holds_what_the_krew_manifest_extracts() {
     // The archive is reproducible: packaging again gives the same checksum.
     let again = package();
     assert_eq!(text(&again), stdout, "same inputs, same archive");
+
+    // krew itself: its validator accepts the manifest, and `krew install
+    // --manifest --archive` verifies this archive's checksum on the
+    // linux/amd64 entry, extracts it and the plugin runs.
+    let krew = Command::new(repo_root().join("scripts/krew-check.sh"))
+        .arg(archive)
+        .env_clear()
+        .envs(user_env())
+        .output()
+        .expect("run scripts/krew-check.sh");
+    let stderr = String::from_utf8_lossy(&krew.stderr);
+    assert!(krew.status.success(), "krew-check: {stderr}");
+    assert!(stderr.contains("structural validation OK"), "{stderr}");
+    assert!(stderr.contains("Installed plugin: stackset"), "{stderr}");
+    let installed = lines(&krew);
+    assert_eq!(
+        installed,
+        [
+            format!("kubectl-stackset {}", env!("CARGO_PKG_VERSION")),
+            "LICENSE".to_string(),
+            "kubectl-stackset".to_string()
+        ],
+        "the installed plugin runs; krew extracted LICENSE and the binary"
+    );
 
     // Rendering the manifest needs every platform's archive; with only this
     // one it refuses instead of writing a manifest with a placeholder left.
