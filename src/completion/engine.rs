@@ -480,10 +480,7 @@ mod tests {
             #[arg(long)]
             all: bool,
         },
-        Traffic {
-            #[command(subcommand)]
-            command: TrafficCommand,
-        },
+        Traffic(TrafficArgs),
         Rollback {
             name: Option<String>,
             #[arg(long, value_name = "VERSION")]
@@ -500,6 +497,14 @@ mod tests {
         },
         #[command(hide = true)]
         Secret,
+    }
+
+    #[derive(clap::Args)]
+    #[command(args_conflicts_with_subcommands = true)]
+    struct TrafficArgs {
+        name: Option<String>,
+        #[command(subcommand)]
+        command: Option<TrafficCommand>,
     }
 
     #[derive(Subcommand)]
@@ -651,6 +656,16 @@ mod tests {
                 exclude: vec!["v1".into()]
             }]
         );
+    }
+
+    #[test]
+    fn a_command_with_a_name_and_subcommands_offers_both() {
+        // `traffic [NAME]` shows, `traffic set ...` changes.
+        let r = req("traffic ");
+        assert_eq!(fixed(&r), vec!["set", "help"]);
+        assert!(r.wants.contains(&Want::StackSets), "{r:?}");
+        let r = req("traffic my-app ");
+        assert_eq!(r.wants, vec![], "one NAME only");
     }
 
     #[test]

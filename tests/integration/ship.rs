@@ -624,6 +624,7 @@ fn install_sh_installs_into_home_idempotently_and_uninstalls() {
     );
     let again = run(&install, &["--uninstall"]);
     assert!(again.status.success(), "uninstalling twice is fine");
+    let _ = std::fs::remove_dir_all(&tmp);
 }
 
 // ---- krew ------------------------------------------------------------------
@@ -849,4 +850,5 @@ fn release_archive_holds_what_the_krew_manifest_extracts() {
         "{}",
         String::from_utf8_lossy(&render.stderr)
     );
+    let _ = std::fs::remove_dir_all(&tmp);
 }
