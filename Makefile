@@ -11,6 +11,9 @@ help:
 	@echo "make demo     start the local control plane and run a visible rollout v1 -> v2"
 	@echo "make cluster  start a local control plane (prints the kubeconfig path)"
 	@echo "make down     stop every local control plane started from this checkout"
+	@echo "make generate regenerate completions/ and man/ from the CLI (commit the result)"
+	@echo "make install  build and install the plugin, completions and man pages (PREFIX=~/.local)"
+	@echo "make release  the release binary, and its size and start-up time"
 
 .PHONY: lint
 lint:
@@ -42,3 +45,22 @@ cluster: cluster-bin
 .PHONY: down
 down:
 	tests/cluster/down
+
+# completions/ and man/ are generated from the CLI definition and committed; a
+# test fails when they are stale.
+.PHONY: generate
+generate:
+	$(CARGO) run --quiet --locked -- completion --output-dir completions
+	$(CARGO) run --quiet --locked -- man --output-dir man
+
+PREFIX ?= $(HOME)/.local
+.PHONY: install uninstall
+install:
+	./install.sh --prefix "$(PREFIX)"
+uninstall:
+	./install.sh --prefix "$(PREFIX)" --uninstall
+
+.PHONY: release
+release:
+	$(CARGO) build --release --locked
+	scripts/measure-release.sh

@@ -15,7 +15,7 @@ use crate::error::{Exit, Failure};
 use crate::render::prompt::Interaction;
 use crate::render::style::Style;
 use crate::render::watch::Screen;
-use crate::{cluster, commands};
+use crate::{cluster, commands, completion, render};
 use k8s_openapi::jiff::Timestamp;
 
 /// Runs the plugin with these arguments and returns the process exit code.
@@ -24,6 +24,11 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    if let Some((mode, words)) = completion::request(&args) {
+        return complete(mode, &words);
+    }
+    let program = args.first().cloned().unwrap_or_default();
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -36,7 +41,7 @@ where
             return code.code();
         }
     };
-    match run(cli) {
+    match run(cli, &program) {
         Ok(()) => Exit::Ok.code(),
         Err(f) => {
             report(&f);
@@ -62,11 +67,45 @@ fn now() -> Timestamp {
     Timestamp::now()
 }
 
-fn run(cli: Cli) -> Result<(), Failure> {
+/// Answers a completion request (see `completion`): always exit 0, and on
+/// any error only the directive line, so a shell never shows an error.
+fn complete(mode: completion::Mode, words: &[String]) -> u8 {
+    let request = completion::analyse(mode, words);
+    let candidates = if request
+        .wants
+        .iter()
+        .any(completion::engine::Want::is_dynamic)
+    {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()
+            .and_then(|rt| {
+                rt.block_on(async {
+                    tokio::time::timeout(COMPLETION_DEADLINE, completion::lookup(&request))
+                        .await
+                        .ok()
+                })
+            })
+            .unwrap_or_default()
+    } else {
+        // Nothing to look up: no runtime, no kubeconfig.
+        futures::executor::block_on(completion::lookup(&request))
+    };
+    let _ = render::out(&completion::render(&request, &candidates));
+    Exit::Ok.code()
+}
+
+/// A completion never takes longer than this.
+const COMPLETION_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
+
+fn run(cli: Cli, program: &OsString) -> Result<(), Failure> {
     crate::logging::init(cli.global.verbose);
     match cli.command {
         Command::Crd(args) => commands::crd::run(&args),
         Command::Version => commands::version::run(),
+        Command::Completion(args) => commands::completion::run(&args, program),
+        Command::Man(args) => commands::man::run(&args),
         Command::Reconcile(args) => block_on(async {
             let conn = cluster::connect(&cli.global).await?;
             commands::reconcile::run(&conn, cli.global.all_namespaces, &args, &now).await

@@ -119,6 +119,12 @@ pub enum Command {
     /// Apply the stack lifecycle rules now: scale down idle stacks, delete excess ones.
     #[command(after_help = GC_EXAMPLES)]
     Gc(GcArgs),
+    /// Print shell completion scripts, or set up `kubectl stackset <TAB>`.
+    #[command(after_help = COMPLETION_EXAMPLES)]
+    Completion(CompletionArgs),
+    /// Print a man page, or write them all.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
 }
 
 /// `-o` formats, as kubectl's. Shared by every command that prints objects.
@@ -304,6 +310,66 @@ pub struct StatusArgs {
         hide = true
     )]
     pub controller_id: String,
+}
+
+const COMPLETION_EXAMPLES: &str = "Examples:
+  # bash, for this shell only
+  source <(kubectl-stackset completion bash)
+
+  # zsh: put the script on $fpath
+  kubectl-stackset completion zsh > \"${fpath[1]}/_kubectl-stackset\"
+
+  # `kubectl stackset <TAB>` (kubectl 1.26+): create kubectl_complete-stackset
+  # next to the plugin, e.g. for a krew install
+  kubectl stackset completion --kubectl-helper=$HOME/.krew/bin
+
+  # every script into a directory (what `make generate` does)
+  kubectl-stackset completion --output-dir completions";
+
+const MAN_EXAMPLES: &str = "Examples:
+  # read the page of a subcommand
+  kubectl stackset man reconcile | man -l -
+
+  # install every page where man finds it
+  kubectl stackset man --output-dir ~/.local/share/man/man1";
+
+/// The shells `completion` writes scripts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell to print the script for.
+    #[arg(value_enum, required_unless_present_any = ["output_dir", "kubectl_helper"])]
+    pub shell: Option<CompletionShell>,
+    /// Write the script of every shell into DIR instead of printing one.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["shell", "kubectl_helper"])]
+    pub output_dir: Option<PathBuf>,
+    /// Create kubectl_complete-stackset, which kubectl 1.26+ runs to complete
+    /// `kubectl stackset`, in DIR (default: the directory of this plugin).
+    #[arg(
+        long,
+        value_name = "DIR",
+        num_args = 0..=1,
+        require_equals = true,
+        conflicts_with = "shell"
+    )]
+    pub kubectl_helper: Option<Option<PathBuf>>,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print, e.g. `reconcile` (default: the main page).
+    #[arg(value_name = "COMMAND")]
+    pub page: Vec<String>,
+    /// Write every page into DIR instead of printing one.
+    #[arg(long, value_name = "DIR", conflicts_with = "page")]
+    pub output_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

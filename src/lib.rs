@@ -8,6 +8,7 @@ pub mod app;
 pub mod cli;
 pub mod cluster;
 pub mod commands;
+pub mod completion;
 pub mod error;
 pub mod logging;
 pub mod manifest;

@@ -13,6 +13,7 @@ pub mod error;
 pub mod execute;
 pub mod inspect;
 pub mod mutate;
+pub mod names;
 pub mod reconcile;
 pub mod retry;
 pub mod snapshot;

@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod common;
+pub mod completion;
 pub mod crd;
 pub mod create;
 pub mod delete;
@@ -10,6 +11,7 @@ pub mod gc;
 pub mod get;
 pub mod history;
 pub mod list;
+pub mod man;
 pub mod observe;
 pub mod reconcile;
 pub mod rollback;

@@ -8,4 +8,5 @@ mod inspect;
 mod mutate;
 mod reconcile;
 mod rollout;
+mod ship;
 mod smoke;
