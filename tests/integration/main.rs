@@ -3,10 +3,13 @@
 
 mod support;
 
+mod differential;
 mod incluster;
 mod inspect;
 mod mutate;
 mod reconcile;
 mod rollout;
 mod ship;
+mod skipper;
 mod smoke;
+mod upstream_controller;

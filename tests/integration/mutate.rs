@@ -12,10 +12,10 @@ use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{Api, ListParams, Patch, PatchParams};
 use kube::{Client, ResourceExt};
-use kubectl_stackset::cluster::execute::{ExecOptions, Executor};
+use kubectl_stackset::cluster::execute::ExecOptions;
 use kubectl_stackset::cluster::mutate::{WriteMode, edit_stackset};
-use kubectl_stackset::cluster::reconcile::{Settings, decide, reconcile_one};
-use kubectl_stackset::cluster::snapshot::{get_stackset, list_namespace};
+use kubectl_stackset::cluster::reconcile::{Settings, reconcile_one};
+use kubectl_stackset::cluster::snapshot::get_stackset;
 use kubectl_stackset::rollout_plan::RolloutRecord;
 use serde_json::{Value, json};
 use stackset_core::api::{Stack, StackSet};
@@ -219,26 +219,6 @@ pub(crate) async fn add_stack(client: &Client, ns: &str, name: &str, version: &s
         }
     })
     .await;
-}
-
-/// One pass of "the in-cluster controller", played with the real engine:
-/// decide and execute, without claiming the StackSet.
-pub(crate) async fn play_controller(client: &Client, ns: &str, name: &str) {
-    let s = settings();
-    for _ in 0..3 {
-        let ss = get_stackset(client, ns, name).await.expect("get");
-        let objects = list_namespace(client, ns, Some(name), s.scope())
-            .await
-            .expect("list");
-        let (rec, snapshot) = decide(&objects, ss, &s, Timestamp::now());
-        let executor = Executor::new(client.clone(), s.exec);
-        if executor.execute(&rec.plan, &snapshot).await.is_err() {
-            continue; // a conflict: the next pass reads again
-        }
-        if !rec.plan.requires_resnapshot() {
-            return;
-        }
-    }
 }
 
 pub(crate) fn temp_file(name: &str, contents: &str) -> PathBuf {
@@ -910,144 +890,6 @@ async fn gc_scales_down_idle_stacks_and_deletes_excess_ones() {
     assert_eq!(
         out,
         "stackset.zalando.org/app unchanged: nothing to collect\n"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn controller_managed_stacksets_are_edited_and_left_to_the_controller() {
-    let cluster =
-        need_cluster!("controller_managed_stacksets_are_edited_and_left_to_the_controller");
-    let ns = cluster.namespace("controller-mode").await;
-    let client = cluster.client().await;
-    let o = run(
-        cluster,
-        &ns.name,
-        &[
-            "create",
-            "app",
-            "--image",
-            "example/app:v1",
-            "--host",
-            "app.example.org",
-            "--replicas",
-            "2",
-            "--controller-managed",
-        ],
-    );
-    let (_, err) = expect_code(&o, 0);
-    assert!(
-        err.contains("managed by the in-cluster stackset-controller"),
-        "{err}"
-    );
-    assert!(
-        stack_names(&client, &ns.name).await.is_empty(),
-        "left to the controller"
-    );
-
-    // The test plays the controller with the real engine.
-    let until = |what: &'static str, want: Weights| {
-        let client = client.clone();
-        let ns = ns.name.clone();
-        async move {
-            eventually(what, MINUTE, || async {
-                play_controller(&client, &ns, "app").await;
-                (weights(&client, &ns, "app").await.1 == want).then_some(())
-            })
-            .await;
-        }
-    };
-    until("v1 serves", w(&[("app-v1", 100)])).await;
-    let api: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
-    api.patch(
-        "app",
-        &PatchParams::default(),
-        &Patch::Merge(&json!({"spec": {"stackTemplate": {"spec": {"version": "v2"}}}})),
-    )
-    .await
-    .unwrap();
-    eventually("v2 ready", MINUTE, || async {
-        play_controller(&client, &ns.name, "app").await;
-        stack_ready(&client, &ns.name, "app-v2").await.then_some(())
-    })
-    .await;
-
-    // Without a controller at work the command writes spec.traffic, does
-    // not reconcile itself, and times out waiting for the status.
-    let (_, err) = expect_code(
-        &run(
-            cluster,
-            &ns.name,
-            &["traffic", "set", "v2=30", "--timeout", "3s"],
-        ),
-        3,
-    );
-    assert!(err.contains("in-cluster stackset-controller"), "{err}");
-    let (desired, actual) = weights(&client, &ns.name, "app").await;
-    assert_eq!(desired, w(&[("app-v1", 70), ("app-v2", 30)]));
-    assert_eq!(
-        actual,
-        w(&[("app-v1", 100)]),
-        "the command did not switch traffic itself"
-    );
-    let ss = stackset(&client, &ns.name, "app").await;
-    assert!(
-        !ss.annotations()
-            .contains_key("stackset-controller.zalando.org/controller"),
-        "not claimed"
-    );
-
-    // With the controller at work, the command returns once it switched.
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let controller = {
-        let (client, ns, stop) = (client.clone(), ns.name.clone(), stop.clone());
-        tokio::spawn(async move {
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                play_controller(&client, &ns, "app").await;
-                tokio::time::sleep(Duration::from_millis(300)).await;
-            }
-        })
-    };
-    let o = spawn(
-        cluster,
-        &ns.name,
-        &["traffic", "set", "v2=40", "--timeout", "60s"],
-    )
-    .wait_with_output()
-    .await
-    .unwrap();
-    let (out, _) = expect_code(&o, 0);
-    assert_eq!(
-        out,
-        "stackset.zalando.org/app traffic switched: app-v1 60%, app-v2 40%\n"
-    );
-    let o = spawn(
-        cluster,
-        &ns.name,
-        &[
-            "rollout",
-            "app",
-            "--version",
-            "v3",
-            "--image",
-            "example/app:v3",
-            "--steps",
-            "50,100",
-            "--interval",
-            "0s",
-            "--yes",
-        ],
-    )
-    .wait_with_output()
-    .await
-    .unwrap();
-    let (out, _) = expect_code(&o, 0);
-    assert_eq!(out, "stackset.zalando.org/app rolled out: app-v3 100%\n");
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    controller.await.unwrap();
-    let (desired, actual) = weights(&client, &ns.name, "app").await;
-    assert_eq!(
-        (desired, actual),
-        (w(&[("app-v3", 100)]), w(&[("app-v3", 100)]))
     );
 }
 

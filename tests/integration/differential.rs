@@ -1,0 +1,1441 @@
+//! Differential tests against the real upstream stackset-controller (issue #11).
+//!
+//! Every scenario in `tests/differential/scenarios/*.yaml` runs three times in
+//! one cluster, side by side:
+//!
+//! - namespace `up`: managed by the real upstream controller (v1.4.131, or
+//!   v1.4.62 for `controller: legacy`), built from `../shared/upstream` by
+//!   `tests/cluster/build-upstream.sh`;
+//! - namespace `watch`: managed by `kubectl-stackset reconcile -A --watch`;
+//! - namespace `once`: managed by repeated one-shot `kubectl-stackset reconcile`.
+//!
+//! After every step the harness waits until all three have converged (equal
+//! and unchanged for a while, the scenario's expectations met), normalises what
+//! must differ (UIDs, resourceVersions, timestamps, cluster IPs, managed fields,
+//! the controller annotation) and compares every object the controllers own:
+//! StackSets and Stacks with their status, Deployments, Services, HPAs,
+//! Ingresses, RouteGroups, ConfigMaps, Secrets, and the controllers' events. A
+//! difference fails the test with a unified diff of the two objects.
+//!
+//! All four controllers run cluster-wide for the whole corpus, each with its
+//! own controller id; the harness also checks that no controller ever wrote an
+//! object of another's StackSets (by the field managers on every object).
+//!
+//! `STACKSET_DIFF_SCENARIO=name[,name]` runs only those scenarios.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::core::v1::Event as CoreEvent;
+use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, ListParams, Patch, PatchParams};
+use kube::core::GroupVersionKind;
+use kube::{Client, ResourceExt};
+use serde_json::{Value, json};
+
+use crate::need_cluster;
+use crate::support::{TestCluster, repo_root};
+
+const CONTROLLER_ANNOTATION: &str = "stackset-controller.zalando.org/controller";
+const MECHANISM_ANNOTATION: &str = "kubectl-stackset.io/traffic-mechanism";
+const CLUSTER_DOMAIN: &str = "example.org";
+const SYNC_ANNOTATION: &str = "example.org/i-haz-synchronize";
+
+const ID_UPSTREAM: &str = "diff-upstream";
+const ID_LEGACY: &str = "diff-upstream-legacy";
+const ID_WATCH: &str = "diff-kubectl-stackset-watch";
+const ID_ONCE: &str = "diff-kubectl-stackset-once";
+
+/// How long the three namespaces must stay equal and unchanged to count as
+/// converged: longer than two intervals of every controller.
+const STABLE_FOR: Duration = Duration::from_secs(4);
+const STEP_TIMEOUT: Duration = Duration::from_secs(120);
+const POLL: Duration = Duration::from_millis(700);
+
+// ---------------------------------------------------------------------------
+// Scenarios
+// ---------------------------------------------------------------------------
+
+/// Which upstream release manages namespace `up`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    /// v1.4.131: per-stack Ingresses/RouteGroups with TrafficSegment.
+    Current,
+    /// v1.4.62: the central Ingress/RouteGroup with zalando.org/backend-weights.
+    Legacy,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub flavour: Flavour,
+    pub stackset: Value,
+    /// Objects created in each namespace before the StackSet (ConfigMaps, Secrets).
+    pub setup: Vec<Value>,
+    pub steps: Vec<Step>,
+    /// Kinds (by name) that are not compared in this scenario, with a reason in the file.
+    pub skip_kinds: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Step {
+    pub description: String,
+    /// Objects to create in each namespace.
+    pub create: Vec<Value>,
+    /// A JSON merge patch on the StackSet.
+    pub patch: Option<Value>,
+    /// Shorthand for `patch: {spec: {traffic: [...]}}`.
+    pub traffic: Option<BTreeMap<String, f64>>,
+    /// Merge patches on other objects (`Kind/name` → patch), e.g. scaling a Stack.
+    pub patch_objects: Vec<((String, String), Value)>,
+    /// `Kind/name` objects to delete in each namespace (after create and patch).
+    pub delete: Vec<(String, String)>,
+    /// Time that passes before the step is checked (for TTLs).
+    pub wait: Option<Duration>,
+    pub expect: Expect,
+}
+
+/// What must hold in every namespace once a step has converged.
+#[derive(Debug, Clone, Default)]
+pub struct Expect {
+    /// The exact set of Stack names.
+    pub stacks: Option<BTreeSet<String>>,
+    /// Actual weights from the StackSet's status (`status.traffic`).
+    pub traffic: Option<BTreeMap<String, f64>>,
+    /// `Kind/name` objects that must exist / must not exist.
+    pub exists: Vec<(String, String)>,
+    pub absent: Vec<(String, String)>,
+    /// `Deployment/name` → spec.replicas.
+    pub replicas: BTreeMap<String, i64>,
+}
+
+fn parse_duration(s: &str) -> Duration {
+    let s = s.trim();
+    if let Some(ms) = s.strip_suffix("ms") {
+        return Duration::from_millis(ms.parse().expect("duration in ms"));
+    }
+    if let Some(secs) = s.strip_suffix('s') {
+        return Duration::from_secs_f64(secs.parse().expect("duration in s"));
+    }
+    panic!("duration '{s}': write it as 500ms or 8s")
+}
+
+fn kind_name(v: &Value) -> (String, String) {
+    let s = v.as_str().expect("Kind/name");
+    let (k, n) = s
+        .split_once('/')
+        .unwrap_or_else(|| panic!("'{s}' is not Kind/name"));
+    (k.to_string(), n.to_string())
+}
+
+fn kind_names(v: Option<&Value>) -> Vec<(String, String)> {
+    v.and_then(Value::as_array)
+        .map(|a| a.iter().map(kind_name).collect())
+        .unwrap_or_default()
+}
+
+fn weights(v: Option<&Value>) -> Option<BTreeMap<String, f64>> {
+    v.map(|m| {
+        m.as_object()
+            .expect("a map of name: weight")
+            .iter()
+            .map(|(k, w)| (k.clone(), w.as_f64().expect("a number")))
+            .collect()
+    })
+}
+
+fn parse_expect(v: Option<&Value>) -> Expect {
+    let Some(v) = v else {
+        return Expect::default();
+    };
+    let known = ["stacks", "traffic", "exists", "absent", "replicas"];
+    for k in v.as_object().expect("expect: a map").keys() {
+        assert!(known.contains(&k.as_str()), "expect: unknown key '{k}'");
+    }
+    Expect {
+        stacks: v.get("stacks").map(|s| {
+            s.as_array()
+                .expect("expect.stacks: a list")
+                .iter()
+                .map(|n| n.as_str().expect("a stack name").to_string())
+                .collect()
+        }),
+        traffic: weights(v.get("traffic")),
+        exists: kind_names(v.get("exists")),
+        absent: kind_names(v.get("absent")),
+        replicas: v
+            .get("replicas")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, r)| (k.clone(), r.as_i64().expect("replicas: a number")))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+fn parse_step(v: &Value) -> Step {
+    let known = [
+        "description",
+        "create",
+        "patch",
+        "traffic",
+        "patchObjects",
+        "delete",
+        "wait",
+        "expect",
+    ];
+    for k in v.as_object().expect("a step is a map").keys() {
+        assert!(known.contains(&k.as_str()), "step: unknown key '{k}'");
+    }
+    Step {
+        description: v
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        create: v
+            .get("create")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+        patch: v.get("patch").cloned(),
+        traffic: weights(v.get("traffic")),
+        patch_objects: v
+            .get("patchObjects")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .map(|p| (kind_name(&p["target"]), p["patch"].clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        delete: kind_names(v.get("delete")),
+        wait: v
+            .get("wait")
+            .map(|w| parse_duration(w.as_str().expect("wait: a duration"))),
+        expect: parse_expect(v.get("expect")),
+    }
+}
+
+pub fn load_scenario(path: &Path) -> Scenario {
+    let text = std::fs::read_to_string(path).expect("read scenario");
+    let v: Value = serde_saphyr::from_str(&text)
+        .unwrap_or_else(|e| panic!("{}: not valid YAML: {e}", path.display()));
+    let name = path.file_stem().unwrap().to_string_lossy().to_string();
+    let known = [
+        "description",
+        "controller",
+        "stackset",
+        "setup",
+        "steps",
+        "skipKinds",
+    ];
+    for k in v.as_object().expect("a scenario is a map").keys() {
+        assert!(
+            known.contains(&k.as_str()),
+            "{}: unknown key '{k}'",
+            path.display()
+        );
+    }
+    let flavour = match v.get("controller").and_then(Value::as_str) {
+        None | Some("current") => Flavour::Current,
+        Some("legacy") => Flavour::Legacy,
+        Some(other) => panic!(
+            "{}: controller '{other}': current or legacy",
+            path.display()
+        ),
+    };
+    Scenario {
+        name,
+        description: v
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        flavour,
+        stackset: v.get("stackset").cloned().expect("scenario: stackset"),
+        setup: v
+            .get("setup")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+        steps: v
+            .get("steps")
+            .and_then(Value::as_array)
+            .map(|s| s.iter().map(parse_step).collect())
+            .unwrap_or_default(),
+        skip_kinds: v
+            .get("skipKinds")
+            .and_then(Value::as_object)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default(),
+    }
+}
+
+pub fn scenario_dir() -> PathBuf {
+    repo_root().join("tests/differential/scenarios")
+}
+
+pub fn load_corpus() -> Vec<Scenario> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(scenario_dir())
+        .expect("tests/differential/scenarios")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| load_scenario(p)).collect()
+}
+
+// ---------------------------------------------------------------------------
+// Processes
+// ---------------------------------------------------------------------------
+
+/// A child process killed when dropped, with its log kept in a file.
+pub struct Proc {
+    pub name: String,
+    child: Child,
+    pub log: PathBuf,
+}
+
+impl Proc {
+    pub fn spawn(name: &str, cmd: &mut Command, log_dir: &Path) -> Proc {
+        let log = log_dir.join(format!("{name}.log"));
+        let file = std::fs::File::create(&log).expect("log file");
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(file.try_clone().expect("log file"))
+            .stderr(file)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        Proc {
+            name: name.to_string(),
+            child,
+            log,
+        }
+    }
+
+    /// Fails the test if the process has exited.
+    pub fn assert_running(&mut self) {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            let tail = std::fs::read_to_string(&self.log).unwrap_or_default();
+            let tail: Vec<&str> = tail.lines().rev().take(20).collect();
+            panic!(
+                "{} exited ({status}); last lines of {}:\n{}",
+                self.name,
+                self.log.display(),
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            );
+        }
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub fn cluster_bin(name: &str) -> PathBuf {
+    let dir = std::env::var_os("STACKSET_CLUSTER_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/cluster/bin"));
+    dir.join(name)
+}
+
+/// The upstream binary, or a loud failure that says how to build it.
+pub fn upstream_bin(name: &str) -> PathBuf {
+    let p = cluster_bin(name);
+    assert!(
+        p.is_file(),
+        "{} is missing: build it with tests/cluster/build-upstream.sh (part of `make test`)",
+        p.display()
+    );
+    p
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+pub fn log_dir(what: &str) -> PathBuf {
+    let d = repo_root()
+        .join("target/test-logs")
+        .join(format!("{what}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).expect("log dir");
+    d
+}
+
+/// `kubectl proxy` on a free port: the upstream programs have no kubeconfig
+/// support and reach the API server through it, unauthenticated.
+pub fn kubectl_proxy(cluster: &TestCluster, logs: &Path) -> (Proc, String) {
+    let port = free_port();
+    let mut cmd = Command::new("kubectl");
+    cmd.arg("--kubeconfig").arg(&cluster.kubeconfig);
+    if let Some(ctx) = cluster.admin_context() {
+        cmd.args(["--context", &ctx]);
+    }
+    cmd.args(["proxy", &format!("--port={port}"), "--address=127.0.0.1"]);
+    let proc = Proc::spawn(&format!("kubectl-proxy-{port}"), &mut cmd, logs);
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "kubectl proxy did not listen on {url}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (proc, url)
+}
+
+/// The flags both upstream releases and kubectl-stackset take for the same
+/// behaviour (upstream spells a few differently).
+fn upstream_flags(id: &str, apiserver: &str, namespace: Option<&str>) -> Vec<String> {
+    let mut f = vec![
+        format!("--apiserver={apiserver}"),
+        "--interval=1s".into(),
+        format!("--cluster-domain={CLUSTER_DOMAIN}"),
+        "--enable-routegroup-support".into(),
+        "--enable-configmap-support".into(),
+        "--enable-secret-support".into(),
+        format!("--sync-ingress-annotation={SYNC_ANNOTATION}"),
+        format!("--metrics-address=127.0.0.1:{}", free_port()),
+    ];
+    if !id.is_empty() {
+        f.push(format!("--controller-id={id}"));
+    }
+    if let Some(ns) = namespace {
+        f.push(format!("--namespace={ns}"));
+    }
+    f
+}
+
+/// Starts an upstream controller: `binary` is `stackset-controller` or
+/// `stackset-controller-v1.4.62`; an empty `id` manages StackSets without the
+/// controller annotation (optionally in one namespace only).
+pub fn start_upstream(
+    binary: &str,
+    id: &str,
+    apiserver: &str,
+    namespace: Option<&str>,
+    logs: &Path,
+) -> Proc {
+    let bin = upstream_bin(binary);
+    let mut cmd = Command::new(bin);
+    cmd.args(upstream_flags(id, apiserver, namespace));
+    Proc::spawn(
+        &format!("{binary}-{}", if id.is_empty() { "noid" } else { id }),
+        &mut cmd,
+        logs,
+    )
+}
+
+/// kubectl-stackset's engine flags equal to `upstream_flags`.
+pub fn engine_flags(id: &str) -> Vec<String> {
+    vec![
+        format!("--controller-id={id}"),
+        format!("--cluster-domain={CLUSTER_DOMAIN}"),
+        "--routegroups".into(),
+        "--configmap-support".into(),
+        "--secret-support".into(),
+        format!("--sync-ingress-annotation={SYNC_ANNOTATION}"),
+    ]
+}
+
+pub fn stackset_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_kubectl-stackset")
+}
+
+fn ours_cmd(cluster: &TestCluster) -> Command {
+    let mut cmd = Command::new(stackset_bin());
+    cmd.arg("--kubeconfig").arg(&cluster.kubeconfig);
+    if let Some(ctx) = cluster.admin_context() {
+        cmd.args(["--context", &ctx]);
+    }
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+// ---------------------------------------------------------------------------
+// Reading and normalising what the controllers made
+// ---------------------------------------------------------------------------
+
+/// The kinds compared, in the order the diff prints them.
+pub fn compared_kinds() -> Vec<(&'static str, ApiResource)> {
+    let crd = |kind: &str, plural: &str| {
+        ApiResource::from_gvk_with_plural(&GroupVersionKind::gvk("zalando.org", "v1", kind), plural)
+    };
+    let std = |group: &str, version: &str, kind: &str, plural: &str| {
+        ApiResource::from_gvk_with_plural(&GroupVersionKind::gvk(group, version, kind), plural)
+    };
+    vec![
+        ("StackSet", crd("StackSet", "stacksets")),
+        ("Stack", crd("Stack", "stacks")),
+        ("Deployment", std("apps", "v1", "Deployment", "deployments")),
+        ("Service", std("", "v1", "Service", "services")),
+        (
+            "HorizontalPodAutoscaler",
+            std(
+                "autoscaling",
+                "v2",
+                "HorizontalPodAutoscaler",
+                "horizontalpodautoscalers",
+            ),
+        ),
+        (
+            "Ingress",
+            std("networking.k8s.io", "v1", "Ingress", "ingresses"),
+        ),
+        ("RouteGroup", crd("RouteGroup", "routegroups")),
+        ("ConfigMap", std("", "v1", "ConfigMap", "configmaps")),
+        ("Secret", std("", "v1", "Secret", "secrets")),
+    ]
+}
+
+fn is_timestamp(s: &str) -> bool {
+    // RFC 3339 as the API server writes it: 2026-12-02T18:25:04Z (with an
+    // optional fraction); nothing else in these objects looks like that.
+    let b = s.as_bytes();
+    b.len() >= 20
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[16] == b':'
+        && s.ends_with('Z')
+        && b[..4].iter().all(u8::is_ascii_digit)
+}
+
+fn blank_timestamps(v: &mut Value) {
+    match v {
+        Value::String(s) if is_timestamp(s) => *s = "<time>".into(),
+        Value::Array(a) => a.iter_mut().for_each(blank_timestamps),
+        Value::Object(m) => m.values_mut().for_each(blank_timestamps),
+        _ => {}
+    }
+}
+
+/// What a comparison sees of one object: what both controllers must agree on.
+pub fn normalise(kind: &str, obj: &Value) -> Value {
+    let mut out = serde_json::Map::new();
+    let meta = &obj["metadata"];
+    let mut m = serde_json::Map::new();
+    m.insert("name".into(), meta["name"].clone());
+    if let Some(labels) = meta.get("labels").filter(|l| !l.is_null()) {
+        m.insert("labels".into(), labels.clone());
+    }
+    if let Some(ann) = meta.get("annotations").and_then(Value::as_object) {
+        let mut ann = ann.clone();
+        ann.remove(CONTROLLER_ANNOTATION);
+        ann.remove("kubectl.kubernetes.io/last-applied-configuration");
+        if !ann.is_empty() {
+            m.insert("annotations".into(), Value::Object(ann));
+        }
+    }
+    if let Some(refs) = meta.get("ownerReferences").and_then(Value::as_array) {
+        let refs: Vec<Value> = refs
+            .iter()
+            .map(|r| {
+                let mut r = r.clone();
+                if let Some(o) = r.as_object_mut() {
+                    o.remove("uid");
+                }
+                r
+            })
+            .collect();
+        m.insert("ownerReferences".into(), Value::Array(refs));
+    }
+    out.insert("metadata".into(), Value::Object(m));
+    for key in ["spec", "data", "stringData", "type"] {
+        if let Some(v) = obj.get(key).filter(|v| !v.is_null()) {
+            out.insert(key.into(), v.clone());
+        }
+    }
+    // Statuses that the controllers write are compared; the ones that
+    // Kubernetes itself writes (Deployments, HPAs, Services, Ingresses) are not.
+    if matches!(kind, "StackSet" | "Stack")
+        && let Some(s) = obj.get("status").filter(|v| !v.is_null())
+    {
+        out.insert("status".into(), s.clone());
+    }
+    if kind == "Service"
+        && let Some(spec) = out.get_mut("spec").and_then(Value::as_object_mut)
+    {
+        spec.remove("clusterIP");
+        spec.remove("clusterIPs");
+    }
+    let mut v = Value::Object(out);
+    blank_timestamps(&mut v);
+    v
+}
+
+/// One namespace as the comparison sees it: `Kind/name` → normalised object,
+/// plus `Event/<type> <Kind>/<name> <reason>` entries for the controllers' events.
+pub type State = BTreeMap<String, Value>;
+
+/// Field managers that identify a controller on an object.
+pub fn managers(obj: &Value) -> BTreeSet<String> {
+    obj["metadata"]["managedFields"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f["manager"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub struct Reader {
+    client: Client,
+    kinds: Vec<(&'static str, ApiResource)>,
+}
+
+impl Reader {
+    pub async fn new(client: Client) -> Reader {
+        Reader {
+            client,
+            kinds: compared_kinds(),
+        }
+    }
+
+    /// The normalised state of `ns`, and the field managers seen on its objects.
+    pub async fn read(
+        &self,
+        ns: &str,
+        skip: &BTreeSet<String>,
+    ) -> Result<(State, BTreeMap<String, BTreeSet<String>>), String> {
+        let mut state = State::new();
+        let mut mgrs = BTreeMap::new();
+        for (kind, ar) in &self.kinds {
+            if skip.contains(*kind) {
+                continue;
+            }
+            let api: Api<DynamicObject> = Api::namespaced_with(self.client.clone(), ns, ar);
+            let list = api
+                .list(&ListParams::default())
+                .await
+                .map_err(|e| format!("list {kind} in {ns}: {e}"))?;
+            for o in list.items {
+                let name = o.name_any();
+                // What Kubernetes puts in every namespace is not the controllers'.
+                if *kind == "ConfigMap" && name == "kube-root-ca.crt" {
+                    continue;
+                }
+                let v = serde_json::to_value(&o).map_err(|e| e.to_string())?;
+                mgrs.insert(format!("{kind}/{name}"), managers(&v));
+                state.insert(format!("{kind}/{name}"), normalise(kind, &v));
+            }
+        }
+        let events: Api<CoreEvent> = Api::namespaced(self.client.clone(), ns);
+        let list = events
+            .list(&ListParams::default())
+            .await
+            .map_err(|e| format!("list events in {ns}: {e}"))?;
+        for e in list.items {
+            let by = e
+                .reporting_component
+                .clone()
+                .filter(|c| !c.is_empty())
+                .or_else(|| e.source.as_ref().and_then(|s| s.component.clone()))
+                .unwrap_or_default();
+            if by != "stackset-controller" && by != "kubectl-stackset" {
+                continue;
+            }
+            let key = format!(
+                "Event/{} {}/{} {}",
+                e.type_.clone().unwrap_or_default(),
+                e.involved_object.kind.clone().unwrap_or_default(),
+                e.involved_object.name.clone().unwrap_or_default(),
+                e.reason.clone().unwrap_or_default()
+            );
+            state.insert(key, Value::Bool(true));
+        }
+        Ok((state, mgrs))
+    }
+}
+
+/// A unified diff of every object that differs between `a` and `b`.
+pub fn state_diff(a_name: &str, a: &State, b_name: &str, b: &State) -> Vec<String> {
+    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    let mut out = Vec::new();
+    for k in keys {
+        let (x, y) = (a.get(k), b.get(k));
+        if x == y {
+            continue;
+        }
+        let show = |v: Option<&Value>| match v {
+            Some(v) => serde_json::to_string_pretty(v).unwrap() + "\n",
+            None => String::new(),
+        };
+        let (sx, sy) = (show(x), show(y));
+        let diff = similar::TextDiff::from_lines(&sx, &sy)
+            .unified_diff()
+            .context_radius(4)
+            .header(&format!("{a_name}: {k}"), &format!("{b_name}: {k}"))
+            .to_string();
+        out.push(match (x, y) {
+            (None, _) => format!("{k}: only in {b_name}\n{diff}"),
+            (_, None) => format!("{k}: only in {a_name}\n{diff}"),
+            _ => format!("{k}: differs\n{diff}"),
+        });
+    }
+    out
+}
+
+/// Checks a step's expectations on one namespace's raw state.
+fn unmet(expect: &Expect, state: &State, stackset: &str) -> Vec<String> {
+    let mut why = Vec::new();
+    if let Some(want) = &expect.stacks {
+        let got: BTreeSet<String> = state
+            .keys()
+            .filter_map(|k| k.strip_prefix("Stack/").map(str::to_string))
+            .collect();
+        if &got != want {
+            why.push(format!("stacks are {got:?}, expected {want:?}"));
+        }
+    }
+    if let Some(want) = &expect.traffic {
+        let ss = state.get(&format!("StackSet/{stackset}"));
+        let got: BTreeMap<String, f64> = ss
+            .and_then(|s| s["status"]["traffic"].as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| {
+                        Some((t["stackName"].as_str()?.to_string(), t["weight"].as_f64()?))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let nonzero = |m: &BTreeMap<String, f64>| -> BTreeMap<String, f64> {
+            m.iter()
+                .filter(|(_, w)| **w > 0.0)
+                .map(|(k, w)| (k.clone(), *w))
+                .collect()
+        };
+        if nonzero(&got) != nonzero(want) {
+            why.push(format!("actual traffic is {got:?}, expected {want:?}"));
+        }
+    }
+    for (k, n) in &expect.exists {
+        if !state.contains_key(&format!("{k}/{n}")) {
+            why.push(format!("{k}/{n} does not exist"));
+        }
+    }
+    for (k, n) in &expect.absent {
+        if state.contains_key(&format!("{k}/{n}")) {
+            why.push(format!("{k}/{n} exists"));
+        }
+    }
+    for (d, want) in &expect.replicas {
+        let got = state
+            .get(&format!("Deployment/{d}"))
+            .and_then(|o| o["spec"]["replicas"].as_i64());
+        if got != Some(*want) {
+            why.push(format!(
+                "Deployment/{d} has replicas {got:?}, expected {want}"
+            ));
+        }
+    }
+    why
+}
+
+// ---------------------------------------------------------------------------
+// Running a scenario
+// ---------------------------------------------------------------------------
+
+/// Where one copy of a scenario runs and who manages it.
+#[derive(Clone)]
+pub struct Side {
+    pub label: &'static str,
+    pub ns: String,
+    pub controller_id: &'static str,
+    /// Field managers that must never appear on this side's objects.
+    pub foreign_managers: &'static [&'static str],
+}
+
+pub struct Outcome {
+    pub steps: usize,
+    pub objects_compared: usize,
+    pub failures: Vec<String>,
+}
+
+async fn apply_object(client: &Client, ns: &str, obj: &Value) -> Result<(), String> {
+    let gvk = {
+        let api_version = obj["apiVersion"]
+            .as_str()
+            .ok_or("object without apiVersion")?;
+        let kind = obj["kind"].as_str().ok_or("object without kind")?;
+        let (g, v) = api_version.split_once('/').unwrap_or(("", api_version));
+        GroupVersionKind::gvk(g, v, kind)
+    };
+    let ar = compared_kinds()
+        .into_iter()
+        .find(|(k, _)| *k == gvk.kind)
+        .map(|(_, ar)| ar)
+        .unwrap_or_else(|| ApiResource::from_gvk(&gvk));
+    let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), ns, &ar);
+    let name = obj["metadata"]["name"]
+        .as_str()
+        .ok_or("object without a name")?;
+    let mut obj = obj.clone();
+    obj["metadata"]["namespace"] = Value::String(ns.into());
+    api.patch(
+        name,
+        &PatchParams::apply("differential-harness").force(),
+        &Patch::Apply(&obj),
+    )
+    .await
+    .map_err(|e| format!("apply {}/{name} in {ns}: {e}", gvk.kind))?;
+    Ok(())
+}
+
+fn resource_of(kind: &str) -> Result<ApiResource, String> {
+    compared_kinds()
+        .into_iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, ar)| ar)
+        .ok_or_else(|| format!("unknown kind {kind}"))
+}
+
+async fn patch_object(
+    client: &Client,
+    ns: &str,
+    kind: &str,
+    name: &str,
+    patch: &Value,
+) -> Result<(), String> {
+    let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), ns, &resource_of(kind)?);
+    api.patch(name, &PatchParams::default(), &Patch::Merge(patch))
+        .await
+        .map_err(|e| format!("patch {kind}/{name} in {ns}: {e}"))?;
+    Ok(())
+}
+
+async fn delete_object(client: &Client, ns: &str, kind: &str, name: &str) -> Result<(), String> {
+    let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), ns, &resource_of(kind)?);
+    api.delete(name, &DeleteParams::background())
+        .await
+        .map_err(|e| format!("delete {kind}/{name} in {ns}: {e}"))?;
+    Ok(())
+}
+
+fn stackset_for(scenario: &Scenario, side: &Side) -> Value {
+    let mut ss = scenario.stackset.clone();
+    ss["apiVersion"] = json!("zalando.org/v1");
+    ss["kind"] = json!("StackSet");
+    let ann = &mut ss["metadata"]["annotations"];
+    if ann.is_null() {
+        *ann = json!({});
+    }
+    ann[CONTROLLER_ANNOTATION] = json!(side.controller_id);
+    if scenario.flavour == Flavour::Legacy {
+        ann[MECHANISM_ANNOTATION] = json!("backend-weights");
+    }
+    ss
+}
+
+fn traffic_patch(t: &BTreeMap<String, f64>) -> Value {
+    let list: Vec<Value> = t
+        .iter()
+        .map(|(stack, w)| json!({"stackName": stack, "weight": w}))
+        .collect();
+    json!({"spec": {"traffic": list}})
+}
+
+/// Runs one scenario on its sides; `once` is reconciled by the harness with
+/// one-shot `reconcile` runs, the others by controllers already running.
+pub async fn run_scenario(
+    cluster: &TestCluster,
+    client: &Client,
+    scenario: &Scenario,
+    sides: &[Side],
+    once: Option<&Side>,
+) -> Outcome {
+    let mut out = Outcome {
+        steps: 0,
+        objects_compared: 0,
+        failures: Vec::new(),
+    };
+    let name = scenario.stackset["metadata"]["name"]
+        .as_str()
+        .expect("stackset.metadata.name")
+        .to_string();
+    let reader = Reader::new(client.clone()).await;
+    let all: Vec<&Side> = sides.iter().chain(once).collect();
+    let fail = |out: &mut Outcome, msg: String| {
+        out.failures
+            .push(format!("scenario {}: {msg}", scenario.name));
+    };
+
+    // Step 0 creates the StackSet; the others follow the file.
+    let mut steps = vec![Step {
+        description: "create the StackSet".into(),
+        ..Step::default()
+    }];
+    if let Some(first) = scenario.steps.first()
+        && first.create.is_empty()
+        && first.patch.is_none()
+        && first.traffic.is_none()
+        && first.patch_objects.is_empty()
+        && first.delete.is_empty()
+        && first.wait.is_none()
+    {
+        // A first step with only expectations describes the creation itself.
+        steps[0].expect = first.expect.clone();
+        steps[0].description = first.description.clone();
+        steps.extend(scenario.steps.iter().skip(1).cloned());
+    } else {
+        steps.extend(scenario.steps.iter().cloned());
+    }
+
+    for (i, step) in steps.iter().enumerate() {
+        let label = format!("step {i} ({})", step.description);
+        for side in &all {
+            let r: Result<(), String> = async {
+                if i == 0 {
+                    for o in &scenario.setup {
+                        apply_object(client, &side.ns, o).await?;
+                    }
+                    apply_object(client, &side.ns, &stackset_for(scenario, side)).await?;
+                }
+                for o in &step.create {
+                    apply_object(client, &side.ns, o).await?;
+                }
+                let api: Api<stackset_core::api::StackSet> =
+                    Api::namespaced(client.clone(), &side.ns);
+                if let Some(p) = &step.patch {
+                    api.patch(&name, &PatchParams::default(), &Patch::Merge(p))
+                        .await
+                        .map_err(|e| format!("patch the StackSet: {e}"))?;
+                }
+                if let Some(t) = &step.traffic {
+                    api.patch(
+                        &name,
+                        &PatchParams::default(),
+                        &Patch::Merge(&traffic_patch(t)),
+                    )
+                    .await
+                    .map_err(|e| format!("set traffic: {e}"))?;
+                }
+                for ((k, n), p) in &step.patch_objects {
+                    patch_object(client, &side.ns, k, n, p).await?;
+                }
+                for (k, n) in &step.delete {
+                    delete_object(client, &side.ns, k, n).await?;
+                }
+                Ok(())
+            }
+            .await;
+            if let Err(e) = r {
+                fail(
+                    &mut out,
+                    format!("{label}: {} ({}): {e}", side.label, side.ns),
+                );
+                return out;
+            }
+        }
+        if let Some(w) = step.wait {
+            tokio::time::sleep(w).await;
+        }
+        match converge(cluster, &reader, scenario, &name, step, sides, once).await {
+            Ok((states, mgrs)) => {
+                out.steps += 1;
+                out.objects_compared += states[0].len();
+                for (side, m) in all.iter().zip(&mgrs) {
+                    for (obj, managers) in m {
+                        for bad in side.foreign_managers {
+                            if managers.iter().any(|m| m == bad) {
+                                fail(
+                                    &mut out,
+                                    format!(
+                                        "{label}: {} ({}) {obj} was written by {bad} (managers {managers:?})",
+                                        side.label, side.ns
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            Err(msg) => {
+                fail(&mut out, format!("{label}: {msg}"));
+                return out;
+            }
+        }
+    }
+    out
+}
+
+type Read = (Vec<State>, Vec<BTreeMap<String, BTreeSet<String>>>);
+
+async fn converge(
+    cluster: &TestCluster,
+    reader: &Reader,
+    scenario: &Scenario,
+    name: &str,
+    step: &Step,
+    sides: &[Side],
+    once: Option<&Side>,
+) -> Result<Read, String> {
+    let deadline = Instant::now() + STEP_TIMEOUT;
+    let mut last: Option<Vec<State>> = None;
+    let mut stable_since = Instant::now();
+    loop {
+        if let Some(o) = once {
+            let mut cmd = ours_cmd(cluster);
+            cmd.args(["reconcile", "--all", "-n", &o.ns])
+                .args(engine_flags(o.controller_id));
+            let r = tokio::task::spawn_blocking(move || cmd.output())
+                .await
+                .expect("join")
+                .map_err(|e| format!("cannot run reconcile: {e}"))?;
+            if !r.status.success() {
+                return Err(format!(
+                    "one-shot reconcile in {} failed ({}): {}",
+                    o.ns,
+                    r.status,
+                    String::from_utf8_lossy(&r.stderr).trim()
+                ));
+            }
+        }
+        let mut states = Vec::new();
+        let mut mgrs = Vec::new();
+        for side in sides.iter().chain(once) {
+            let (s, m) = reader.read(&side.ns, &scenario.skip_kinds).await?;
+            states.push(s);
+            mgrs.push(m);
+        }
+        let labels: Vec<&str> = sides.iter().chain(once).map(|s| s.label).collect();
+        let equal = states.windows(2).all(|w| w[0] == w[1]);
+        let unmet_all: Vec<String> = states
+            .iter()
+            .zip(&labels)
+            .flat_map(|(s, l)| {
+                unmet(&step.expect, s, name)
+                    .into_iter()
+                    .map(move |u| format!("{l}: {u}"))
+            })
+            .collect();
+        if last.as_ref() != Some(&states) {
+            stable_since = Instant::now();
+        }
+        last = Some(states.clone());
+        if equal && unmet_all.is_empty() && stable_since.elapsed() >= STABLE_FOR {
+            return Ok((states, mgrs));
+        }
+        if Instant::now() > deadline {
+            let mut msg = format!(
+                "not converged after {STEP_TIMEOUT:?} (equal: {equal}; unmet expectations: {unmet_all:?})"
+            );
+            for (i, s) in states.iter().enumerate().skip(1) {
+                for d in state_diff(labels[0], &states[0], labels[i], s) {
+                    msg.push('\n');
+                    msg.push_str(&d);
+                }
+            }
+            return Err(msg);
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The tests
+// ---------------------------------------------------------------------------
+
+/// Every scenario file parses and names only known kinds and keys.
+#[test]
+fn corpus_parses() {
+    let corpus = load_corpus();
+    assert!(
+        corpus.len() >= 20,
+        "the corpus has {} scenarios; it must cover stackset-behaviour.md with at least 20",
+        corpus.len()
+    );
+    for s in &corpus {
+        assert!(!s.description.is_empty(), "{}: no description", s.name);
+        assert!(
+            !s.steps.is_empty() || s.flavour == Flavour::Current,
+            "{}",
+            s.name
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn differential_corpus_against_upstream() {
+    let cluster = need_cluster!("differential_corpus_against_upstream");
+    let client = cluster.client().await;
+    let logs = log_dir("differential");
+    let only: Option<BTreeSet<String>> = std::env::var("STACKSET_DIFF_SCENARIO")
+        .ok()
+        .map(|s| s.split(',').map(str::to_string).collect());
+    let corpus: Vec<Scenario> = load_corpus()
+        .into_iter()
+        .filter(|s| only.as_ref().is_none_or(|o| o.contains(&s.name)))
+        .collect();
+    assert!(!corpus.is_empty(), "no scenario selected");
+
+    // All four controllers run cluster-wide for the whole corpus.
+    let (mut proxy, url) = kubectl_proxy(cluster, &logs);
+    let mut upstream = start_upstream("stackset-controller", ID_UPSTREAM, &url, None, &logs);
+    let mut legacy = start_upstream("stackset-controller-v1.4.62", ID_LEGACY, &url, None, &logs);
+    let mut watch = {
+        let mut cmd = ours_cmd(cluster);
+        cmd.args(["reconcile", "-A", "--watch", "--interval", "1s"])
+            .args(engine_flags(ID_WATCH));
+        Proc::spawn("kubectl-stackset-watch", &mut cmd, &logs)
+    };
+
+    const UPSTREAM_MANAGERS: &[&str] = &["stackset-controller"];
+    const OUR_MANAGERS: &[&str] = &["kubectl-stackset"];
+    let sem = Arc::new(tokio::sync::Semaphore::new(4));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for scenario in corpus.clone() {
+        let sem = sem.clone();
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            let _permit = sem.acquire_owned().await.expect("semaphore");
+            let t0 = Instant::now();
+            let short: String = scenario.name.chars().take(24).collect();
+            let ns_up = cluster.namespace(&format!("d-{short}-up")).await;
+            let ns_watch = cluster.namespace(&format!("d-{short}-w")).await;
+            let ns_once = cluster.namespace(&format!("d-{short}-1")).await;
+            let sides = vec![
+                Side {
+                    label: if scenario.flavour == Flavour::Legacy {
+                        "upstream v1.4.62"
+                    } else {
+                        "upstream v1.4.131"
+                    },
+                    ns: ns_up.name.clone(),
+                    controller_id: if scenario.flavour == Flavour::Legacy {
+                        ID_LEGACY
+                    } else {
+                        ID_UPSTREAM
+                    },
+                    foreign_managers: OUR_MANAGERS,
+                },
+                Side {
+                    label: "kubectl-stackset --watch",
+                    ns: ns_watch.name.clone(),
+                    controller_id: ID_WATCH,
+                    foreign_managers: UPSTREAM_MANAGERS,
+                },
+            ];
+            let once = Side {
+                label: "kubectl-stackset one-shot",
+                ns: ns_once.name.clone(),
+                controller_id: ID_ONCE,
+                foreign_managers: UPSTREAM_MANAGERS,
+            };
+            let outcome = run_scenario(cluster, &client, &scenario, &sides, Some(&once)).await;
+            eprintln!(
+                "[differential] {}: {} steps, {} objects compared, {} in {:.0?}",
+                scenario.name,
+                outcome.steps,
+                outcome.objects_compared,
+                if outcome.failures.is_empty() {
+                    "equal"
+                } else {
+                    "DIFFERENT"
+                },
+                t0.elapsed()
+            );
+            outcome
+        }));
+    }
+    let mut failures = Vec::new();
+    let (mut steps, mut objects) = (0, 0);
+    for t in tasks {
+        let o = t.await.expect("scenario task");
+        steps += o.steps;
+        objects += o.objects_compared;
+        failures.extend(o.failures);
+    }
+    upstream.assert_running();
+    legacy.assert_running();
+    watch.assert_running();
+    proxy.assert_running();
+    eprintln!(
+        "[differential] {} scenarios, {steps} converged steps, {objects} object comparisons (x3 namespaces), {} failures, {:.0?}",
+        corpus.len(),
+        failures.len(),
+        started.elapsed()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} differences between upstream and kubectl-stackset (controller logs in {}):\n\n{}",
+        failures.len(),
+        logs.display(),
+        failures.join("\n\n")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// CRDs: ours against upstream's own, field by field
+// ---------------------------------------------------------------------------
+
+/// Schema keywords compared (descriptions are prose and are not).
+const SCHEMA_KEYWORDS: &[&str] = &[
+    "type",
+    "format",
+    "enum",
+    "pattern",
+    "minimum",
+    "maximum",
+    "minItems",
+    "maxItems",
+    "minLength",
+    "maxLength",
+    "nullable",
+    "default",
+    "x-kubernetes-int-or-string",
+    "x-kubernetes-preserve-unknown-fields",
+    "x-kubernetes-list-type",
+    "x-kubernetes-list-map-keys",
+    "x-kubernetes-map-type",
+    "x-kubernetes-embedded-resource",
+];
+
+/// Every difference between two OpenAPI v3 schemas, one line each, by path.
+pub fn schema_diff(path: &str, ours: &Value, theirs: &Value, out: &mut Vec<String>) {
+    for k in SCHEMA_KEYWORDS {
+        let (a, b) = (ours.get(*k), theirs.get(*k));
+        let norm = |v: Option<&Value>| -> Option<Value> {
+            let v = v?.clone();
+            // Sets written in another order are the same set.
+            Some(match v {
+                Value::Array(mut a) if *k == "enum" => {
+                    a.sort_by_key(|x| x.to_string());
+                    Value::Array(a)
+                }
+                v => v,
+            })
+        };
+        if norm(a) != norm(b) {
+            out.push(format!(
+                "{path}: {k} is {} here, {} upstream",
+                a.map_or("absent".into(), |v| v.to_string()),
+                b.map_or("absent".into(), |v| v.to_string())
+            ));
+        }
+    }
+    let set = |v: &Value, key: &str| -> BTreeSet<String> {
+        v.get(key)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (ra, rb) = (set(ours, "required"), set(theirs, "required"));
+    if ra != rb {
+        out.push(format!("{path}: required is {ra:?} here, {rb:?} upstream"));
+    }
+    let empty = serde_json::Map::new();
+    let props = |v: &Value| {
+        v.get("properties")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_else(|| empty.clone())
+    };
+    let (pa, pb) = (props(ours), props(theirs));
+    let names: BTreeSet<&String> = pa.keys().chain(pb.keys()).collect();
+    for n in names {
+        let p = if path.is_empty() {
+            n.clone()
+        } else {
+            format!("{path}.{n}")
+        };
+        match (pa.get(n), pb.get(n)) {
+            (Some(a), Some(b)) => schema_diff(&p, a, b, out),
+            (Some(_), None) => out.push(format!("{p}: only here, not upstream")),
+            (None, Some(_)) => out.push(format!("{p}: upstream only, missing here")),
+            (None, None) => unreachable!(),
+        }
+    }
+    for k in ["items", "additionalProperties"] {
+        match (ours.get(k), theirs.get(k)) {
+            (Some(a), Some(b)) if a.is_object() || b.is_object() => {
+                schema_diff(&format!("{path}[{k}]"), a, b, out)
+            }
+            (a, b) if a != b => out.push(format!(
+                "{path}: {k} is {} here, {} upstream",
+                a.map_or("absent".into(), |v| v.to_string()),
+                b.map_or("absent".into(), |v| v.to_string())
+            )),
+            _ => {}
+        }
+    }
+}
+
+/// Differences between two CustomResourceDefinitions outside the schema
+/// text: names, scope, versions, subresources and printer columns.
+pub fn crd_diff(ours: &Value, theirs: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let kind = theirs["spec"]["names"]["kind"]
+        .as_str()
+        .unwrap_or("?")
+        .to_string();
+    for k in ["group", "scope", "names"] {
+        if ours["spec"][k] != theirs["spec"][k] {
+            out.push(format!(
+                "{kind}: spec.{k} is {} here, {} upstream",
+                ours["spec"][k], theirs["spec"][k]
+            ));
+        }
+    }
+    let versions = |v: &Value| -> BTreeMap<String, Value> {
+        v["spec"]["versions"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| (x["name"].as_str().unwrap_or("").to_string(), x.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (va, vb) = (versions(ours), versions(theirs));
+    if va.keys().collect::<Vec<_>>() != vb.keys().collect::<Vec<_>>() {
+        out.push(format!(
+            "{kind}: versions {:?} here, {:?} upstream",
+            va.keys(),
+            vb.keys()
+        ));
+    }
+    for (name, b) in &vb {
+        let Some(a) = va.get(name) else { continue };
+        for k in [
+            "served",
+            "storage",
+            "subresources",
+            "additionalPrinterColumns",
+        ] {
+            let strip = |v: &Value| -> Value {
+                // Printer column descriptions are prose, like schema descriptions.
+                let mut v = v.clone();
+                if let Some(cols) = v.as_array_mut() {
+                    for c in cols {
+                        if let Some(o) = c.as_object_mut() {
+                            o.remove("description");
+                        }
+                    }
+                }
+                v
+            };
+            if strip(&a[k]) != strip(&b[k]) {
+                out.push(format!(
+                    "{kind} {name}: {k} is {} here, {} upstream",
+                    a[k], b[k]
+                ));
+            }
+        }
+        schema_diff(
+            &format!("{kind} {name}"),
+            &a["schema"]["openAPIV3Schema"],
+            &b["schema"]["openAPIV3Schema"],
+            &mut out,
+        );
+    }
+    out
+}
+
+fn crds_by_kind(text: &str) -> BTreeMap<String, Value> {
+    let docs: Vec<Value> = serde_saphyr::from_multiple(text).expect("CRD YAML");
+    docs.into_iter()
+        .filter(|d| d["kind"] == "CustomResourceDefinition")
+        .map(|d| {
+            (
+                d["spec"]["names"]["kind"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                d,
+            )
+        })
+        .collect()
+}
+
+/// `kubectl stackset crd` prints the same StackSet and Stack CRDs as upstream
+/// v1.4.131's docs/stackset_crd.yaml and docs/stack_crd.yaml, field by field.
+#[test]
+fn crds_match_upstream_field_by_field() {
+    let dir = cluster_bin("upstream-crds");
+    let mut upstream = String::new();
+    for f in ["stackset_crd.yaml", "stack_crd.yaml"] {
+        let p = dir.join(f);
+        upstream.push_str(&std::fs::read_to_string(&p).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (hint: tests/cluster/build-upstream.sh, part of `make test`)",
+                p.display()
+            )
+        }));
+        upstream.push_str("\n---\n");
+    }
+    let upstream = crds_by_kind(&upstream);
+    let out = Command::new(stackset_bin())
+        .arg("crd")
+        .output()
+        .expect("run crd");
+    assert!(
+        out.status.success(),
+        "crd failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ours = crds_by_kind(&String::from_utf8_lossy(&out.stdout));
+    let mut diffs = Vec::new();
+    for kind in ["StackSet", "Stack"] {
+        let theirs = upstream
+            .get(kind)
+            .unwrap_or_else(|| panic!("upstream has no {kind} CRD"));
+        let mine = ours
+            .get(kind)
+            .unwrap_or_else(|| panic!("`crd` prints no {kind} CRD"));
+        diffs.extend(crd_diff(mine, theirs));
+    }
+    assert!(
+        diffs.is_empty(),
+        "{} differences between `kubectl stackset crd` and upstream's CRDs:\n{}",
+        diffs.len(),
+        diffs.join("\n")
+    );
+}
+
+/// The comparison above is not blind: a changed type, a dropped field and a
+/// new required field are all reported.
+#[test]
+fn crd_comparison_reports_changes() {
+    let theirs = json!({"type": "object", "required": ["a"], "properties": {
+        "a": {"type": "string"}, "b": {"type": "integer"},
+        "c": {"type": "array", "items": {"type": "object", "properties": {"d": {"type": "string"}}}}}});
+    let mut mine = theirs.clone();
+    mine["properties"]["a"]["type"] = json!("integer");
+    mine["properties"].as_object_mut().unwrap().remove("b");
+    mine["required"] = json!(["a", "c"]);
+    mine["properties"]["c"]["items"]["properties"]["d"]["pattern"] = json!("^x$");
+    let mut out = Vec::new();
+    schema_diff("", &mine, &theirs, &mut out);
+    assert_eq!(out.len(), 4, "{out:#?}");
+    assert!(out.iter().any(|l| l.starts_with("a: type")));
+    assert!(out.iter().any(|l| l.starts_with("b: upstream only")));
+    assert!(out.iter().any(|l| l.starts_with(": required")));
+    assert!(out.iter().any(|l| l.starts_with("c[items].d: pattern")));
+}
