@@ -138,7 +138,30 @@ pub fn current_stack_name(stackset: &StackSet) -> String {
 
 /// Checks that the template can produce a working Stack: a valid version,
 /// at least one container, and a Service port matching the backend port.
+/// The commands that write a StackSet use it to refuse a broken template; the
+/// controller loop itself is more lenient (see [`validate_stack_creation`]).
 pub fn validate_template(stackset: &StackSet) -> Result<(), Error> {
+    validate_stack_creation(stackset)?;
+    if let Some(port) = stackset_backend_port(stackset)? {
+        let probe = new_stack(stackset);
+        if !port_matches(&service_ports(&probe), &port) {
+            return Err(Error::InvalidTemplate {
+                reason: format!(
+                    "no service ports matching backendPort '{}'",
+                    port_text(&port)
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// What the controller checks before it creates the Stack of a new template
+/// version: a valid version and at least one container. Like upstream, a
+/// template whose Service ports do not match the backend port still gets its
+/// Stack (with Ingresses and Deployment but no Service, so it never becomes
+/// ready and receives no traffic).
+pub fn validate_stack_creation(stackset: &StackSet) -> Result<(), Error> {
     let template = &stackset.spec.stack_template.spec;
     let invalid = |reason: String| Err(Error::InvalidTemplate { reason });
     if !template.version.is_empty() && !valid_version(&template.version) {
@@ -155,15 +178,6 @@ pub fn validate_template(stackset: &StackSet) -> Result<(), Error> {
         .map_or(0, |s| s.containers.len());
     if containers == 0 {
         return invalid("podTemplate has no containers".into());
-    }
-    if let Some(port) = stackset_backend_port(stackset)? {
-        let probe = new_stack(stackset);
-        if !port_matches(&service_ports(&probe), &port) {
-            return invalid(format!(
-                "no service ports matching backendPort '{}'",
-                port_text(&port)
-            ));
-        }
     }
     Ok(())
 }
@@ -542,26 +556,25 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
             rg_sync: &ss_annotations_rg,
             snapshot,
         };
-        match stack_actions(&ctx, w) {
-            Ok(result) => {
-                if result.segment_pending {
-                    segments_settled = false;
-                }
-                desired_replicas.insert(w.facts.name.clone(), result.replicas);
-                actions.extend(result.actions);
-                classic_segment_deletes.extend(result.classic_segment_deletes);
-            }
-            Err((error, reason)) => {
-                let stack_ref = ObjectRef::from_meta(Kind::Stack, &w.owned.stack.metadata);
-                out.events.push(event(
-                    &stack_ref,
-                    EventType::Warning,
-                    reason,
-                    error.to_string(),
-                ));
-                w.facts.errors.push(error.to_string());
-                out.errors.push(error);
-            }
+        let result = stack_actions(&ctx, w);
+        if result.segment_pending {
+            segments_settled = false;
+        }
+        if let Some(replicas) = result.replicas {
+            desired_replicas.insert(w.facts.name.clone(), replicas);
+        }
+        actions.extend(result.actions);
+        classic_segment_deletes.extend(result.classic_segment_deletes);
+        if let Some((error, reason)) = result.error {
+            let stack_ref = ObjectRef::from_meta(Kind::Stack, &w.owned.stack.metadata);
+            out.events.push(event(
+                &stack_ref,
+                EventType::Warning,
+                reason,
+                error.to_string(),
+            ));
+            w.facts.errors.push(error.to_string());
+            out.errors.push(error);
         }
     }
 
@@ -871,7 +884,7 @@ fn create_phase(
             },
         );
     }
-    if let Err(e) = validate_template(ss) {
+    if let Err(e) = validate_stack_creation(ss) {
         return fail(out, e);
     }
     if options.configmap_support || options.secret_support {
@@ -1107,12 +1120,18 @@ struct StackCtx<'a> {
     snapshot: &'a Snapshot,
 }
 
+#[derive(Default)]
 struct StackResult {
+    /// The actions of the steps that succeeded, in order.
     actions: Vec<Action>,
     classic_segment_deletes: Vec<Action>,
-    replicas: i32,
+    /// The Deployment's replicas, when the Deployment step was reached.
+    replicas: Option<i32>,
     /// A stack with traffic has no segment object yet.
     segment_pending: bool,
+    /// The step that failed (with upstream's event reason); the steps after
+    /// it were not attempted.
+    error: Option<(Error, &'static str)>,
 }
 
 fn delete(kind: Kind, meta: &ObjectMeta, reason: &str, event: Option<Event>) -> Action {
@@ -1197,12 +1216,26 @@ fn segment_reason(
     }
 }
 
-/// Every action for one stack's sub-resources, or the error that leaves
-/// them untouched (with the event reason upstream would use).
-fn stack_actions(
+/// Every action for one stack's sub-resources, in upstream's order (Ingress,
+/// segment Ingress, RouteGroup, segment RouteGroup, ConfigMap and Secret
+/// refs, PlatformCredentialsSets, Deployment, HPA, Service). Like upstream,
+/// the first step that fails stops the stack's remaining steps but keeps the
+/// ones before it: a stack whose Service ports do not match the backend port
+/// still gets its Ingresses and Deployment, but no Service (so it never
+/// becomes ready and gets no traffic).
+fn stack_actions(ctx: &StackCtx<'_>, w: &Working<'_>) -> StackResult {
+    let mut result = StackResult::default();
+    if let Err(error) = stack_steps(ctx, w, &mut result) {
+        result.error = Some(error);
+    }
+    result
+}
+
+fn stack_steps(
     ctx: &StackCtx<'_>,
     w: &Working<'_>,
-) -> Result<StackResult, (Error, &'static str)> {
+    result: &mut StackResult,
+) -> Result<(), (Error, &'static str)> {
     let stack = w.owned.stack;
     let facts = &w.facts;
     let name = facts.name.clone();
@@ -1218,48 +1251,212 @@ fn stack_actions(
         )
     };
 
-    // Validate everything first, so an error leaves the stack untouched.
-    if stack
-        .spec
-        .spec
-        .pod_template
-        .spec
-        .as_ref()
-        .is_none_or(|s| s.containers.is_empty())
-    {
-        return Err(invalid(
-            "podTemplate has no containers".into(),
-            "FailedManageDeployment",
-        ));
+    let actions = &mut result.actions;
+    let classic_segment_deletes = &mut result.classic_segment_deletes;
+    let segments_mode = ctx.mechanism == TrafficMechanism::Segments;
+    let sync_keys = ctx.options.sync_ingress_annotations.as_slice();
+
+    // 1–2. Ingress and segment Ingress.
+    match (&facts.ingress, &facts.backend_port) {
+        (Some(ingress), Some(port)) => {
+            if w.per_stack_hosts.is_empty() {
+                remove(
+                    stack,
+                    Kind::Ingress,
+                    w.owned.ingress.map(|i| &i.metadata),
+                    "no host matches a cluster domain",
+                    actions,
+                );
+            } else {
+                let d = desired_ingress(
+                    stack,
+                    ingress,
+                    port,
+                    w.per_stack_hosts.clone(),
+                    None,
+                    w.owned.ingress,
+                );
+                let reason = w.owned.ingress.and_then(|e| {
+                    generation_reason(&e.metadata, generation).or_else(|| {
+                        let ignore = [ANNOTATION_STACK_GENERATION];
+                        if !annotations_equal(
+                            d.metadata.annotations.as_ref(),
+                            e.metadata.annotations.as_ref(),
+                            &ignore,
+                        ) {
+                            Some("annotations changed".into())
+                        } else {
+                            (rules_differ(&d, e)).then(|| "hosts or backend changed".into())
+                        }
+                    })
+                });
+                upsert(
+                    stack,
+                    Object::Ingress(d),
+                    w.owned.ingress.map(|i| &i.metadata),
+                    reason,
+                    actions,
+                );
+            }
+            if segments_mode {
+                let seg = ctx.segment.unwrap_or_default();
+                let d = desired_ingress(
+                    stack,
+                    ingress,
+                    port,
+                    ingress.hosts.clone(),
+                    Some((seg, sync_keys, ctx.ingress_sync)),
+                    w.owned.ingress_segment,
+                );
+                if w.owned.ingress_segment.is_none() && facts.actual_weight > 0 {
+                    result.segment_pending = true;
+                }
+                let reason = w.owned.ingress_segment.and_then(|e| {
+                    generation_reason(&e.metadata, generation).or_else(|| {
+                        let ignore = [ANNOTATION_STACK_GENERATION];
+                        let (da, ea) = (
+                            d.metadata.annotations.clone().unwrap_or_default(),
+                            e.metadata.annotations.clone().unwrap_or_default(),
+                        );
+                        if !annotations_equal(Some(&da), Some(&ea), &ignore) {
+                            Some(format!(
+                                "segment {}",
+                                segment_reason(&ea, &da, ANNOTATION_SKIPPER_PREDICATE)
+                            ))
+                        } else {
+                            (rules_differ(&d, e)).then(|| "hosts or backend changed".into())
+                        }
+                    })
+                });
+                upsert(
+                    stack,
+                    Object::Ingress(d),
+                    w.owned.ingress_segment.map(|i| &i.metadata),
+                    reason,
+                    actions,
+                );
+            } else if let Some(e) = w.owned.ingress_segment {
+                let ev = stack_event(stack, "Deleted", "Ingress", name_of(&e.metadata));
+                classic_segment_deletes.push(delete(
+                    Kind::Ingress,
+                    &e.metadata,
+                    "traffic mechanism is backend-weights",
+                    Some(ev),
+                ));
+            }
+        }
+        _ => {
+            remove(
+                stack,
+                Kind::Ingress,
+                w.owned.ingress.map(|i| &i.metadata),
+                "stack has no ingress",
+                actions,
+            );
+            remove(
+                stack,
+                Kind::Ingress,
+                w.owned.ingress_segment.map(|i| &i.metadata),
+                "stack has no ingress",
+                actions,
+            );
+        }
     }
-    let ports = service_ports(stack);
-    if let Some(port) = &facts.backend_port
-        && !port_matches(&ports, port)
-    {
-        return Err((
-            Error::NoServicePortMatch {
-                stack: name.clone(),
-                port: port_text(port),
-            },
-            "FailedManageService",
-        ));
+
+    // 3–4. RouteGroup and segment RouteGroup.
+    if ctx.options.routegroup_support {
+        if let Some(rg) = &facts.routegroup {
+            check_additional_backends(rg, ctx.stack_names)
+                .map_err(|r| invalid(r, "FailedManageRouteGroup"))?;
+        }
+        match (
+            &facts.routegroup,
+            facts.routegroup.as_ref().and_then(|r| r.backend_port),
+        ) {
+            (Some(rg), Some(port)) => {
+                if w.per_stack_rg_hosts.is_empty() {
+                    remove(
+                        stack,
+                        Kind::RouteGroup,
+                        w.owned.routegroup.map(|r| &r.metadata),
+                        "no host matches a cluster domain",
+                        actions,
+                    );
+                } else {
+                    let d = desired_routegroup(
+                        stack,
+                        rg,
+                        port,
+                        w.per_stack_rg_hosts.clone(),
+                        None,
+                        w.owned.routegroup,
+                    );
+                    let reason = w
+                        .owned
+                        .routegroup
+                        .and_then(|e| rg_update_reason(&d, e, generation));
+                    upsert(
+                        stack,
+                        Object::RouteGroup(d),
+                        w.owned.routegroup.map(|r| &r.metadata),
+                        reason,
+                        actions,
+                    );
+                }
+                if segments_mode {
+                    let seg = ctx.segment.unwrap_or_default();
+                    let d = desired_routegroup(
+                        stack,
+                        rg,
+                        port,
+                        rg.hosts.clone(),
+                        Some((seg, sync_keys, ctx.rg_sync)),
+                        w.owned.routegroup_segment,
+                    );
+                    if w.owned.routegroup_segment.is_none() && facts.actual_weight > 0 {
+                        result.segment_pending = true;
+                    }
+                    let reason = w
+                        .owned
+                        .routegroup_segment
+                        .and_then(|e| rg_update_reason(&d, e, generation));
+                    upsert(
+                        stack,
+                        Object::RouteGroup(d),
+                        w.owned.routegroup_segment.map(|r| &r.metadata),
+                        reason,
+                        actions,
+                    );
+                } else if let Some(e) = w.owned.routegroup_segment {
+                    let ev = stack_event(stack, "Deleted", "RouteGroup", name_of(&e.metadata));
+                    classic_segment_deletes.push(delete(
+                        Kind::RouteGroup,
+                        &e.metadata,
+                        "traffic mechanism is backend-weights",
+                        Some(ev),
+                    ));
+                }
+            }
+            _ => {
+                remove(
+                    stack,
+                    Kind::RouteGroup,
+                    w.owned.routegroup.map(|r| &r.metadata),
+                    "stack has no routegroup",
+                    actions,
+                );
+                remove(
+                    stack,
+                    Kind::RouteGroup,
+                    w.owned.routegroup_segment.map(|r| &r.metadata),
+                    "stack has no routegroup",
+                    actions,
+                );
+            }
+        }
     }
-    if let Some(rg) = &facts.routegroup
-        && ctx.options.routegroup_support
-    {
-        check_additional_backends(rg, ctx.stack_names)
-            .map_err(|r| invalid(r, "FailedManageRouteGroup"))?;
-    }
-    let prescale = facts.prescaling.active.then_some(facts.prescaling.replicas);
-    let hpa_needed = w.hpa_expected && !facts.scaled_down;
-    let hpa = if hpa_needed {
-        Some(
-            desired_hpa(stack, prescale, facts.actual_weight, w.owned.hpa)
-                .map_err(|r| invalid(r, "FailedManageHPA"))?,
-        )
-    } else {
-        None
-    };
+
+    // 5–6. ConfigMap and Secret refs.
     let mut adoptions = Vec::new();
     if ctx.options.configmap_support {
         for r in stack.spec.spec.configuration_resources.iter().flatten() {
@@ -1303,210 +1500,6 @@ fn stack_actions(
             }
         }
     }
-
-    let mut actions = Vec::new();
-    let mut classic_segment_deletes = Vec::new();
-    let mut segment_pending = false;
-    let segments_mode = ctx.mechanism == TrafficMechanism::Segments;
-    let sync_keys = ctx.options.sync_ingress_annotations.as_slice();
-
-    // 1–2. Ingress and segment Ingress.
-    match (&facts.ingress, &facts.backend_port) {
-        (Some(ingress), Some(port)) => {
-            if w.per_stack_hosts.is_empty() {
-                remove(
-                    stack,
-                    Kind::Ingress,
-                    w.owned.ingress.map(|i| &i.metadata),
-                    "no host matches a cluster domain",
-                    &mut actions,
-                );
-            } else {
-                let d = desired_ingress(
-                    stack,
-                    ingress,
-                    port,
-                    w.per_stack_hosts.clone(),
-                    None,
-                    w.owned.ingress,
-                );
-                let reason = w.owned.ingress.and_then(|e| {
-                    generation_reason(&e.metadata, generation).or_else(|| {
-                        let ignore = [ANNOTATION_STACK_GENERATION];
-                        if !annotations_equal(
-                            d.metadata.annotations.as_ref(),
-                            e.metadata.annotations.as_ref(),
-                            &ignore,
-                        ) {
-                            Some("annotations changed".into())
-                        } else {
-                            (rules_differ(&d, e)).then(|| "hosts or backend changed".into())
-                        }
-                    })
-                });
-                upsert(
-                    stack,
-                    Object::Ingress(d),
-                    w.owned.ingress.map(|i| &i.metadata),
-                    reason,
-                    &mut actions,
-                );
-            }
-            if segments_mode {
-                let seg = ctx.segment.unwrap_or_default();
-                let d = desired_ingress(
-                    stack,
-                    ingress,
-                    port,
-                    ingress.hosts.clone(),
-                    Some((seg, sync_keys, ctx.ingress_sync)),
-                    w.owned.ingress_segment,
-                );
-                if w.owned.ingress_segment.is_none() && facts.actual_weight > 0 {
-                    segment_pending = true;
-                }
-                let reason = w.owned.ingress_segment.and_then(|e| {
-                    generation_reason(&e.metadata, generation).or_else(|| {
-                        let ignore = [ANNOTATION_STACK_GENERATION];
-                        let (da, ea) = (
-                            d.metadata.annotations.clone().unwrap_or_default(),
-                            e.metadata.annotations.clone().unwrap_or_default(),
-                        );
-                        if !annotations_equal(Some(&da), Some(&ea), &ignore) {
-                            Some(format!(
-                                "segment {}",
-                                segment_reason(&ea, &da, ANNOTATION_SKIPPER_PREDICATE)
-                            ))
-                        } else {
-                            (rules_differ(&d, e)).then(|| "hosts or backend changed".into())
-                        }
-                    })
-                });
-                upsert(
-                    stack,
-                    Object::Ingress(d),
-                    w.owned.ingress_segment.map(|i| &i.metadata),
-                    reason,
-                    &mut actions,
-                );
-            } else if let Some(e) = w.owned.ingress_segment {
-                let ev = stack_event(stack, "Deleted", "Ingress", name_of(&e.metadata));
-                classic_segment_deletes.push(delete(
-                    Kind::Ingress,
-                    &e.metadata,
-                    "traffic mechanism is backend-weights",
-                    Some(ev),
-                ));
-            }
-        }
-        _ => {
-            remove(
-                stack,
-                Kind::Ingress,
-                w.owned.ingress.map(|i| &i.metadata),
-                "stack has no ingress",
-                &mut actions,
-            );
-            remove(
-                stack,
-                Kind::Ingress,
-                w.owned.ingress_segment.map(|i| &i.metadata),
-                "stack has no ingress",
-                &mut actions,
-            );
-        }
-    }
-
-    // 3–4. RouteGroup and segment RouteGroup.
-    if ctx.options.routegroup_support {
-        match (
-            &facts.routegroup,
-            facts.routegroup.as_ref().and_then(|r| r.backend_port),
-        ) {
-            (Some(rg), Some(port)) => {
-                if w.per_stack_rg_hosts.is_empty() {
-                    remove(
-                        stack,
-                        Kind::RouteGroup,
-                        w.owned.routegroup.map(|r| &r.metadata),
-                        "no host matches a cluster domain",
-                        &mut actions,
-                    );
-                } else {
-                    let d = desired_routegroup(
-                        stack,
-                        rg,
-                        port,
-                        w.per_stack_rg_hosts.clone(),
-                        None,
-                        w.owned.routegroup,
-                    );
-                    let reason = w
-                        .owned
-                        .routegroup
-                        .and_then(|e| rg_update_reason(&d, e, generation));
-                    upsert(
-                        stack,
-                        Object::RouteGroup(d),
-                        w.owned.routegroup.map(|r| &r.metadata),
-                        reason,
-                        &mut actions,
-                    );
-                }
-                if segments_mode {
-                    let seg = ctx.segment.unwrap_or_default();
-                    let d = desired_routegroup(
-                        stack,
-                        rg,
-                        port,
-                        rg.hosts.clone(),
-                        Some((seg, sync_keys, ctx.rg_sync)),
-                        w.owned.routegroup_segment,
-                    );
-                    if w.owned.routegroup_segment.is_none() && facts.actual_weight > 0 {
-                        segment_pending = true;
-                    }
-                    let reason = w
-                        .owned
-                        .routegroup_segment
-                        .and_then(|e| rg_update_reason(&d, e, generation));
-                    upsert(
-                        stack,
-                        Object::RouteGroup(d),
-                        w.owned.routegroup_segment.map(|r| &r.metadata),
-                        reason,
-                        &mut actions,
-                    );
-                } else if let Some(e) = w.owned.routegroup_segment {
-                    let ev = stack_event(stack, "Deleted", "RouteGroup", name_of(&e.metadata));
-                    classic_segment_deletes.push(delete(
-                        Kind::RouteGroup,
-                        &e.metadata,
-                        "traffic mechanism is backend-weights",
-                        Some(ev),
-                    ));
-                }
-            }
-            _ => {
-                remove(
-                    stack,
-                    Kind::RouteGroup,
-                    w.owned.routegroup.map(|r| &r.metadata),
-                    "stack has no routegroup",
-                    &mut actions,
-                );
-                remove(
-                    stack,
-                    Kind::RouteGroup,
-                    w.owned.routegroup_segment.map(|r| &r.metadata),
-                    "stack has no routegroup",
-                    &mut actions,
-                );
-            }
-        }
-    }
-
-    // 5–6. ConfigMap and Secret refs.
     for object in adoptions {
         let kind = object.kind();
         let object_name = object.name().to_string();
@@ -1524,6 +1517,19 @@ fn stack_actions(
     }
 
     // 8. Deployment.
+    if stack
+        .spec
+        .spec
+        .pod_template
+        .spec
+        .as_ref()
+        .is_none_or(|s| s.containers.is_empty())
+    {
+        return Err(invalid(
+            "podTemplate has no containers".into(),
+            "FailedManageDeployment",
+        ));
+    }
     let existing_replicas = w.owned.deployment.map(|d| {
         d.spec
             .as_ref()
@@ -1537,6 +1543,7 @@ fn stack_actions(
     };
     let replicas =
         deployment_replicas(target, facts.scaled_down, existing_replicas, w.hpa_expected);
+    result.replicas = Some(replicas);
     let version = facts.version.clone();
     let d = desired_deployment(stack, ss_name, &version, replicas, w.owned.deployment);
     let reason = w.owned.deployment.and_then(|e| {
@@ -1561,10 +1568,20 @@ fn stack_actions(
         Object::Deployment(d),
         w.owned.deployment.map(|d| &d.metadata),
         reason,
-        &mut actions,
+        actions,
     );
 
     // 9. HPA.
+    let prescale = facts.prescaling.active.then_some(facts.prescaling.replicas);
+    let hpa_needed = w.hpa_expected && !facts.scaled_down;
+    let hpa = if hpa_needed {
+        Some(
+            desired_hpa(stack, prescale, facts.actual_weight, w.owned.hpa)
+                .map_err(|r| invalid(r, "FailedManageHPA"))?,
+        )
+    } else {
+        None
+    };
     match hpa {
         Some(h) => {
             let reason = w.owned.hpa.and_then(|e| {
@@ -1592,7 +1609,7 @@ fn stack_actions(
                 Object::HorizontalPodAutoscaler(h),
                 w.owned.hpa.map(|h| &h.metadata),
                 reason,
-                &mut actions,
+                actions,
             );
         }
         None => {
@@ -1606,12 +1623,24 @@ fn stack_actions(
                 Kind::HorizontalPodAutoscaler,
                 w.owned.hpa.map(|h| &h.metadata),
                 why,
-                &mut actions,
+                actions,
             );
         }
     }
 
     // 10. Service.
+    let ports = service_ports(stack);
+    if let Some(port) = &facts.backend_port
+        && !port_matches(&ports, port)
+    {
+        return Err((
+            Error::NoServicePortMatch {
+                stack: name.clone(),
+                port: port_text(port),
+            },
+            "FailedManageService",
+        ));
+    }
     let svc = desired_service(stack, ss_name, &version, ports, w.owned.service);
     let reason = w
         .owned
@@ -1622,15 +1651,10 @@ fn stack_actions(
         Object::Service(svc),
         w.owned.service.map(|s| &s.metadata),
         reason,
-        &mut actions,
+        actions,
     );
 
-    Ok(StackResult {
-        actions,
-        classic_segment_deletes,
-        replicas,
-        segment_pending,
-    })
+    Ok(())
 }
 
 /// Whether the Ingress rules differ. Only the rules are compared: the API

@@ -529,17 +529,6 @@ fn stackset_level_errors_leave_everything_untouched() {
             message: "invalid stack template: podTemplate has no containers",
         },
         Case {
-            name: "backend port matches no container port",
-            edit: |s| {
-                s.stackset.spec.stack_template.spec.version = "v2".into();
-                if let Some(i) = s.stackset.spec.ingress.as_mut() {
-                    i.backend_port = Some(IntOrString::String("grpc".into()));
-                }
-            },
-            event: "FailedCreateStack",
-            message: "invalid stack template: no service ports matching backendPort 'grpc'",
-        },
-        Case {
             name: "ingress and routegroup ports differ",
             edit: |s| {
                 s.stackset.spec.routegroup = Some(crate::api::RouteGroupSpec {
@@ -588,7 +577,10 @@ fn stackset_level_errors_leave_everything_untouched() {
 }
 
 #[test]
-fn a_broken_stack_is_left_alone_and_the_rest_goes_on() {
+fn a_broken_stack_stops_at_its_service_and_the_rest_goes_on() {
+    // Upstream reconciles a stack's children in order (Ingress, segment,
+    // RouteGroups, config refs, Deployment, HPA, Service) and stops at the
+    // first failure: the steps before the Service still happen.
     let opts = options();
     let mut snapshot = cluster(&["v1", "v2"], &[], &opts);
     for s in &mut snapshot.stacks {
@@ -607,12 +599,17 @@ fn a_broken_stack_is_left_alone_and_the_rest_goes_on() {
             .collect::<Vec<_>>(),
         ["stack my-app-v2: no service ports matching backendPort '9999'"]
     );
-    assert!(
-        rec.plan
-            .iter()
-            .all(|a| a.target().name != "my-app-v2" || a.target().kind == Kind::Stack),
-        "{}",
-        rec.plan
+    let v2: Vec<String> = summary(&rec.plan)
+        .into_iter()
+        .filter(|a| a.contains("my-app-v2") && !a.starts_with("update status"))
+        .collect();
+    assert_eq!(
+        v2,
+        [
+            "update Ingress my-app-v2",
+            "update Ingress my-app-v2-traffic-segment",
+            "update Deployment my-app-v2",
+        ]
     );
     assert_eq!(
         rec.events
@@ -622,6 +619,95 @@ fn a_broken_stack_is_left_alone_and_the_rest_goes_on() {
         ["FailedManageService"]
     );
     assert!(!stack_facts_of(&rec, "v2").ready);
+}
+
+#[test]
+fn a_template_whose_ports_miss_the_backend_port_still_gets_a_stack_without_service() {
+    // Upstream's TestBrokenStacks: the new version's Service ports do not
+    // match backendPort. The Stack, its Ingresses and its Deployment are
+    // created, the Service is not, and traffic stays where it was.
+    let opts = options();
+    let mut snapshot = cluster(&["v1"], &[], &opts);
+    snapshot.stackset.spec.stack_template.spec.version = "v2".into();
+    snapshot.stackset.spec.stack_template.spec.spec.service = Some(crate::api::StackServiceSpec {
+        ports: Some(vec![k8s_openapi::api::core::v1::ServicePort {
+            protocol: Some("TCP".into()),
+            target_port: Some(IntOrString::String("foobar".into())),
+            ..Default::default()
+        }]),
+        ..Default::default()
+    });
+    let rec = reconcile(&snapshot, &opts, now());
+    assert!(rec.errors.is_empty(), "{:?}", rec.errors);
+    assert_eq!(
+        summary(&rec.plan),
+        ["create Stack my-app-v2", "update status StackSet my-app"]
+    );
+    snapshot.stackset.spec.traffic = Some(vec![DesiredTraffic {
+        stack_name: "my-app-v2".into(),
+        weight: 100.0,
+    }]);
+    let (after, rec) = converge(snapshot, &opts, now());
+    let stacks: Vec<&str> = after.stacks.iter().map(|s| name_of(&s.metadata)).collect();
+    assert_eq!(stacks, ["my-app-v1", "my-app-v2"]);
+    let has = |kind: &str, name: &str| match kind {
+        "Ingress" => after.ingresses.iter().any(|o| name_of(&o.metadata) == name),
+        "Deployment" => after
+            .deployments
+            .iter()
+            .any(|o| name_of(&o.metadata) == name),
+        _ => after.services.iter().any(|o| name_of(&o.metadata) == name),
+    };
+    assert!(has("Ingress", "my-app-v2"));
+    assert!(has("Ingress", "my-app-v2-traffic-segment"));
+    assert!(has("Deployment", "my-app-v2"));
+    assert!(!has("Service", "my-app-v2"));
+    assert!(has("Service", "my-app-v1"));
+    let v2 = stack_facts_of(&rec, "v2");
+    assert!(!v2.ready);
+    assert_eq!((v2.desired_weight, v2.actual_weight), (100, 0));
+    assert_eq!(stack_facts_of(&rec, "v1").actual_weight, 100);
+    assert!(
+        rec.events.iter().any(|e| e.reason == "FailedManageService"),
+        "{:?}",
+        rec.events
+    );
+}
+
+#[test]
+fn a_missing_configmap_stops_the_stack_after_its_ingresses() {
+    // Upstream's TestBrokenStackWithConfigMaps: the ConfigMap step comes after
+    // the Ingress and segment steps, so those exist; the Deployment does not.
+    let opts = Options {
+        configmap_support: true,
+        ..options()
+    };
+    let mut snapshot = Snapshot::new(stackset("v1"));
+    snapshot
+        .stackset
+        .spec
+        .stack_template
+        .spec
+        .spec
+        .configuration_resources = Some(vec![crate::api::ConfigurationResourcesSpec {
+        config_map_ref: Some(crate::api::LocalObjectReference {
+            name: "my-app-v1-config".into(),
+        }),
+        ..Default::default()
+    }]);
+    let (after, rec) = converge(snapshot, &opts, now());
+    let ingresses: Vec<&str> = after
+        .ingresses
+        .iter()
+        .map(|i| name_of(&i.metadata))
+        .collect();
+    assert_eq!(ingresses, ["my-app-v1", "my-app-v1-traffic-segment"]);
+    assert!(after.deployments.is_empty());
+    assert!(after.services.is_empty());
+    assert_eq!(
+        rec.events.last().map(|e| e.reason.as_str()),
+        Some("FailedManageConfigMapRefs")
+    );
 }
 
 #[test]
