@@ -248,7 +248,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__apply)
-            opts="-f -o -n -A -v -h -V --filename --output --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-f -o -n -A -v -h -V --filename --output --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -454,7 +454,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__create)
-            opts="-o -n -A -v -h --image --version --host --port --replicas --autoscale --controller-managed --output --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
+            opts="-o -n -A -v -h --image --version --host --port --replicas --autoscale --controller-managed --output --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -622,7 +622,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__gc)
-            opts="-n -A -v -h -V --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-n -A -v -h -V --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1308,7 +1308,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__reconcile)
-            opts="-w -n -A -v -h -V --all --dry-run --diff --watch --interval --claim --no-events --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-w -n -A -v -h -V --all --dry-run --diff --watch --interval --claim --no-events --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1386,7 +1386,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__rollback)
-            opts="-y -n -A -v -h -V --to --yes --no-wait --timeout --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-y -n -A -v -h -V --to --yes --no-wait --timeout --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1468,7 +1468,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__rollout)
-            opts="-f -y -n -A -v -h --version --image --filename --steps --step-weight --interval --yes --ready-timeout --step-timeout --on-failure --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help status pause resume promote abort help"
+            opts="-f -y -n -A -v -h --version --image --filename --steps --step-weight --interval --yes --ready-timeout --step-timeout --on-failure --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help status pause resume promote abort help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1582,7 +1582,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__rollout__subcmd__abort)
-            opts="-y -n -A -v -h --yes --no-wait --timeout --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
+            opts="-y -n -A -v -h --yes --no-wait --timeout --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1816,7 +1816,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__rollout__subcmd__promote)
-            opts="-y -n -A -v -h --full --yes --no-wait --timeout --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
+            opts="-y -n -A -v -h --full --yes --no-wait --timeout --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1952,7 +1952,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__rollout__subcmd__status)
-            opts="-o -n -A -v -h --output --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
+            opts="-o -n -A -v -h --output --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2220,7 +2220,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__traffic__subcmd__set)
-            opts="-y -n -A -v -h -V --exact --yes --no-wait --timeout --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-y -n -A -v -h -V --exact --yes --no-wait --timeout --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -464,6 +464,9 @@ pub struct EngineArgs {
     /// Adopt secretRef Secrets (--enable-secret-support).
     #[arg(long)]
     pub secret_support: bool,
+    /// Generate a PlatformCredentialsSet for each platformCredentialsSet configuration resource (--enable-pcs-support).
+    #[arg(long, visible_alias = "enable-pcs-support")]
+    pub pcs_support: bool,
     /// Annotation synchronised onto every segment (repeatable).
     #[arg(long = "sync-ingress-annotation", value_name = "KEY")]
     pub sync_ingress_annotations: Vec<String>,
@@ -478,6 +481,7 @@ impl Default for EngineArgs {
             routegroups: false,
             configmap_support: false,
             secret_support: false,
+            pcs_support: false,
             sync_ingress_annotations: Vec::new(),
         }
     }
@@ -503,6 +507,7 @@ impl EngineArgs {
             routegroup_support: self.routegroups,
             configmap_support: self.configmap_support,
             secret_support: self.secret_support,
+            pcs_support: self.pcs_support,
             sync_ingress_annotations: self.sync_ingress_annotations.clone(),
             ..stackset_core::Options::default()
         })

@@ -28,6 +28,7 @@ pub fn api_resource(kind: Kind) -> ApiResource {
         Kind::StackSet => ("zalando.org", "v1", "stacksets"),
         Kind::Stack => ("zalando.org", "v1", "stacks"),
         Kind::RouteGroup => ("zalando.org", "v1", "routegroups"),
+        Kind::PlatformCredentialsSet => ("zalando.org", "v1", "platformcredentialssets"),
         Kind::Deployment => ("apps", "v1", "deployments"),
         Kind::HorizontalPodAutoscaler => ("autoscaling", "v2", "horizontalpodautoscalers"),
         Kind::Ingress => ("networking.k8s.io", "v1", "ingresses"),

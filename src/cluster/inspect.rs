@@ -30,6 +30,7 @@ pub fn read_scope(stackset: &StackSet) -> Scope {
         routegroups: stackset.spec.routegroup.is_some(),
         config_maps: false,
         secrets: false,
+        platform_credentials_sets: false,
     }
 }
 

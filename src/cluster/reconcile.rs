@@ -76,6 +76,7 @@ impl Settings {
             routegroups: self.options.routegroup_support,
             config_maps: self.options.configmap_support,
             secrets: self.options.secret_support,
+            platform_credentials_sets: self.options.pcs_support,
         }
     }
 }

@@ -11,7 +11,7 @@ use kube::{Client, Resource};
 use serde::de::DeserializeOwned;
 use stackset_core::Snapshot;
 use stackset_core::api::constants::LABEL_STACKSET;
-use stackset_core::api::{RouteGroup, Stack, StackSet};
+use stackset_core::api::{PlatformCredentialsSet, RouteGroup, Stack, StackSet};
 
 use super::error::{Op, failure};
 use super::retry::with_retries;
@@ -23,6 +23,7 @@ pub struct Scope {
     pub routegroups: bool,
     pub config_maps: bool,
     pub secrets: bool,
+    pub platform_credentials_sets: bool,
 }
 
 /// Everything a set of StackSets in one namespace owns, listed once.
@@ -36,6 +37,7 @@ pub struct NamespaceObjects {
     pub routegroups: Vec<RouteGroup>,
     pub config_maps: Vec<ConfigMap>,
     pub secrets: Vec<Secret>,
+    pub platform_credentials_sets: Vec<PlatformCredentialsSet>,
 }
 
 impl NamespaceObjects {
@@ -51,6 +53,7 @@ impl NamespaceObjects {
             routegroups: self.routegroups.clone(),
             config_maps: self.config_maps.clone(),
             secrets: self.secrets.clone(),
+            platform_credentials_sets: self.platform_credentials_sets.clone(),
         }
     }
 }
@@ -125,6 +128,13 @@ pub async fn list_namespace(
     } else {
         Vec::new()
     };
+    // Generated PlatformCredentialsSets carry the Stack's labels, so the
+    // StackSet selector finds them.
+    let platform_credentials_sets = if scope.platform_credentials_sets {
+        list::<PlatformCredentialsSet>(client, ns, &sel, false).await?
+    } else {
+        Vec::new()
+    };
     Ok(NamespaceObjects {
         stacks,
         deployments,
@@ -134,6 +144,7 @@ pub async fn list_namespace(
         routegroups,
         config_maps,
         secrets,
+        platform_credentials_sets,
     })
 }
 

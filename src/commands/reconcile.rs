@@ -295,6 +295,9 @@ fn observed(snapshot: &Snapshot, kind: Kind, name: &str) -> Value {
         Kind::RouteGroup => find(&snapshot.routegroups, name, |o| o.metadata.name.as_deref()),
         Kind::ConfigMap => find(&snapshot.config_maps, name, |o| o.metadata.name.as_deref()),
         Kind::Secret => Value::Null, // never print Secret data
+        Kind::PlatformCredentialsSet => find(&snapshot.platform_credentials_sets, name, |o| {
+            o.metadata.name.as_deref()
+        }),
     }
 }
 

@@ -10,7 +10,7 @@ use k8s_openapi::api::networking::v1::Ingress;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::api::constants::ANNOTATION_BACKEND_WEIGHTS;
-use crate::api::{RouteGroup, Stack, StackSet};
+use crate::api::{PlatformCredentialsSet, RouteGroup, Stack, StackSet};
 
 /// Everything the shell listed for one StackSet: the StackSet itself and the
 /// objects of its namespace. The core files objects by owner UID itself
@@ -36,6 +36,9 @@ pub struct Snapshot {
     pub config_maps: Vec<ConfigMap>,
     /// Secrets in the namespace (only needed with Secret support).
     pub secrets: Vec<Secret>,
+    /// PlatformCredentialsSets in the namespace (only needed with
+    /// PlatformCredentialsSet support).
+    pub platform_credentials_sets: Vec<PlatformCredentialsSet>,
 }
 
 impl Snapshot {
@@ -105,6 +108,9 @@ pub struct Options {
     pub configmap_support: bool,
     /// `--enable-secret-support`: adopt `secretRef` Secrets.
     pub secret_support: bool,
+    /// `--enable-pcs-support`: generate a PlatformCredentialsSet for every
+    /// `platformCredentialsSet` configuration resource.
+    pub pcs_support: bool,
     /// `--sync-ingress-annotation`: keys synchronised from the StackSet onto
     /// every segment object.
     pub sync_ingress_annotations: Vec<String>,
@@ -122,6 +128,7 @@ impl Default for Options {
             routegroup_support: false,
             configmap_support: false,
             secret_support: false,
+            pcs_support: false,
             sync_ingress_annotations: Vec::new(),
             backend_weights_key: ANNOTATION_BACKEND_WEIGHTS.to_string(),
         }
@@ -149,6 +156,8 @@ pub enum Kind {
     ConfigMap,
     /// v1 Secret.
     Secret,
+    /// zalando.org/v1 PlatformCredentialsSet.
+    PlatformCredentialsSet,
 }
 
 impl Kind {
@@ -164,13 +173,16 @@ impl Kind {
             Self::RouteGroup => "RouteGroup",
             Self::ConfigMap => "ConfigMap",
             Self::Secret => "Secret",
+            Self::PlatformCredentialsSet => "PlatformCredentialsSet",
         }
     }
 
     /// The `apiVersion` of the kind.
     pub fn api_version(self) -> &'static str {
         match self {
-            Self::StackSet | Self::Stack | Self::RouteGroup => "zalando.org/v1",
+            Self::StackSet | Self::Stack | Self::RouteGroup | Self::PlatformCredentialsSet => {
+                "zalando.org/v1"
+            }
             Self::Deployment => "apps/v1",
             Self::HorizontalPodAutoscaler => "autoscaling/v2",
             Self::Ingress => "networking.k8s.io/v1",
@@ -242,6 +254,8 @@ pub enum Object {
     ConfigMap(ConfigMap),
     /// A Secret.
     Secret(Secret),
+    /// A PlatformCredentialsSet.
+    PlatformCredentialsSet(PlatformCredentialsSet),
 }
 
 impl Object {
@@ -257,6 +271,7 @@ impl Object {
             Self::RouteGroup(_) => Kind::RouteGroup,
             Self::ConfigMap(_) => Kind::ConfigMap,
             Self::Secret(_) => Kind::Secret,
+            Self::PlatformCredentialsSet(_) => Kind::PlatformCredentialsSet,
         }
     }
 
@@ -272,6 +287,7 @@ impl Object {
             Self::RouteGroup(o) => &o.metadata,
             Self::ConfigMap(o) => &o.metadata,
             Self::Secret(o) => &o.metadata,
+            Self::PlatformCredentialsSet(o) => &o.metadata,
         }
     }
 
@@ -287,6 +303,7 @@ impl Object {
             Self::RouteGroup(o) => &mut o.metadata,
             Self::ConfigMap(o) => &mut o.metadata,
             Self::Secret(o) => &mut o.metadata,
+            Self::PlatformCredentialsSet(o) => &mut o.metadata,
         }
     }
 
@@ -313,6 +330,7 @@ impl Object {
             Self::RouteGroup(o) => serde_json::to_value(o),
             Self::ConfigMap(o) => serde_json::to_value(o),
             Self::Secret(o) => serde_json::to_value(o),
+            Self::PlatformCredentialsSet(o) => serde_json::to_value(o),
         }
         .unwrap_or(serde_json::Value::Null);
         if let Some(map) = value.as_object_mut() {

@@ -42,8 +42,9 @@ use crate::observe::{
 use crate::plan::{Action, Plan, Reconciliation};
 use crate::resources::{
     annotations_equal, central_ingress, central_routegroup, check_additional_backends,
-    deployment_replicas, desired_deployment, desired_hpa, desired_ingress, desired_routegroup,
-    desired_service, owner_reference, per_stack_hosts, port_matches, port_text, service_ports,
+    deployment_replicas, desired_deployment, desired_hpa, desired_ingress, desired_pcs,
+    desired_routegroup, desired_service, owner_reference, per_stack_hosts, port_matches, port_text,
+    service_ports,
 };
 use crate::segments::{PercentSegment, Segment, SegmentInput, layout, parse_segment};
 use crate::simulate::simulate;
@@ -1015,9 +1016,11 @@ fn stack_facts<'a>(
                 cm.name
             ));
         }
-        if let Some(pcs) = &resource.platform_credentials_set {
+        if let Some(pcs) = &resource.platform_credentials_set
+            && !options.pcs_support
+        {
             warnings.push(format!(
-                "stack {name}: platformCredentialsSet {} is not managed (PlatformCredentialsSet support is not implemented)",
+                "stack {name}: platformCredentialsSet {} is not managed (PlatformCredentialsSet support is off)",
                 pcs.name
             ));
         }
@@ -1516,6 +1519,21 @@ fn stack_steps(
         });
     }
 
+    // 7. PlatformCredentialsSets.
+    if ctx.options.pcs_support {
+        for r in stack.spec.spec.configuration_resources.iter().flatten() {
+            let Some(pcs) = r
+                .platform_credentials_set
+                .as_ref()
+                .filter(|p| !p.name.is_empty())
+            else {
+                continue;
+            };
+            pcs_step(ctx, stack, generation, pcs, actions)
+                .map_err(|e| (e, "FailedManagePlatformCredentialsSet"))?;
+        }
+    }
+
     // 8. Deployment.
     if stack
         .spec
@@ -1654,6 +1672,66 @@ fn stack_steps(
         actions,
     );
 
+    Ok(())
+}
+
+/// Creates or updates one generated PlatformCredentialsSet. Upstream looks
+/// for it among the objects the Stack owns (exactly one ownerReference, by
+/// UID) and creates it when none has its name; it updates it when the
+/// `stack-generation` annotation, the spec or the other annotations differ.
+fn pcs_step(
+    ctx: &StackCtx<'_>,
+    stack: &Stack,
+    generation: i64,
+    pcs: &crate::api::PlatformCredentialsSetSpec,
+    actions: &mut Vec<Action>,
+) -> Result<(), Error> {
+    let stack_name = name_of(&stack.metadata).to_string();
+    let stack_uid = stack.metadata.uid.as_deref();
+    let same_name: Vec<&crate::api::PlatformCredentialsSet> = ctx
+        .snapshot
+        .platform_credentials_sets
+        .iter()
+        .filter(|p| name_of(&p.metadata) == pcs.name)
+        .collect();
+    let owned = same_name.iter().copied().find(|p| {
+        matches!(p.metadata.owner_references.as_deref(), Some([o]) if Some(o.uid.as_str()) == stack_uid)
+    });
+    if owned.is_none() && !same_name.is_empty() {
+        // Upstream's create would fail with AlreadyExists.
+        return Err(Error::ConfigurationResource {
+            stack: stack_name,
+            kind: "PlatformCredentialsSet".into(),
+            name: pcs.name.clone(),
+            reason: "already exists and is not owned by the stack".into(),
+        });
+    }
+    let desired = desired_pcs(stack, pcs, owned).map_err(|reason| Error::InvalidStack {
+        stack: stack_name.clone(),
+        reason,
+    })?;
+    let reason = owned.and_then(|e| {
+        generation_reason(&e.metadata, generation).or_else(|| {
+            if desired.spec != e.spec {
+                Some("spec changed".into())
+            } else {
+                let ignore = [ANNOTATION_STACK_GENERATION];
+                (!annotations_equal(
+                    desired.metadata.annotations.as_ref(),
+                    e.metadata.annotations.as_ref(),
+                    &ignore,
+                ))
+                .then(|| "annotations changed".into())
+            }
+        })
+    });
+    upsert(
+        stack,
+        Object::PlatformCredentialsSet(desired),
+        owned.map(|p| &p.metadata),
+        reason,
+        actions,
+    );
     Ok(())
 }
 

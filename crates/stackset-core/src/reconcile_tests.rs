@@ -1166,3 +1166,147 @@ fn server_filled_ingress_fields_do_not_cause_rewrites() {
     let rec = reconcile(&snapshot, &opts, now());
     assert!(rec.plan.is_empty(), "{}", rec.plan);
 }
+
+fn with_pcs(mut snapshot: Snapshot, privileges: &[&str]) -> Snapshot {
+    snapshot
+        .stackset
+        .spec
+        .stack_template
+        .spec
+        .spec
+        .configuration_resources = Some(vec![crate::api::ConfigurationResourcesSpec {
+        platform_credentials_set: Some(crate::api::PlatformCredentialsSetSpec {
+            name: "my-app-v1-credentials".into(),
+            tokens: [(
+                "token-example".to_string(),
+                crate::api::PcsToken {
+                    privileges: privileges.iter().map(ToString::to_string).collect(),
+                },
+            )]
+            .into(),
+        }),
+        ..Default::default()
+    }]);
+    snapshot
+}
+
+#[test]
+fn platform_credentials_sets_are_generated_with_pcs_support() {
+    let opts = Options {
+        pcs_support: true,
+        ..options()
+    };
+    let (done, rec) = converge(
+        with_pcs(Snapshot::new(stackset("v1")), &["read"]),
+        &opts,
+        now(),
+    );
+    assert!(rec.errors.is_empty(), "{:?}", rec.errors);
+    assert!(rec.plan.is_empty(), "{}", rec.plan);
+    assert_eq!(done.platform_credentials_sets.len(), 1);
+    let pcs = &done.platform_credentials_sets[0];
+    let stack = &done.stacks[0];
+    assert_eq!(pcs.metadata.name.as_deref(), Some("my-app-v1-credentials"));
+    assert_eq!(pcs.metadata.namespace.as_deref(), Some("default"));
+    let owners = pcs.metadata.owner_references.clone().unwrap_or_default();
+    assert_eq!(owners.len(), 1);
+    assert_eq!(
+        (
+            owners[0].api_version.as_str(),
+            owners[0].kind.as_str(),
+            owners[0].name.as_str(),
+            Some(owners[0].uid.as_str()),
+        ),
+        (
+            "zalando.org/v1",
+            "Stack",
+            "my-app-v1",
+            stack.metadata.uid.as_deref()
+        )
+    );
+    assert_eq!(
+        (owners[0].controller, owners[0].block_owner_deletion),
+        (None, None)
+    );
+    assert_eq!(pcs.metadata.labels, stack.metadata.labels);
+    assert_eq!(
+        pcs.metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(ANNOTATION_STACK_GENERATION))
+            .map(String::as_str),
+        Some("1")
+    );
+    assert_eq!(pcs.spec.application, "my-app");
+    assert_eq!(pcs.spec.token_version, "v2");
+    assert_eq!(pcs.spec.clients, None);
+    assert_eq!(pcs.spec.tokens["token-example"].privileges, ["read"]);
+    let json = Object::PlatformCredentialsSet(pcs.clone()).to_json();
+    assert_eq!(json["apiVersion"], "zalando.org/v1");
+    assert_eq!(json["kind"], "PlatformCredentialsSet");
+    assert_eq!(json["spec"]["token_version"], "v2");
+
+    // A changed token list on the Stack is written back to the same object.
+    let mut edited = done;
+    let template = with_pcs(Snapshot::new(stackset("v1")), &["read", "write"]);
+    edited.stacks[0].spec.spec.configuration_resources = template
+        .stackset
+        .spec
+        .stack_template
+        .spec
+        .spec
+        .configuration_resources;
+    edited.stacks[0].metadata.generation = Some(2);
+    let rec = reconcile(&edited, &opts, now());
+    assert_eq!(
+        updates_of(&rec.plan, Kind::PlatformCredentialsSet),
+        ["my-app-v1-credentials"]
+    );
+    let reasons: Vec<String> = rec
+        .plan
+        .iter()
+        .filter_map(|a| match a {
+            Action::Update {
+                event: Some(e),
+                object,
+                ..
+            } if object.kind() == Kind::PlatformCredentialsSet => Some(e.reason.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reasons, ["UpdatedPlatformCredentialsSet"]);
+}
+
+#[test]
+fn platform_credentials_sets_need_pcs_support_and_an_application_label() {
+    // Without the switch nothing is generated (and the view warns).
+    let (done, rec) = converge(
+        with_pcs(Snapshot::new(stackset("v1")), &["read"]),
+        &options(),
+        now(),
+    );
+    assert!(done.platform_credentials_sets.is_empty());
+    assert!(
+        rec.warnings
+            .iter()
+            .any(|w| w.contains("platformCredentialsSet")),
+        "{:?}",
+        rec.warnings
+    );
+
+    // A stack without the `application` label fails at that step, before
+    // its Deployment, like upstream.
+    let opts = Options {
+        pcs_support: true,
+        ..options()
+    };
+    let mut snapshot = with_pcs(Snapshot::new(stackset("v1")), &["read"]);
+    snapshot.stackset.metadata.labels = None;
+    let (done, rec) = converge(snapshot, &opts, now());
+    assert!(done.platform_credentials_sets.is_empty());
+    assert!(done.deployments.is_empty());
+    assert_eq!(
+        rec.events.last().map(|e| e.reason.as_str()),
+        Some("FailedManagePlatformCredentialsSet")
+    );
+}

@@ -24,7 +24,8 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::api::constants::*;
 use crate::api::{
-    AutoscalerMetricType, AutoscalerMetrics, IngressSpec, RouteGroup, RouteGroupBackend,
+    AutoscalerMetricType, AutoscalerMetrics, IngressSpec, PlatformCredentialsSet,
+    PlatformCredentialsSetSpec, PlatformCredentialsSpec, RouteGroup, RouteGroupBackend,
     RouteGroupBackendReference, RouteGroupResourceSpec, RouteGroupSpec, Stack, StackSet,
 };
 use crate::segments::PercentSegment;
@@ -699,6 +700,44 @@ pub(crate) fn desired_ingress(
         }),
         status: None,
     }
+}
+
+/// The desired PlatformCredentialsSet for one `platformCredentialsSet`
+/// configuration resource of `stack`: named as the entry says, the usual
+/// sub-resource metadata (the Stack's labels, the `stack-generation`
+/// annotation, the Stack as the only owner), and a spec for the Stack's
+/// `application` label with token version `v2` and the entry's tokens. An
+/// existing object keeps its identity and status. Fails like upstream when
+/// the Stack has no `application` label.
+pub(crate) fn desired_pcs(
+    stack: &Stack,
+    pcs: &PlatformCredentialsSetSpec,
+    existing: Option<&PlatformCredentialsSet>,
+) -> Result<PlatformCredentialsSet, String> {
+    let application = stack
+        .metadata
+        .labels
+        .as_ref()
+        .and_then(|l| l.get(LABEL_APPLICATION))
+        .cloned()
+        .ok_or_else(|| format!("stack has no label {LABEL_APPLICATION}"))?;
+    let mut meta = sub_resource_meta(stack, &pcs.name);
+    let mut status = None;
+    if let Some(e) = existing {
+        keep_identity(&mut meta, &e.metadata);
+        status = e.status.clone();
+    }
+    Ok(PlatformCredentialsSet {
+        metadata: meta,
+        spec: PlatformCredentialsSpec {
+            application,
+            clients: None,
+            tokens: pcs.tokens.clone(),
+            token_version: PCS_TOKEN_VERSION.to_string(),
+            extra: Default::default(),
+        },
+        status,
+    })
 }
 
 /// Annotations compared the way upstream compares them: by key count and

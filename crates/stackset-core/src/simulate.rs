@@ -137,6 +137,13 @@ fn insert(s: &mut Snapshot, object: Object) {
             |_, _| false,
         ),
         Object::Secret(o) => upsert(&mut s.secrets, o, |o| &mut o.metadata, false, |_, _| false),
+        Object::PlatformCredentialsSet(o) => upsert(
+            &mut s.platform_credentials_sets,
+            o,
+            |o| &mut o.metadata,
+            true,
+            |_, _| false,
+        ),
     }
 }
 
@@ -218,6 +225,16 @@ fn update(s: &mut Snapshot, object: Object) {
             |_, _| false,
         ),
         Object::Secret(o) => upsert(&mut s.secrets, o, |o| &mut o.metadata, false, |_, _| false),
+        Object::PlatformCredentialsSet(o) => upsert(
+            &mut s.platform_credentials_sets,
+            o,
+            |o| &mut o.metadata,
+            true,
+            |old, new| {
+                new.status = old.status.clone();
+                old.spec != new.spec
+            },
+        ),
     }
 }
 
@@ -233,5 +250,6 @@ fn remove(s: &mut Snapshot, target: &ObjectRef) {
         Kind::RouteGroup => s.routegroups.retain(|o| keep(&o.metadata)),
         Kind::ConfigMap => s.config_maps.retain(|o| keep(&o.metadata)),
         Kind::Secret => s.secrets.retain(|o| keep(&o.metadata)),
+        Kind::PlatformCredentialsSet => s.platform_credentials_sets.retain(|o| keep(&o.metadata)),
     }
 }

@@ -16,6 +16,9 @@ pub const KIND_ROUTEGROUP: &str = "RouteGroup";
 /// Kind name of the Zalando-internal PlatformCredentialsSet.
 pub const KIND_PLATFORM_CREDENTIALS_SET: &str = "PlatformCredentialsSet";
 
+/// `spec.token_version` of every generated PlatformCredentialsSet.
+pub const PCS_TOKEN_VERSION: &str = "v2";
+
 /// Label on a Stack and on every sub-resource: the owning StackSet's name.
 pub const LABEL_STACKSET: &str = "stackset";
 /// Label on a Stack and on every sub-resource: the stack version.

@@ -1,5 +1,6 @@
-//! The `zalando.org/v1` API types: StackSet, Stack and the subset of Skipper's
-//! RouteGroup that the engine emits, plus the label and annotation keys.
+//! The `zalando.org/v1` API types: StackSet, Stack and the subsets of Skipper's
+//! RouteGroup and of the PlatformCredentialsSet that the engine emits, plus
+//! the label and annotation keys.
 //!
 //! This module owns the wire shapes only. It holds no reconciliation logic and
 //! must not import anything from the engine modules.
@@ -21,11 +22,15 @@
 
 pub mod constants;
 pub mod crd;
+mod pcs;
 mod routegroup;
 mod spec;
 mod stack;
 mod stackset;
 
+pub use pcs::{
+    PcsClient, PlatformCredentialsSet, PlatformCredentialsSpec, PlatformCredentialsStatus,
+};
 pub use routegroup::{RouteGroup, RouteGroupResourceSpec};
 pub use spec::*;
 pub use stack::{PrescalingStatus, Stack, StackSpecInternal, StackStatus};
