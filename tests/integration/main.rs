@@ -13,3 +13,4 @@ mod ship;
 mod skipper;
 mod smoke;
 mod upstream_controller;
+mod upstream_e2e;
