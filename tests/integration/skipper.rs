@@ -33,7 +33,7 @@ use crate::support::repo_root;
 /// Requests per measured step.
 const REQUESTS: usize = 2000;
 /// Continuous load per scenario, requests per second.
-const LOAD_RATE: u32 = 40;
+const LOAD_RATE: u32 = 100;
 
 fn e2e_required() -> bool {
     std::env::var("STACKSET_E2E").is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
@@ -406,6 +406,10 @@ fn endpoint_ip(ep: &str) -> Option<String> {
     rest.rsplit_once(':').map(|(h, _)| h.to_string())
 }
 
+/// One route of a host: (predicate count, `Traffic` argument, `TrafficSegment`
+/// limits, the stack of its endpoints).
+type RouteShare = (usize, f64, Option<(f64, f64)>, String);
+
 /// The share of the host's traffic each stack gets by Skipper's current
 /// routing table: `TrafficSegment(lo, hi)` gives hi - lo; `Traffic(p)` routes
 /// are tried in order of their predicate count (the `True()` padding), each
@@ -419,7 +423,7 @@ fn skipper_shares(
     let body = tier.curl(&format!("{routes_url}?limit=100000"))?;
     let routes: Value = serde_json::from_slice(&body).map_err(|e| format!("routes: {e}"))?;
     let needle = host.replace('.', "[.]");
-    let mut candidates: Vec<(usize, f64, Option<(f64, f64)>, String)> = Vec::new();
+    let mut candidates: Vec<RouteShare> = Vec::new();
     for r in routes.as_array().into_iter().flatten() {
         let preds = r["predicates"].as_array().cloned().unwrap_or_default();
         let for_host = preds.iter().any(|p| {
@@ -478,7 +482,7 @@ fn skipper_shares(
             *shares.entry(stack.clone()).or_default() += hi - lo;
         }
     } else {
-        candidates.sort_by(|a, b| b.0.cmp(&a.0));
+        candidates.sort_by_key(|c| std::cmp::Reverse(c.0));
         let mut left = 1.0;
         for (_, p, _, stack) in &candidates {
             *shares.entry(stack.clone()).or_default() += left * p;
@@ -500,8 +504,7 @@ fn wait_for_skipper(
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let ips = pod_stacks(tier, ns)?;
-        let last;
-        match skipper_shares(tier, &routes, &sc.host(), &ips) {
+        let last = match skipper_shares(tier, &routes, &sc.host(), &ips) {
             Ok(shares) => {
                 let same = shares.len() == weights.len()
                     && weights.iter().all(|(s, w)| {
@@ -512,10 +515,10 @@ fn wait_for_skipper(
                 if same {
                     return Ok(ips);
                 }
-                last = format!("{shares:?}");
+                format!("{shares:?}")
             }
-            Err(e) => last = e,
-        }
+            Err(e) => e,
+        };
         if Instant::now() > deadline {
             return Err(format!(
                 "{}: Skipper's routes for {} never matched the weights {weights:?}; last: {last}",
@@ -685,18 +688,29 @@ fn check_load(sc: &Scenario, load: &Value, ips: &BTreeMap<String, String>) -> R<
             sc.label()
         ));
     }
+    let mut served = std::collections::BTreeSet::new();
     for ip in load["by_pod"]
         .as_object()
         .into_iter()
         .flatten()
         .map(|(k, _)| k)
     {
-        if !ips.contains_key(ip) {
-            return Err(format!(
-                "{}: a request was answered by {ip}, no pod of the StackSet",
-                sc.label()
-            ));
-        }
+        match ips.get(ip) {
+            Some(stack) => served.insert(stack.as_str()),
+            None => {
+                return Err(format!(
+                    "{}: a request was answered by {ip}, no pod of the StackSet",
+                    sc.label()
+                ));
+            }
+        };
+    }
+    // The load ran across the switches: both versions answered it.
+    if !(served.contains("app-v1") && served.contains("app-v2")) {
+        return Err(format!(
+            "{}: the continuous load did not span the switches (served by {served:?})",
+            sc.label()
+        ));
     }
     Ok(())
 }
@@ -912,6 +926,14 @@ fn upstream(tier: &Tier, sc: &Scenario, bin: &str, port: u16) -> R<Report> {
         },
         "patch to v2",
     )?;
+    // The controller creates the stack on its next pass.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while tier.get_json(&ns, &["stack", "app-v2"]).is_err() {
+        if Instant::now() > deadline {
+            return Err(format!("{}: {bin} did not create app-v2", sc.name));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
     for step in [10u32, 50, 100] {
         run_ok(
             {
