@@ -590,6 +590,16 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
         .collect();
     let stamp = now.to_string();
     let central_reason = |what: &str| format!("{what} (traffic mechanism {mechanism})");
+    // v1.4.62 reports the central objects on the StackSet: CreatedIngress,
+    // UpdatedRouteGroup and so on.
+    let central_event = |verb: &str, kind: &str, name: &str| {
+        Some(event(
+            &ss_ref,
+            EventType::Normal,
+            &format!("{verb}{kind}"),
+            format!("{verb} {kind} {name}"),
+        ))
+    };
     match mechanism {
         TrafficMechanism::BackendWeights => {
             let mut central_ready = true;
@@ -607,9 +617,10 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
                     match (desired, filed.central_ingress) {
                         (Some(d), None) => {
                             central_ready = false;
+                            let ev = central_event("Created", "Ingress", name_of(&d.metadata));
                             actions.push(Action::Create {
                                 reason: central_reason("central ingress missing"),
-                                event: None,
+                                event: ev,
                                 object: Box::new(Object::Ingress(d)),
                             });
                         }
@@ -636,9 +647,10 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
                                 None
                             };
                             if let Some(r) = reason {
+                                let ev = central_event("Updated", "Ingress", name_of(&d.metadata));
                                 actions.push(Action::Update {
                                     reason: central_reason(r),
-                                    event: None,
+                                    event: ev,
                                     object: Box::new(Object::Ingress(d)),
                                 });
                             }
@@ -652,7 +664,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
                             Kind::Ingress,
                             &e.metadata,
                             "StackSet has no ingress",
-                            None,
+                            central_event("Deleted", "Ingress", name_of(&e.metadata)),
                         ));
                     }
                 }
@@ -673,9 +685,10 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
                     match filed.central_routegroup {
                         None => {
                             central_ready = false;
+                            let ev = central_event("Created", "RouteGroup", name_of(&d.metadata));
                             actions.push(Action::Create {
                                 reason: central_reason("central routegroup missing"),
-                                event: None,
+                                event: ev,
                                 object: Box::new(Object::RouteGroup(d)),
                             });
                         }
@@ -695,9 +708,11 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
                                 || d.metadata.labels != e.metadata.labels
                                 || !stamped;
                             if changed {
+                                let ev =
+                                    central_event("Updated", "RouteGroup", name_of(&d.metadata));
                                 actions.push(Action::Update {
                                     reason: central_reason("backends or weights changed"),
-                                    event: None,
+                                    event: ev,
                                     object: Box::new(Object::RouteGroup(d)),
                                 });
                             }
@@ -711,7 +726,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
                             Kind::RouteGroup,
                             &e.metadata,
                             "StackSet has no routegroup",
-                            None,
+                            central_event("Deleted", "RouteGroup", name_of(&e.metadata)),
                         ));
                     }
                 }
@@ -1146,6 +1161,12 @@ fn delete(kind: Kind, meta: &ObjectMeta, reason: &str, event: Option<Event>) -> 
 }
 
 fn stack_event(stack: &Stack, verb: &str, kind: &str, name: &str) -> Event {
+    // Upstream names HPAs by their abbreviation in reasons and messages
+    // (CreatedHPA, "Created HPA app-v1"), the other kinds in full.
+    let kind = match kind {
+        "HorizontalPodAutoscaler" => "HPA",
+        other => other,
+    };
     let reason = format!("{verb}{kind}");
     event(
         &ObjectRef::from_meta(Kind::Stack, &stack.metadata),
@@ -1863,12 +1884,21 @@ fn readiness_after(
     live: &[&Working<'_>],
     min_ready_percent: Option<i32>,
 ) -> BTreeSet<String> {
-    let after = simulate(
-        snapshot,
-        &Plan {
-            actions: actions.to_vec(),
-        },
-    );
+    // A Service without ports is refused by the API server (upstream still
+    // sends it and reports FailedManageService); it never exists, so it
+    // cannot make its stack ready.
+    let accepted = actions
+        .iter()
+        .filter(|a| match a {
+            Action::Create { object, .. } | Action::Update { object, .. } => {
+                !matches!(object.as_ref(), Object::Service(svc)
+                    if svc.spec.as_ref().and_then(|s| s.ports.as_ref()).is_none_or(Vec::is_empty))
+            }
+            _ => true,
+        })
+        .cloned()
+        .collect();
+    let after = simulate(snapshot, &Plan { actions: accepted });
     let filed = file(&after);
     filed
         .stacks

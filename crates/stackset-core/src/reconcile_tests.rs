@@ -1310,3 +1310,112 @@ fn platform_credentials_sets_need_pcs_support_and_an_application_label() {
         Some("FailedManagePlatformCredentialsSet")
     );
 }
+
+/// Upstream abbreviates the HPA in its event reasons and messages
+/// (`CreatedHPA`, "Created HPA my-app-v1"); found by the differential tests.
+#[test]
+fn hpa_events_use_upstreams_reason() {
+    let mut ss = stackset("v1");
+    ss.spec.stack_template.spec.spec.autoscaler = Some(
+        serde_json::from_value(serde_json::json!({
+            "minReplicas": 1, "maxReplicas": 3,
+            "metrics": [{"type": "CPU", "averageUtilization": 50}]
+        }))
+        .unwrap(),
+    );
+    let snapshot = Snapshot::new(ss);
+    let rec = reconcile(&snapshot, &options(), now());
+    let snapshot = simulate(&snapshot, &rec.plan);
+    let rec = reconcile(&snapshot, &options(), now());
+    let hpa = rec
+        .plan
+        .iter()
+        .find_map(|a| match a {
+            Action::Create { object, event, .. }
+                if matches!(object.as_ref(), Object::HorizontalPodAutoscaler(_)) =>
+            {
+                event.clone()
+            }
+            _ => None,
+        })
+        .expect("an HPA is created with an event");
+    assert_eq!(
+        (hpa.reason.as_str(), hpa.message.as_str()),
+        ("CreatedHPA", "Created HPA my-app-v1")
+    );
+}
+
+/// v1.4.62 reports the central Ingress on the StackSet (`CreatedIngress`,
+/// then `UpdatedIngress` when the weights change); found by the differential
+/// tests against the real v1.4.62.
+#[test]
+fn backend_weights_mode_reports_the_central_ingress_on_the_stackset() {
+    let opts = Options {
+        traffic_mechanism: Some(TrafficMechanism::BackendWeights),
+        ..options()
+    };
+    let events_for = |snapshot: &Snapshot| -> Vec<(String, String, String)> {
+        reconcile(snapshot, &opts, now())
+            .plan
+            .iter()
+            .filter_map(|a| match a {
+                Action::Create { object, event, .. } | Action::Update { object, event, .. }
+                    if object.as_ref().kind() == Kind::Ingress =>
+                {
+                    event.clone()
+                }
+                _ => None,
+            })
+            .filter(|e| e.involved.kind == Kind::StackSet)
+            .map(|e| (e.involved.name.clone(), e.reason.clone(), e.message.clone()))
+            .collect()
+    };
+    let mut snapshot = cluster(&["v1", "v2"], &[("v1", 90.0), ("v2", 10.0)], &opts);
+    snapshot
+        .ingresses
+        .retain(|i| i.metadata.name.as_deref() != Some("my-app"));
+    assert_eq!(
+        events_for(&snapshot),
+        [(
+            "my-app".to_string(),
+            "CreatedIngress".to_string(),
+            "Created Ingress my-app".to_string()
+        )]
+    );
+}
+
+/// A stack whose containers have no ports gets a Service without ports,
+/// which the API server refuses (upstream still sends it); the StackSet
+/// status must not count that stack as ready. Found by the differential tests.
+#[test]
+fn a_stack_whose_service_has_no_ports_is_not_counted_ready() {
+    let mut ss = stackset("v1");
+    ss.spec.ingress = None;
+    for c in &mut ss
+        .spec
+        .stack_template
+        .spec
+        .spec
+        .pod_template
+        .spec
+        .as_mut()
+        .unwrap()
+        .containers
+    {
+        c.ports = None;
+    }
+    let snapshot = Snapshot::new(ss);
+    let rec = reconcile(&snapshot, &options(), now());
+    let snapshot = simulate(&snapshot, &rec.plan);
+    let rec = reconcile(&snapshot, &options(), now());
+    assert!(
+        rec.plan
+            .iter()
+            .any(|a| matches!(a, Action::Create { object, .. }
+            if matches!(object.as_ref(), Object::Service(_)))),
+        "the Service is still sent, as upstream sends it: {}",
+        rec.plan
+    );
+    let status = rec.stackset_status.clone().unwrap_or_default();
+    assert_eq!((status.stacks, status.ready_stacks), (1, 0));
+}
