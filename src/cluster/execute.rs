@@ -87,6 +87,18 @@ pub enum ExecError {
     Conflict(String),
     /// A failure to report.
     Failed(Failure),
+    /// A sub-resource of a stack was refused; the rest of the plan ran.
+    StackFailed(Failure, ExecSummary),
+}
+
+/// The Stack that owns a generated sub-resource (its only ownerReference).
+fn stack_owner(
+    meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+) -> Option<(String, String)> {
+    match meta.owner_references.as_deref() {
+        Some([o]) if o.kind == "Stack" => Some((o.name.clone(), o.uid.clone())),
+        _ => None,
+    }
 }
 
 impl Executor {
@@ -115,12 +127,30 @@ impl Executor {
         snapshot: &Snapshot,
     ) -> Result<ExecSummary, ExecError> {
         let mut summary = ExecSummary::default();
+        // Stacks whose sub-resource the API server refused in this plan, and
+        // the first such failure. As upstream does, the rest of that stack's
+        // sub-resources wait for the next pass (the core orders them as
+        // upstream does), a FailedManage<Kind> warning goes to the Stack,
+        // and the other stacks and the statuses are still written.
+        let mut failed_stacks: Vec<(String, String)> = Vec::new();
+        let mut first_failure: Option<Failure> = None;
         for action in plan {
             tracing::debug!(action = %action, "executing");
-            match action {
+            let owner = match action {
+                Action::Create { object, .. } | Action::Update { object, .. } => {
+                    stack_owner(object.meta())
+                }
+                _ => None,
+            };
+            if let Some(stack) = &owner
+                && failed_stacks.contains(stack)
+            {
+                tracing::debug!(action = %action, "skipped: an earlier step of this stack failed");
+                continue;
+            }
+            let done = match action {
                 Action::Create { object, .. } => {
-                    self.apply(object.to_json(), &object.object_ref()).await?;
-                    summary.applied += 1;
+                    self.apply(object.to_json(), &object.object_ref()).await
                 }
                 // An update replaces labels, annotations and spec wholesale,
                 // as upstream does: with server-side apply, an annotation
@@ -128,7 +158,34 @@ impl Executor {
                 // match the desired one, and every pass would rewrite it.
                 // The observed resourceVersion guards against lost updates.
                 Action::Update { object, .. } => {
-                    self.replace(&object.object_ref(), object.to_json()).await?;
+                    self.replace(&object.object_ref(), object.to_json()).await
+                }
+                _ => Ok(()),
+            };
+            match (done, &owner) {
+                (Ok(()), _) => {}
+                (Err(ExecError::Failed(f)), Some(stack)) => {
+                    let target = action.target();
+                    self.publish(&Event {
+                        involved: ObjectRef {
+                            kind: Kind::Stack,
+                            namespace: target.namespace.clone(),
+                            name: stack.0.clone(),
+                            uid: Some(stack.1.clone()),
+                        },
+                        type_: EventType::Warning,
+                        reason: format!("FailedManage{}", target.kind.as_str()),
+                        message: f.message.clone(),
+                    })
+                    .await;
+                    failed_stacks.push(stack.clone());
+                    first_failure.get_or_insert(f);
+                    continue;
+                }
+                (Err(e), _) => return Err(e),
+            }
+            match action {
+                Action::Create { .. } | Action::Update { .. } => {
                     summary.applied += 1;
                 }
                 Action::Delete { target, .. } => {
@@ -164,7 +221,10 @@ impl Executor {
                 self.publish(ev).await;
             }
         }
-        Ok(summary)
+        match first_failure {
+            Some(f) => Err(ExecError::StackFailed(f, summary)),
+            None => Ok(summary),
+        }
     }
 
     /// Publishes events that have no action of their own (errors, blocked

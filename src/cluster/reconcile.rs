@@ -211,12 +211,19 @@ pub async fn reconcile_read(
         let stackset = ensure_ours(client, &stackset, settings).await?;
         let objects = list_namespace(client, ns, Some(name), settings.scope()).await?;
         let (outcome_rec, snapshot) = decide(&objects, stackset, settings, now);
+        let mut stack_failure = None;
         match executor.execute(&outcome_rec.plan, &snapshot).await {
             Ok(s) => {
                 summary.applied += s.applied;
                 summary.deleted += s.deleted;
                 summary.status_writes += s.status_writes;
                 executed.extend(outcome_rec.plan.iter().map(ToString::to_string));
+            }
+            Err(ExecError::StackFailed(f, s)) => {
+                summary.applied += s.applied;
+                summary.deleted += s.deleted;
+                summary.status_writes += s.status_writes;
+                stack_failure = Some(f);
             }
             Err(ExecError::Conflict(why)) if conflicts + 1 < ATTEMPTS => {
                 conflicts += 1;
@@ -233,6 +240,10 @@ pub async fn reconcile_read(
             Err(ExecError::Failed(f)) => return Err(f),
         }
         executor.publish_all(&outcome_rec.events).await;
+        if let Some(f) = stack_failure {
+            // Everything else is written; the refused object is the error.
+            return Err(f);
+        }
         // After a stack creation, its children are decided on a fresh read.
         if outcome_rec.plan.requires_resnapshot() && passes < 5 && !settings.exec.server_dry_run {
             continue;
