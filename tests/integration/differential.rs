@@ -529,6 +529,30 @@ fn blank_timestamps(v: &mut Value) {
     }
 }
 
+/// Drops what Kubernetes treats as absent: `null`, `{}`, and the empty
+/// Ingress `path`. Upstream's Go types serialise some empty optional fields
+/// when it writes a Stack or rewrites a StackSet (`metadata: {}`,
+/// `resources: {}`, `path: ""`); we keep the user's form. Both mean the same
+/// to the API server and to Skipper (docs/compatibility.md).
+fn strip_empty(v: &mut Value) {
+    match v {
+        Value::Array(a) => a.iter_mut().for_each(strip_empty),
+        Value::Object(m) => {
+            m.values_mut().for_each(strip_empty);
+            // A RouteGroup route backend's weight is a Go int: upstream
+            // writes `weight: 0` where the user wrote none.
+            let backend_ref = m.contains_key("backendName");
+            m.retain(|k, v| {
+                !(v.is_null()
+                    || v.as_object().is_some_and(|o| o.is_empty())
+                    || (k == "path" && v.as_str() == Some(""))
+                    || (backend_ref && k == "weight" && v.as_f64() == Some(0.0)))
+            });
+        }
+        _ => {}
+    }
+}
+
 /// What a comparison sees of one object: what both controllers must agree on.
 pub fn normalise(kind: &str, obj: &Value) -> Value {
     let mut out = serde_json::Map::new();
@@ -570,7 +594,16 @@ pub fn normalise(kind: &str, obj: &Value) -> Value {
     if matches!(kind, "StackSet" | "Stack")
         && let Some(s) = obj.get("status").filter(|v| !v.is_null())
     {
-        out.insert("status".into(), s.clone());
+        let mut s = s.clone();
+        if kind == "StackSet"
+            && let Some(st) = s.as_object_mut()
+        {
+            // Kept difference (docs/compatibility.md): upstream loses
+            // observedStackVersion to a stale status write right after it
+            // creates a Stack; we keep it.
+            st.remove("observedStackVersion");
+        }
+        out.insert("status".into(), s);
     }
     if kind == "Service"
         && let Some(spec) = out.get_mut("spec").and_then(Value::as_object_mut)
@@ -580,7 +613,34 @@ pub fn normalise(kind: &str, obj: &Value) -> Value {
     }
     let mut v = Value::Object(out);
     blank_timestamps(&mut v);
+    strip_empty(&mut v);
     v
+}
+
+fn replace_string(v: &mut Value, from: &str, to: &str) {
+    match v {
+        Value::String(s) if s == from => *s = to.into(),
+        Value::Array(a) => a.iter_mut().for_each(|x| replace_string(x, from, to)),
+        Value::Object(m) => m.values_mut().for_each(|x| replace_string(x, from, to)),
+        _ => {}
+    }
+}
+
+/// SHA-1 in hex, from coreutils' sha1sum (the tests need no crate for it).
+fn sha1_hex(s: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new("sha1sum")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("sha1sum");
+    child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    let out = child.wait_with_output().expect("sha1sum");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// One namespace as the comparison sees it: `Kind/name` → normalised object,
@@ -637,7 +697,15 @@ impl Reader {
                 }
                 let v = serde_json::to_value(&o).map_err(|e| e.to_string())?;
                 mgrs.insert(format!("{kind}/{name}"), managers(&v));
-                state.insert(format!("{kind}/{name}"), normalise(kind, &v));
+                let mut n = normalise(kind, &v);
+                if *kind == "HorizontalPodAutoscaler" {
+                    // ZMON metrics select by sha1("<namespace>-<stack>"): it
+                    // differs per namespace by design, so it is checked
+                    // against its definition and then blanked.
+                    let want = sha1_hex(&format!("{ns}-{name}"));
+                    replace_string(&mut n, &want, "<sha1 of namespace-stack>");
+                }
+                state.insert(format!("{kind}/{name}"), n);
             }
         }
         let events: Api<CoreEvent> = Api::namespaced(self.client.clone(), ns);
@@ -653,6 +721,14 @@ impl Reader {
                 .or_else(|| e.source.as_ref().and_then(|s| s.component.clone()))
                 .unwrap_or_default();
             if by != "stackset-controller" && by != "kubectl-stackset" {
+                continue;
+            }
+            // A lost optimistic-concurrency race is timing, not behaviour:
+            // upstream reports its own 409s as FailedManage* warnings.
+            if e.message
+                .as_deref()
+                .is_some_and(|m| m.contains("the object has been modified"))
+            {
                 continue;
             }
             let key = format!(
@@ -994,6 +1070,7 @@ async fn converge(
     let deadline = Instant::now() + STEP_TIMEOUT;
     let mut last: Option<Vec<State>> = None;
     let mut stable_since = Instant::now();
+    let mut once_err: Option<String> = None;
     loop {
         if let Some(o) = once {
             let mut cmd = ours_cmd(cluster);
@@ -1003,14 +1080,16 @@ async fn converge(
                 .await
                 .expect("join")
                 .map_err(|e| format!("cannot run reconcile: {e}"))?;
-            if !r.status.success() {
-                return Err(format!(
-                    "one-shot reconcile in {} failed ({}): {}",
-                    o.ns,
+            // A reconcile that reports errors (a broken stack, say) exits
+            // non-zero, as upstream logs them and goes on; the comparison of
+            // the objects decides.
+            once_err = (!r.status.success()).then(|| {
+                format!(
+                    "; the last one-shot reconcile exited {}: {}",
                     r.status,
                     String::from_utf8_lossy(&r.stderr).trim()
-                ));
-            }
+                )
+            });
         }
         let mut states = Vec::new();
         let mut mgrs = Vec::new();
@@ -1039,7 +1118,8 @@ async fn converge(
         }
         if Instant::now() > deadline {
             let mut msg = format!(
-                "not converged after {STEP_TIMEOUT:?} (equal: {equal}; unmet expectations: {unmet_all:?})"
+                "not converged after {STEP_TIMEOUT:?} (equal: {equal}; unmet expectations: {unmet_all:?}){}",
+                once_err.unwrap_or_default()
             );
             for (i, s) in states.iter().enumerate().skip(1) {
                 for d in state_diff(labels[0], &states[0], labels[i], s) {
