@@ -205,7 +205,7 @@ async fn the_cli_drives_stacksets_managed_by_the_upstream_controller() {
 
     // The read commands show what the controller did.
     let (out, _) = expect_code(&run(cluster, &ns.name, &["status", "app"]), 0);
-    assert!(out.contains("app-v2"), "{out}");
+    assert!(out.contains("Healthy - traffic v2 100"), "{out}");
     let (out, _) = expect_code(&run(cluster, &ns.name, &["get", "app", "-o", "json"]), 0);
     let view: Value = serde_json::from_str(&out).expect("get -o json");
     assert!(view.to_string().contains("app-v4"), "{view}");
