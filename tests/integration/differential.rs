@@ -1225,8 +1225,8 @@ async fn differential_corpus_against_upstream() {
                 foreign_managers: UPSTREAM_MANAGERS,
             };
             let outcome = run_scenario(cluster, &client, &scenario, &sides, Some(&once)).await;
-            eprintln!(
-                "[differential] {}: {} steps, {} objects compared, {} in {:.0?}",
+            let line = format!(
+                "{}: {} steps, {} objects compared, {} in {:.0?}",
                 scenario.name,
                 outcome.steps,
                 outcome.objects_compared,
@@ -1237,27 +1237,35 @@ async fn differential_corpus_against_upstream() {
                 },
                 t0.elapsed()
             );
-            outcome
+            eprintln!("[differential] {line}");
+            (outcome, line)
         }));
     }
     let mut failures = Vec::new();
     let (mut steps, mut objects) = (0, 0);
+    let mut lines = Vec::new();
     for t in tasks {
-        let o = t.await.expect("scenario task");
+        let (o, line) = t.await.expect("scenario task");
         steps += o.steps;
         objects += o.objects_compared;
         failures.extend(o.failures);
+        lines.push(line);
     }
     upstream.assert_running();
     legacy.assert_running();
     watch.assert_running();
     proxy.assert_running();
-    eprintln!(
-        "[differential] {} scenarios, {steps} converged steps, {objects} object comparisons (x3 namespaces), {} failures, {:.0?}",
+    let summary = format!(
+        "{} scenarios, {steps} converged steps, {objects} objects compared in each of 3 namespaces per step, {} failures, {:.0?}",
         corpus.len(),
         failures.len(),
         started.elapsed()
     );
+    eprintln!("[differential] {summary}");
+    // Kept for the closing figures: a passing test's output is captured.
+    lines.sort();
+    lines.push(summary);
+    let _ = std::fs::write(logs.join("report.txt"), lines.join("\n") + "\n");
     assert!(
         failures.is_empty(),
         "{} differences between upstream and kubectl-stackset (controller logs in {}):\n\n{}",
