@@ -404,7 +404,7 @@ pub fn kubectl_proxy(cluster: &TestCluster, logs: &Path) -> (Proc, String) {
 
 /// The flags both upstream releases and kubectl-stackset take for the same
 /// behaviour (upstream spells a few differently).
-fn upstream_flags(id: &str, apiserver: &str, namespace: Option<&str>) -> Vec<String> {
+fn upstream_flags(id: &str, apiserver: &str, namespace: Option<&str>, pcs: bool) -> Vec<String> {
     let mut f = vec![
         format!("--apiserver={apiserver}"),
         "--interval=1s".into(),
@@ -415,6 +415,9 @@ fn upstream_flags(id: &str, apiserver: &str, namespace: Option<&str>) -> Vec<Str
         format!("--sync-ingress-annotation={SYNC_ANNOTATION}"),
         format!("--metrics-address=127.0.0.1:{}", free_port()),
     ];
+    if pcs {
+        f.push("--enable-pcs-support".into());
+    }
     if !id.is_empty() {
         f.push(format!("--controller-id={id}"));
     }
@@ -436,7 +439,9 @@ pub fn start_upstream(
 ) -> Proc {
     let bin = upstream_bin(binary);
     let mut cmd = Command::new(bin);
-    cmd.args(upstream_flags(id, apiserver, namespace));
+    // v1.4.62 predates PlatformCredentialsSet support.
+    let pcs = binary == "stackset-controller";
+    cmd.args(upstream_flags(id, apiserver, namespace, pcs));
     Proc::spawn(
         &format!("{binary}-{}", if id.is_empty() { "noid" } else { id }),
         &mut cmd,
@@ -452,6 +457,7 @@ pub fn engine_flags(id: &str) -> Vec<String> {
         "--routegroups".into(),
         "--configmap-support".into(),
         "--secret-support".into(),
+        "--pcs-support".into(),
         format!("--sync-ingress-annotation={SYNC_ANNOTATION}"),
     ]
 }
@@ -503,6 +509,10 @@ pub fn compared_kinds() -> Vec<(&'static str, ApiResource)> {
         ("RouteGroup", crd("RouteGroup", "routegroups")),
         ("ConfigMap", std("", "v1", "ConfigMap", "configmaps")),
         ("Secret", std("", "v1", "Secret", "secrets")),
+        (
+            "PlatformCredentialsSet",
+            crd("PlatformCredentialsSet", "platformcredentialssets"),
+        ),
     ]
 }
 
