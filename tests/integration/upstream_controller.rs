@@ -3,7 +3,6 @@
 //! controller to kubectl-stackset and back.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
 
 use kube::api::{Api, Patch, PatchParams, PostParams};
 use kube::{Client, ResourceExt};
@@ -276,9 +275,61 @@ fn new_writes(
         .collect()
 }
 
+/// A StackSet named `name` (its objects are named after it).
+fn small_stackset(name: &str, controller: Option<&str>) -> StackSet {
+    let mut meta = json!({"name": name, "labels": {"application": name}});
+    if let Some(id) = controller {
+        meta["annotations"] = json!({CONTROLLER_ANNOTATION: id});
+    }
+    serde_json::from_value(json!({
+        "apiVersion": "zalando.org/v1", "kind": "StackSet",
+        "metadata": meta,
+        "spec": {
+            "ingress": {"hosts": [format!("{name}.example.org")], "backendPort": 80},
+            "stackLifecycle": {"scaledownTTLSeconds": 300, "limit": 10},
+            "stackTemplate": {"spec": {"version": "v1", "replicas": 1,
+                "podTemplate": {"spec": {"containers": [{"name": "app",
+                    "image": "example/app:v1", "ports": [{"containerPort": 80}]}]}}}}
+        }
+    }))
+    .unwrap()
+}
+
+/// A positive barrier instead of a fixed wait: moves heartbeat StackSet
+/// `hb` to version `b<n>` and waits until its controller has created that
+/// Stack, which proves the controller ran a pass after this call began.
+async fn heartbeat(client: &Client, ns: &str, hb: &str, n: u32) {
+    let api: Api<StackSet> = Api::namespaced(client.clone(), ns);
+    let version = format!("b{n}");
+    api.patch(
+        hb,
+        &PatchParams::default(),
+        &Patch::Merge(&json!({"spec": {"stackTemplate": {"spec": {"version": version}}}})),
+    )
+    .await
+    .unwrap();
+    let stacks: Api<stackset_core::api::Stack> = Api::namespaced(client.clone(), ns);
+    let name = format!("{hb}-{version}");
+    eventually(&format!("heartbeat {name}"), MINUTE, || async {
+        stacks.get_opt(&name).await.ok().flatten().map(|_| ())
+    })
+    .await;
+}
+
+/// Only the objects of StackSet `app` (the heartbeats' are left out).
+fn of_app(m: BTreeMap<(String, String), String>) -> BTreeMap<(String, String), String> {
+    m.into_iter()
+        .filter(|((obj, _), _)| {
+            obj.split_once('/')
+                .is_some_and(|(_, n)| n == "app" || n.starts_with("app-"))
+        })
+        .collect()
+}
+
 /// `reconcile NAME --claim` hands a StackSet from the upstream controller to
 /// kubectl-stackset, and removing the annotation hands it back; the previous
-/// owner writes nothing afterwards, although it keeps running.
+/// owner writes nothing afterwards, although it keeps running (checked after
+/// heartbeats prove it has run passes since).
 #[tokio::test(flavor = "multi_thread")]
 async fn claim_hands_a_stackset_over_and_removing_the_annotation_hands_it_back() {
     let cluster =
@@ -297,19 +348,15 @@ async fn claim_hands_a_stackset_over_and_removing_the_annotation_hands_it_back()
     };
 
     let api: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
-    let ss: StackSet = serde_json::from_value(json!({
-        "apiVersion": "zalando.org/v1", "kind": "StackSet",
-        "metadata": {"name": "app", "labels": {"application": "app"}},
-        "spec": {
-            "ingress": {"hosts": ["app.example.org"], "backendPort": 80},
-            "stackLifecycle": {"scaledownTTLSeconds": 300, "limit": 3},
-            "stackTemplate": {"spec": {"version": "v1", "replicas": 1,
-                "podTemplate": {"spec": {"containers": [{"name": "app",
-                    "image": "example/app:v1", "ports": [{"containerPort": 80}]}]}}}}
-        }
-    }))
-    .unwrap();
-    api.create(&PostParams::default(), &ss).await.unwrap();
+    let pp = PostParams::default();
+    api.create(&pp, &small_stackset("app", None)).await.unwrap();
+    // Heartbeats: one for each controller, named apart from `app`.
+    api.create(&pp, &small_stackset("hb-up", None))
+        .await
+        .unwrap();
+    api.create(&pp, &small_stackset("hb-ours", Some("kubectl-stackset")))
+        .await
+        .unwrap();
     eventually("upstream serves v1", MINUTE, || async {
         (weights(&client, &ns.name, "app").await.1 == w(&[("app-v1", 100)])).then_some(())
     })
@@ -326,11 +373,10 @@ async fn claim_hands_a_stackset_over_and_removing_the_annotation_hands_it_back()
             .map(String::as_str),
         Some("kubectl-stackset")
     );
-    // Writes up to the claim, then enough time for upstream to run several
-    // loops (interval 1 s) while we move the StackSet on.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let at_claim = manager_times(&client, &ns.name).await;
-    let t0 = Instant::now();
+    // Upstream handles events and passes in one loop, in order: once it has
+    // acted on a heartbeat changed after the claim, it has dropped `app`.
+    heartbeat(&client, &ns.name, "hb-up", 1).await;
+    let at_claim = of_app(manager_times(&client, &ns.name).await);
     api.patch(
         "app",
         &PatchParams::default(),
@@ -346,14 +392,21 @@ async fn claim_hands_a_stackset_over_and_removing_the_annotation_hands_it_back()
         &run(
             cluster,
             &ns.name,
-            &["traffic", "set", "v2=100", "--yes", "--timeout", "60s"],
+            &[
+                "traffic",
+                "set",
+                "app",
+                "v2=100",
+                "--yes",
+                "--timeout",
+                "60s",
+            ],
         ),
         0,
     );
-    while t0.elapsed() < Duration::from_secs(5) {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let after = manager_times(&client, &ns.name).await;
+    // Upstream has run passes since `app` had work to do.
+    heartbeat(&client, &ns.name, "hb-up", 2).await;
+    let after = of_app(manager_times(&client, &ns.name).await);
     let upstream_writes = new_writes(&at_claim, &after, "stackset-controller");
     assert!(
         upstream_writes.is_empty(),
@@ -372,9 +425,8 @@ async fn claim_hands_a_stackset_over_and_removing_the_annotation_hands_it_back()
     )
     .await
     .unwrap();
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let at_return = manager_times(&client, &ns.name).await;
-    let t1 = Instant::now();
+    heartbeat(&client, &ns.name, "hb-ours", 1).await;
+    let at_return = of_app(manager_times(&client, &ns.name).await);
     api.patch(
         "app",
         &PatchParams::default(),
@@ -388,10 +440,8 @@ async fn claim_hands_a_stackset_over_and_removing_the_annotation_hands_it_back()
             .then_some(())
     })
     .await;
-    while t1.elapsed() < Duration::from_secs(5) {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let after = manager_times(&client, &ns.name).await;
+    heartbeat(&client, &ns.name, "hb-ours", 2).await;
+    let after = of_app(manager_times(&client, &ns.name).await);
     let our_writes = new_writes(&at_return, &after, "kubectl-stackset");
     assert!(
         our_writes.is_empty(),
