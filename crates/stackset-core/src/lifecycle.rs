@@ -6,6 +6,10 @@ use std::collections::BTreeSet;
 
 use k8s_openapi::jiff::Timestamp;
 
+use crate::api::StackSet;
+use crate::api::constants::DEFAULT_SCALEDOWN_TTL_SECONDS;
+use crate::plan::Reconciliation;
+
 /// `ScaledDown()`: no desired and no actual traffic, `noTrafficSince` set,
 /// and more than `ttl_seconds` passed since then.
 pub fn is_scaled_down(
@@ -68,6 +72,32 @@ pub fn expired_stacks(stacks: &[GcCandidate], limit: i32) -> BTreeSet<String> {
         .take(excess)
         .map(|c| c.name.clone())
         .collect()
+}
+
+/// When the next scale-down of this StackSet falls due, after `rec` was
+/// applied: the earliest moment one of its stacks without traffic, not yet
+/// scaled down, passes `scaledownTTLSeconds` (the TTL must be exceeded, so one
+/// second after `noTrafficSince + ttl`, see [`is_scaled_down`]). `None` when
+/// no stack is waiting for its TTL. A controller requeues the StackSet then,
+/// instead of finding the scale-down by polling.
+pub fn next_scale_down(rec: &Reconciliation, stackset: &StackSet) -> Option<Timestamp> {
+    if !rec.traffic_managed {
+        return None;
+    }
+    let ttl = stackset
+        .spec
+        .stack_lifecycle
+        .scaledown_ttl_seconds
+        .unwrap_or(DEFAULT_SCALEDOWN_TTL_SECONDS);
+    rec.stacks
+        .iter()
+        .filter(|s| !s.scaled_down && !s.has_traffic())
+        .filter_map(|s| s.no_traffic_since)
+        .filter_map(|t| {
+            let due = t.as_second().saturating_add(ttl).saturating_add(1);
+            Timestamp::from_second(due).ok()
+        })
+        .min()
 }
 
 #[cfg(test)]

@@ -310,6 +310,32 @@ fn desired_traffic_is_normalised_rounded_and_written_back() {
 }
 
 #[test]
+fn the_next_scale_down_falls_due_one_second_after_the_ttl() {
+    use crate::lifecycle::next_scale_down;
+    let opts = options();
+    let snapshot = cluster(&["v1", "v2"], &[("v2", 100.0)], &opts);
+    // v1 lost its traffic at now(); with the default TTL of 300 s it is due at
+    // 301 s, the first moment `reconcile` scales it down.
+    let rec = reconcile(&snapshot, &opts, at(10));
+    let due = next_scale_down(&rec, &snapshot.stackset);
+    assert_eq!(due, Some(at(301)));
+    assert!(!stack_facts_of(&reconcile(&snapshot, &opts, at(300)), "v1").scaled_down);
+    assert!(stack_facts_of(&reconcile(&snapshot, &opts, at(301)), "v1").scaled_down);
+    // Once scaled down, nothing is waiting any more.
+    let rec = reconcile(&snapshot, &opts, at(400));
+    assert_eq!(next_scale_down(&rec, &snapshot.stackset), None);
+    // A StackSet-specific TTL moves the moment.
+    let mut short = snapshot.clone();
+    short.stackset.spec.stack_lifecycle.scaledown_ttl_seconds = Some(60);
+    let rec = reconcile(&short, &opts, at(10));
+    assert_eq!(next_scale_down(&rec, &short.stackset), Some(at(61)));
+    // All traffic on both stacks: nothing to schedule.
+    let both = cluster(&["v1", "v2"], &[("v1", 50.0), ("v2", 50.0)], &opts);
+    let rec = reconcile(&both, &opts, at(10));
+    assert_eq!(next_scale_down(&rec, &both.stackset), None);
+}
+
+#[test]
 fn idle_stacks_are_scaled_down_after_the_ttl() {
     let opts = options();
     let snapshot = cluster(&["v1", "v2"], &[("v2", 100.0)], &opts);
