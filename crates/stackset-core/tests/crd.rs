@@ -19,8 +19,11 @@ fn schema(crd: &Value) -> &Value {
 
 /// A small structural-schema checker: every node has a `type` (or is
 /// int-or-string), objects with `properties` are `type: object`, no
-/// `$ref`/`anyOf`/`oneOf`/`allOf`, no `default`, no unknown-field preservation,
-/// and `required` names only existing properties.
+/// `$ref`/`anyOf`/`oneOf`/`allOf`, no `nullable`, no unknown-field
+/// preservation, `required` names only existing properties, and a `default`
+/// only as a scalar of the node's type (the API defaults of the embedded
+/// Kubernetes types and upstream's markers; serde's `[]`/`{}` defaults would
+/// be rejected against `minItems` and the like).
 fn check_structural(path: &str, node: &Value, problems: &mut Vec<String>) {
     let Some(map) = node.as_object() else {
         problems.push(format!("{path}: not an object"));
@@ -31,11 +34,27 @@ fn check_structural(path: &str, node: &Value, problems: &mut Vec<String>) {
         "anyOf",
         "oneOf",
         "allOf",
-        "default",
+        "nullable",
         "x-kubernetes-preserve-unknown-fields",
     ] {
         if map.contains_key(bad) {
             problems.push(format!("{path}: has {bad}"));
+        }
+    }
+    if let Some(default) = map.get("default") {
+        let fits = match map.get("type").and_then(Value::as_str) {
+            Some("string") => default.is_string(),
+            Some("boolean") => default.is_boolean(),
+            _ => false,
+        };
+        if !fits {
+            problems.push(format!("{path}: default {default} does not fit its type"));
+        }
+        if map
+            .get("required")
+            .is_some_and(|r| r.as_array().is_some_and(|r| !r.is_empty()))
+        {
+            problems.push(format!("{path}: default on an object"));
         }
     }
     let int_or_string = map.get("x-kubernetes-int-or-string") == Some(&Value::Bool(true));
@@ -230,6 +249,16 @@ fn wire_details_of_the_schema() {
         spec["properties"]["stackLifecycle"]["properties"]["limit"]["minimum"].as_f64(),
         Some(1.0)
     );
+    // Go `int` fields have no format; `float` weights say so.
+    assert!(
+        spec["properties"]["minReadyPercent"]
+            .get("format")
+            .is_none()
+    );
+    assert_eq!(
+        spec["properties"]["traffic"]["items"]["properties"]["weight"]["format"],
+        "float"
+    );
     let status = &ss["properties"]["status"]["properties"];
     assert_eq!(
         status["traffic"]["items"]["properties"]["servicePort"]["x-kubernetes-int-or-string"],
@@ -256,4 +285,68 @@ fn yaml_is_two_documents_that_parse_back() {
         let value: Value = serde_saphyr::from_str(doc).expect("parse");
         assert_eq!(value["kind"], "CustomResourceDefinition");
     }
+}
+
+/// The Kubernetes semantics of the embedded core types are there: list and
+/// map types, API defaults, optional reference names, quantity patterns and
+/// the slimmed-down embedded ObjectMeta.
+#[test]
+fn embedded_kubernetes_types_keep_their_semantics() {
+    let crds = crd_values();
+    let st = schema(&crds[1]);
+    let spec = &st["properties"]["spec"]["properties"];
+    let pod = &spec["podTemplate"]["properties"]["spec"]["properties"];
+    assert_eq!(pod["containers"]["x-kubernetes-list-type"], "map");
+    assert_eq!(
+        pod["containers"]["x-kubernetes-list-map-keys"],
+        serde_json::json!(["name"])
+    );
+    let container = &pod["containers"]["items"]["properties"];
+    assert_eq!(
+        container["ports"]["x-kubernetes-list-map-keys"],
+        serde_json::json!(["containerPort", "protocol"])
+    );
+    assert_eq!(
+        container["ports"]["items"]["properties"]["protocol"]["default"],
+        "TCP"
+    );
+    assert_eq!(container["args"]["x-kubernetes-list-type"], "atomic");
+    let secret_ref =
+        &container["env"]["items"]["properties"]["valueFrom"]["properties"]["secretKeyRef"];
+    assert_eq!(secret_ref["x-kubernetes-map-type"], "atomic");
+    assert_eq!(secret_ref["required"], serde_json::json!(["key"]));
+    assert_eq!(secret_ref["properties"]["name"]["default"], "");
+    assert!(
+        container["resources"]["properties"]["limits"]["additionalProperties"]["pattern"]
+            .is_string()
+    );
+    let meta = spec["podTemplate"]["properties"]["metadata"]["properties"]
+        .as_object()
+        .expect("pod template metadata");
+    let keys: Vec<_> = meta.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        ["annotations", "finalizers", "labels", "name", "namespace"]
+    );
+    assert_eq!(
+        spec["service"]["properties"]["ports"]["items"]["properties"]["protocol"]["default"],
+        "TCP"
+    );
+    let zmon = &spec["autoscaler"]["properties"]["metrics"]["items"]["properties"]["zmon"];
+    assert_eq!(zmon["properties"]["duration"]["default"], "5m");
+    for crd in &crds {
+        let kind = crd["spec"]["names"]["kind"].as_str().unwrap_or("");
+        assert_eq!(crd["spec"]["names"]["listKind"], format!("{kind}List"));
+        let root = &schema(crd)["properties"];
+        assert_eq!(root["apiVersion"]["type"], "string");
+        assert_eq!(root["kind"]["type"], "string");
+        assert_eq!(root["metadata"]["type"], "object");
+    }
+}
+
+#[test]
+fn yaml_prints_whole_bounds_as_integers() {
+    let yaml = crd_yaml().expect("yaml");
+    assert!(yaml.contains("minimum: 1\n"), "limit's minimum");
+    assert!(!yaml.contains("minimum: 1.0"));
 }

@@ -12,6 +12,34 @@ use serde::{Deserialize, Serialize};
 
 use super::Extra;
 
+/// A DNS-1123 subdomain (Kubernetes object names).
+const DNS_SUBDOMAIN: &str = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+/// Schema of a Go `int` field: an integer without a `format` (upstream's
+/// field is `int`, not `int32`).
+pub(crate) fn go_int(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "integer"})
+}
+
+/// A list of strings, each one of `values`.
+fn string_enum_list(values: &[&str]) -> schemars::Schema {
+    schemars::json_schema!({"type": "array", "items": {"type": "string", "enum": values}})
+}
+
+/// Skipper route methods (upstream's `HTTPMethod` enum).
+fn http_methods(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    string_enum_list(&[
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE",
+    ])
+}
+
+/// ZMON aggregators (upstream's `ZMONMetricAggregatorType` enum).
+fn zmon_aggregators(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    string_enum_list(&[
+        "avg", "dev", "count", "first", "last", "max", "min", "sum", "diff",
+    ])
+}
+
 /// Metadata of an embedded object where only annotations are meaningful
 /// (upstream `EmbeddedObjectMetaWithAnnotations`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
@@ -110,7 +138,7 @@ pub struct RouteGroupSpec {
     pub routes: Vec<RouteGroupRouteSpec>,
     /// Service port number (an integer, unlike the Ingress backendPort).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(required)]
+    #[schemars(required, schema_with = "go_int")]
     pub backend_port: Option<i32>,
     /// Load-balancing algorithm set on the generated service backend.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -157,14 +185,16 @@ pub struct RouteGroupBackend {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("enum" = ["roundRobin", "random", "consistentHash", "powerOfRandomNChoices"]))]
     pub algorithm: Option<String>,
-    /// Endpoints of an `lb` backend.
+    /// Endpoints of an `lb` backend (at least one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
     pub endpoints: Option<Vec<String>>,
     /// Service of a `service` backend.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// Service port of a `service` backend.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "go_int")]
     pub service_port: Option<i32>,
 }
 
@@ -189,9 +219,7 @@ pub struct RouteGroupRouteSpec {
     pub filters: Option<Vec<String>>,
     /// HTTP methods (GET … TRACE).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(inner(regex(
-        pattern = "^(GET|HEAD|POST|PUT|PATCH|DELETE|CONNECT|OPTIONS|TRACE)$"
-    )))]
+    #[schemars(schema_with = "http_methods")]
     pub methods: Option<Vec<String>>,
     /// Weighted backend references.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -206,7 +234,7 @@ pub struct RouteGroupBackendReference {
     pub backend_name: String,
     /// Relative weight (>= 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0))]
+    #[schemars(schema_with = "go_int", range(min = 0))]
     pub weight: Option<i32>,
 }
 
@@ -251,7 +279,7 @@ pub struct StackSpecTemplate {
     pub spec: StackSpec,
     /// Version; the Stack is named `<stackset>-<version>`.
     #[serde(default)]
-    #[schemars(extend("x-kubernetes-map-type" = "x-stackset-required"), regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"))]
+    #[schemars(extend("x-kubernetes-map-type" = "x-stackset-required"), regex(pattern = DNS_SUBDOMAIN))]
     pub version: String,
 }
 
@@ -262,6 +290,7 @@ pub struct DesiredTraffic {
     /// Stack name.
     pub stack_name: String,
     /// Desired weight in percent (a float on the wire).
+    #[schemars(extend("format" = "float"))]
     pub weight: f64,
 }
 
@@ -487,7 +516,7 @@ pub struct MetricsZmon {
     pub duration: Option<String>,
     /// Aggregators: avg, dev, count, first, last, max, min, sum, diff.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(inner(regex(pattern = "^(avg|dev|count|first|last|max|min|sum|diff)$")))]
+    #[schemars(schema_with = "zmon_aggregators")]
     pub aggregators: Option<Vec<String>>,
     /// Tags passed to the metric adapter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -498,6 +527,7 @@ pub struct MetricsZmon {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
 pub struct MetricsScalingSchedule {
     /// Schedule name.
+    #[schemars(regex(pattern = DNS_SUBDOMAIN))]
     pub name: String,
 }
 
@@ -505,6 +535,7 @@ pub struct MetricsScalingSchedule {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
 pub struct MetricsClusterScalingSchedule {
     /// Schedule name.
+    #[schemars(regex(pattern = DNS_SUBDOMAIN))]
     pub name: String,
 }
 
@@ -558,28 +589,27 @@ impl ConfigurationResourcesSpec {
 /// An inline ConfigMap definition.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 pub struct InlineConfigMap {
-    /// ConfigMap name (must start with the Stack name).
+    /// ConfigMap name (must start with the Stack name; optional in the API,
+    /// like upstream's `omitempty` field).
+    #[serde(default)]
     pub name: String,
     /// ConfigMap data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<BTreeMap<String, String>>,
 }
 
-/// A reference to an object by name in the same namespace.
-#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
-pub struct LocalObjectReference {
-    /// Object name (must start with the Stack name).
-    pub name: String,
-}
+/// A reference to an object by name in the same namespace (the core type,
+/// as upstream uses; the name must start with the Stack name).
+pub use k8s_openapi::api::core::v1::LocalObjectReference;
 
 /// A PlatformCredentialsSet definition.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 pub struct PlatformCredentialsSetSpec {
-    /// Object name.
-    pub name: String,
-    /// Tokens by name.
+    /// Object name (optional in the API, like upstream's `omitempty` field).
     #[serde(default)]
-    #[schemars(extend("x-kubernetes-map-type" = "x-stackset-required"))]
+    pub name: String,
+    /// Tokens by name (optional in the API, like upstream's `omitempty` field).
+    #[serde(default)]
     pub tokens: BTreeMap<String, PcsToken>,
 }
 

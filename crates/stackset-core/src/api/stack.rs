@@ -98,9 +98,11 @@ pub struct StackSpecInternal {
 pub struct StackStatus {
     /// Actual weight after the traffic reconcile.
     #[serde(default)]
+    #[schemars(extend("format" = "float"))]
     pub actual_traffic_weight: f64,
     /// Desired weight (normalised and rounded).
     #[serde(default)]
+    #[schemars(extend("format" = "float"))]
     pub desired_traffic_weight: f64,
     /// Deployment `.status.replicas`.
     #[serde(default)]
@@ -141,6 +143,7 @@ pub struct PrescalingStatus {
     pub replicas: Option<i32>,
     /// The desired weight the prescale target was computed for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("format" = "float"))]
     pub desired_traffic_weight: Option<f64>,
     /// Last time the desired weight was above the actual weight.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -74,6 +74,7 @@ pub struct StackSetSpec {
     /// Minimum percentage of updated and ready replicas before a Stack's weight
     /// may grow; values <= 0 or >= 100 mean 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "super::spec::go_int")]
     pub min_ready_percent: Option<i32>,
     /// Unknown keys, kept verbatim (not part of the CRD schema).
     #[serde(flatten)]
@@ -117,5 +118,6 @@ pub struct ActualTraffic {
     /// Backend port.
     pub service_port: IntOrString,
     /// Actual weight in percent.
+    #[schemars(extend("format" = "float"))]
     pub weight: f64,
 }
