@@ -108,7 +108,7 @@ fn run(cli: Cli, program: &OsString) -> Result<(), Failure> {
         Command::Man(args) => commands::man::run(&args),
         Command::Reconcile(args) => block_on(async {
             let conn = cluster::connect(&cli.global).await?;
-            commands::reconcile::run(&conn, cli.global.all_namespaces, &args, &now).await
+            commands::reconcile::run(&conn, cli.global.all_namespaces, &args, now).await
         }),
         Command::Get(args) => read_command(&cli.global, |conn, all, screen| async move {
             commands::get::run(&conn, all, &args, screen, &now).await

@@ -429,6 +429,25 @@ pub struct ReconcileArgs {
     /// Do not publish Kubernetes events.
     #[arg(long)]
     pub no_events: bool,
+    /// With --watch: StackSets reconciled at the same time (upstream's --reconcile-workers).
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub workers: u16,
+    /// With --watch: serve /healthz, /readyz and Prometheus /metrics on this address (e.g. :8080).
+    #[arg(long, value_name = "HOST:PORT", env = "STACKSET_METRICS_ADDRESS")]
+    pub metrics_address: Option<String>,
+    /// With --watch: run only while holding a coordination.k8s.io Lease, so several replicas
+    /// can run and exactly one reconciles.
+    #[arg(long)]
+    pub leader_elect: bool,
+    /// Namespace of the leader Lease (default: the Pod's namespace, else the current one).
+    #[arg(long, value_name = "NAMESPACE", env = "POD_NAMESPACE")]
+    pub leader_election_namespace: Option<String>,
+    /// Name of the leader Lease.
+    #[arg(long, default_value = "kubectl-stackset", value_name = "NAME")]
+    pub leader_election_id: String,
+    /// How long a standby waits after the leader's last renewal before taking over.
+    #[arg(long, default_value = "15s", value_name = "DURATION")]
+    pub lease_duration: String,
     #[command(flatten)]
     pub engine: EngineArgs,
 }

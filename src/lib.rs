@@ -12,5 +12,6 @@ pub mod completion;
 pub mod error;
 pub mod logging;
 pub mod manifest;
+pub mod metrics;
 pub mod render;
 pub mod rollout_plan;

@@ -9,9 +9,11 @@ use kube::{Client, Config};
 use crate::cli::GlobalArgs;
 use crate::error::{Exit, Failure};
 
+pub mod controller;
 pub mod error;
 pub mod execute;
 pub mod inspect;
+pub mod leader;
 pub mod mutate;
 pub mod names;
 pub mod reconcile;
@@ -138,8 +140,11 @@ pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
         .namespace
         .clone()
         .unwrap_or_else(|| config.default_namespace.clone());
-    let client = Client::try_from(config)
-        .map_err(|e| Failure::error(format!("cannot create a Kubernetes client: {e}")))?;
+    // Every request is counted by verb for the controller's /metrics.
+    let client = kube::client::ClientBuilder::try_from(config)
+        .map_err(|e| Failure::error(format!("cannot create a Kubernetes client: {e}")))?
+        .with_layer(&crate::metrics::CountRequests)
+        .build();
     Ok(Connection {
         client,
         namespace,

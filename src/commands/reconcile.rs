@@ -3,23 +3,24 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use futures::StreamExt;
-use k8s_openapi::api::apps::v1::Deployment;
+use std::sync::Arc;
+
 use k8s_openapi::jiff::Timestamp;
 use kube::Client;
-use kube::api::Api;
-use kube::runtime::watcher;
 use serde_json::Value;
 use stackset_core::api::StackSet;
 use stackset_core::{Action, Kind, Reconciliation, Snapshot};
 
 use crate::cli::{DryRun, ReconcileArgs};
+use crate::cluster::controller::{self, ControllerSettings, Reporter, Watched};
 use crate::cluster::execute::ExecOptions;
+use crate::cluster::leader::{Elector, LeaseConfig};
 use crate::cluster::reconcile::{Management, Settings, dry_run_plan, reconcile_read};
-use crate::cluster::snapshot::{get_stackset, list_namespace, list_stacksets, selector};
+use crate::cluster::snapshot::{get_stackset, list_namespace, list_stacksets};
 use crate::cluster::{Connection, parse_duration};
 use crate::commands::common::resolve_stackset_name;
 use crate::error::{Exit, Failure};
+use crate::metrics;
 use crate::render::{diff, out};
 
 /// The StackSets one run is about.
@@ -33,7 +34,7 @@ pub async fn run(
     conn: &Connection,
     all_namespaces: bool,
     args: &ReconcileArgs,
-    now: &(dyn Fn() -> Timestamp + Sync),
+    now: fn() -> Timestamp,
 ) -> Result<(), Failure> {
     let settings = Settings {
         options: args.engine.options()?,
@@ -69,7 +70,7 @@ pub async fn run(
         let interval = parse_duration(&args.interval)
             .map_err(|e| Failure::usage(format!("--interval: {e}")))?
             .max(Duration::from_secs(1));
-        return watch(&conn.client, &targets, &settings, interval, now).await;
+        return watch(conn, &targets, settings, args, interval, now).await;
     }
     let changed = pass(&conn.client, &targets, &settings, args, now()).await?;
     if args.diff && changed {
@@ -175,7 +176,7 @@ async fn pass(
                 match reconcile_read(client, &ns, &name, Some(ss), settings, now).await {
                     Ok(outcome) => {
                         changed |= !outcome.executed.is_empty();
-                        print_outcome(&ns, &name, &outcome.executed, settings)?;
+                        print_outcome(&ns, &name, &outcome.executed, settings.exec.server_dry_run)?;
                         report_state(&ns, &name, Some(&outcome.reconciliation));
                         match outcome.reconciliation.errors.first() {
                             Some(e) => Err(Failure::new(
@@ -217,9 +218,9 @@ fn print_outcome(
     ns: &str,
     name: &str,
     executed: &[String],
-    settings: &Settings,
+    server_dry_run: bool,
 ) -> Result<(), Failure> {
-    let suffix = if settings.exec.server_dry_run {
+    let suffix = if server_dry_run {
         " (server dry run)"
     } else {
         ""
@@ -352,60 +353,133 @@ fn print_diff(snapshot: &Snapshot, passes: &[Reconciliation]) -> Result<(), Fail
     out(&text)
 }
 
-/// Watch-driven loop: reconcile on changes to StackSets and their
-/// Deployments, and at least every `interval` (scale-down TTLs need time to
-/// pass, not events). Ctrl-C stops it with exit code 130.
+/// The controller: kube-runtime's `Controller` on watch caches (see
+/// `cluster::controller`), optionally behind a leader Lease, with
+/// /healthz, /readyz and /metrics. SIGTERM stops it (a Pod's shutdown; the
+/// Lease is released so a standby takes over at once); Ctrl-C stops it with
+/// exit code 130.
 async fn watch(
-    client: &Client,
+    conn: &Connection,
     targets: &Targets,
-    settings: &Settings,
+    settings: Settings,
+    args: &ReconcileArgs,
     interval: Duration,
-    now: &(dyn Fn() -> Timestamp + Sync),
+    now: fn() -> Timestamp,
 ) -> Result<(), Failure> {
-    let (ss_api, dep_api): (Api<StackSet>, Api<Deployment>) = match targets {
-        Targets::AllNamespaces => (Api::all(client.clone()), Api::all(client.clone())),
-        Targets::Namespace(ns) | Targets::One { ns, .. } => (
-            Api::namespaced(client.clone(), ns),
-            Api::namespaced(client.clone(), ns),
-        ),
-    };
-    let dep_sel = match targets {
-        Targets::One { name, .. } => selector(Some(name)),
-        _ => selector(None),
-    };
-    let ss_events = watcher(ss_api, watcher::Config::default()).map(|_| ());
-    let dep_events = watcher(dep_api, watcher::Config::default().labels(&dep_sel)).map(|_| ());
-    let mut events = futures::stream::select(ss_events, dep_events).boxed();
-    let args = ReconcileArgs::default();
-    // Installed before the first pass so that no SIGINT/SIGTERM is lost while
-    // a pass runs; a Pod gets SIGTERM on shutdown.
     use tokio::signal::unix::{SignalKind, signal};
+    // Installed first so that no SIGINT/SIGTERM is lost.
     let mut sigint = signal(SignalKind::interrupt())
         .map_err(|e| Failure::error(format!("cannot handle SIGINT: {e}")))?;
     let mut sigterm = signal(SignalKind::terminate())
         .map_err(|e| Failure::error(format!("cannot handle SIGTERM: {e}")))?;
-    loop {
-        tokio::select! {
-            _ = sigint.recv() => return Err(Failure::new(Exit::Interrupted, String::new())),
-            _ = sigterm.recv() => return Ok(()),
-            result = pass(client, targets, settings, &args, now()) => {
-                if let Err(f) = result {
-                    eprintln!("error: {}", f.message);
-                    if let Some(h) = &f.hint {
-                        eprintln!("hint: {h}");
-                    }
+    let watched = match targets {
+        Targets::AllNamespaces => Watched::All,
+        Targets::Namespace(ns) => Watched::Namespace(ns.clone()),
+        Targets::One { ns, name } => Watched::One {
+            ns: ns.clone(),
+            name: name.clone(),
+        },
+    };
+    let _server = match &args.metrics_address {
+        Some(addr) if !addr.is_empty() => {
+            let addr = if addr.starts_with(':') {
+                format!("0.0.0.0{addr}")
+            } else {
+                addr.clone()
+            };
+            // Bind now, so that a taken port is an error at start-up.
+            let probe = tokio::net::TcpListener::bind(&addr)
+                .await
+                .map_err(|e| Failure::usage(format!("--metrics-address {addr}: {e}")))?;
+            drop(probe);
+            Some(AbortOnDrop(tokio::spawn(async move {
+                if let Err(e) = metrics::serve(&addr).await {
+                    eprintln!("error: metrics server on {addr}: {e}");
                 }
-            }
+            })))
         }
-        // Wait for a change or the interval, then let a burst of changes settle.
+        _ => None,
+    };
+    let elector = if args.leader_elect {
+        let duration = parse_duration(&args.lease_duration)
+            .map_err(|e| Failure::usage(format!("--lease-duration: {e}")))?
+            .max(Duration::from_secs(2));
+        let identity = format!(
+            "{}_{}",
+            std::env::var("HOSTNAME").unwrap_or_else(|_| "kubectl-stackset".into()),
+            std::process::id()
+        );
+        let namespace = args
+            .leader_election_namespace
+            .clone()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| conn.namespace.clone());
+        Some(Elector::new(
+            conn.client.clone(),
+            LeaseConfig {
+                namespace,
+                name: args.leader_election_id.clone(),
+                identity,
+                duration,
+            },
+            now,
+        ))
+    } else {
+        None
+    };
+    if let Some(e) = &elector {
+        eprintln!(
+            "leader election: waiting for lease {}",
+            args.leader_election_id
+        );
         tokio::select! {
             _ = sigint.recv() => return Err(Failure::new(Exit::Interrupted, String::new())),
             _ = sigterm.recv() => return Ok(()),
-            _ = tokio::time::sleep(interval) => {}
-            _ = events.next() => {
-                tokio::time::sleep(Duration::from_millis(300)).await;
-                while let Some(Some(())) = futures::FutureExt::now_or_never(events.next()) {}
-            }
+            _ = e.acquire(|| metrics::set_ready(true)) => {}
         }
+        // Ready again once the caches of the leader are synced.
+        metrics::set_ready(false);
+    }
+    metrics::set_leader(true);
+    let dry_run = settings.exec.server_dry_run;
+    let report: Arc<Reporter> = Arc::new(move |ns, name, executed, rec| {
+        let _ = print_outcome(ns, name, executed, dry_run);
+        report_state(ns, name, Some(rec));
+    });
+    let cs = ControllerSettings {
+        watched,
+        settings,
+        interval,
+        workers: args.workers.max(1),
+        debounce: Duration::from_millis(200),
+        now,
+    };
+    let hold = async {
+        match &elector {
+            Some(e) => e.hold().await,
+            None => std::future::pending().await,
+        }
+    };
+    let result = tokio::select! {
+        _ = sigint.recv() => Err(Failure::new(Exit::Interrupted, String::new())),
+        _ = sigterm.recv() => Ok(()),
+        _ = controller::run(conn.client.clone(), cs, report) => Ok(()),
+        lost = hold => Err(lost),
+    };
+    metrics::set_leader(false);
+    if let Some(e) = &elector
+        && (result.is_ok() || matches!(&result, Err(f) if f.exit == Exit::Interrupted))
+    {
+        e.release().await;
+    }
+    result
+}
+
+/// Stops a spawned task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

@@ -1,0 +1,579 @@
+//! The in-cluster controller loop (`reconcile --watch`), built on
+//! kube-runtime's `Controller`: one watch per kind feeds a reflector store;
+//! an event is mapped to its StackSet (owner reference, then the `stackset`
+//! label) and only that StackSet is queued; the queue coalesces bursts per
+//! StackSet (debounce) and runs at most `workers` reconciles at once; a
+//! failing reconcile is retried with backoff; a StackSet is requeued for the
+//! moment its next scale-down TTL falls due, and at least every `interval`
+//! (a reconcile from the caches costs no API request unless it writes).
+//!
+//! After the initial LISTs, the steady state costs watches only: snapshots
+//! are built from the stores, filtered to one StackSet's objects.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Debug;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::{Stream, StreamExt};
+use k8s_openapi::NamespaceResourceScope;
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service};
+use k8s_openapi::api::networking::v1::Ingress;
+use k8s_openapi::jiff::Timestamp;
+use kube::api::Api;
+use kube::runtime::controller::{Action, Config as ControllerConfig, Controller};
+use kube::runtime::reflector::{self, ObjectRef, Store};
+use kube::runtime::{WatchStreamExt, watcher};
+use kube::{Client, Resource, ResourceExt};
+use serde::de::DeserializeOwned;
+use stackset_core::api::constants::LABEL_STACKSET;
+use stackset_core::api::{PlatformCredentialsSet, RouteGroup, Stack, StackSet};
+use stackset_core::lifecycle::next_scale_down;
+use stackset_core::{Kind, Reconciliation};
+
+use super::execute::{ExecError, Executor};
+use super::reconcile::{Management, Settings, decide, ensure_ours};
+use super::snapshot::{NamespaceObjects, selector};
+use crate::error::Failure;
+use crate::metrics;
+
+/// Which StackSets the controller is about.
+#[derive(Debug, Clone)]
+pub enum Watched {
+    All,
+    Namespace(String),
+    One { ns: String, name: String },
+}
+
+/// Reports what one reconcile did (the command prints it).
+pub type Reporter = dyn Fn(&str, &str, &[String], &Reconciliation) + Send + Sync;
+
+pub struct ControllerSettings {
+    pub watched: Watched,
+    pub settings: Settings,
+    /// Every StackSet is reconciled (from the caches) at least this often.
+    pub interval: Duration,
+    /// Reconciles running at the same time.
+    pub workers: u16,
+    /// Events for one StackSet within this window are coalesced.
+    pub debounce: Duration,
+    pub now: fn() -> Timestamp,
+}
+
+type Key = (String, String);
+
+/// The watch caches of every kind a StackSet owns.
+struct Stores {
+    stacks: Store<Stack>,
+    deployments: Store<Deployment>,
+    services: Store<Service>,
+    hpas: Store<HorizontalPodAutoscaler>,
+    ingresses: Store<Ingress>,
+    routegroups: Option<Store<RouteGroup>>,
+    config_maps: Option<Store<ConfigMap>>,
+    secrets: Option<Store<Secret>>,
+    platform_credentials_sets: Option<Store<PlatformCredentialsSet>>,
+}
+
+fn label_is(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta, name: &str) -> bool {
+    meta.labels
+        .as_ref()
+        .and_then(|l| l.get(LABEL_STACKSET))
+        .is_some_and(|v| v == name)
+}
+
+/// The objects of one StackSet in a store: its namespace, labelled with its
+/// name (what the one-shot commands select with `stackset=NAME`).
+fn owned<K>(store: &Store<K>, ns: &str, name: &str) -> Vec<K>
+where
+    K: Resource<DynamicType = ()> + Clone,
+{
+    store
+        .state_filter(|o| o.meta().namespace.as_deref() == Some(ns) && label_is(o.meta(), name))
+        .iter()
+        .map(|o| o.as_ref().clone())
+        .collect()
+}
+
+/// ConfigMaps and Secrets are referenced by name, and a stack's must start
+/// with the stack's (so the StackSet's) name.
+fn referenced<K>(store: &Option<Store<K>>, ns: &str, name: &str) -> Vec<K>
+where
+    K: Resource<DynamicType = ()> + Clone,
+{
+    let Some(store) = store else {
+        return Vec::new();
+    };
+    let prefix = format!("{name}-");
+    store
+        .state_filter(|o| {
+            o.meta().namespace.as_deref() == Some(ns)
+                && (label_is(o.meta(), name)
+                    || o.meta()
+                        .name
+                        .as_deref()
+                        .is_some_and(|n| n.starts_with(&prefix)))
+        })
+        .iter()
+        .map(|o| o.as_ref().clone())
+        .collect()
+}
+
+impl Stores {
+    fn objects_for(&self, ns: &str, name: &str) -> NamespaceObjects {
+        NamespaceObjects {
+            stacks: owned(&self.stacks, ns, name),
+            deployments: owned(&self.deployments, ns, name),
+            services: owned(&self.services, ns, name),
+            hpas: owned(&self.hpas, ns, name),
+            ingresses: owned(&self.ingresses, ns, name),
+            routegroups: self
+                .routegroups
+                .as_ref()
+                .map(|s| owned(s, ns, name))
+                .unwrap_or_default(),
+            config_maps: referenced(&self.config_maps, ns, name),
+            secrets: referenced(&self.secrets, ns, name),
+            platform_credentials_sets: self
+                .platform_credentials_sets
+                .as_ref()
+                .map(|s| owned(s, ns, name))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Which watch caches have their initial listing. (Not
+/// `Store::wait_until_ready`: its one-shot channel wakes only the last of
+/// several waiters.)
+struct Synced {
+    need: usize,
+    done: Mutex<HashSet<&'static str>>,
+    tx: tokio::sync::watch::Sender<bool>,
+}
+
+impl Synced {
+    fn new(need: usize) -> Arc<Self> {
+        Arc::new(Self {
+            need,
+            done: Mutex::default(),
+            tx: tokio::sync::watch::Sender::new(false),
+        })
+    }
+
+    fn mark(&self, kind: &'static str) {
+        if let Ok(mut d) = self.done.lock()
+            && d.insert(kind)
+            && d.len() >= self.need
+        {
+            self.tx.send_replace(true);
+            metrics::set_ready(true);
+            tracing::info!("watch caches synced");
+        }
+    }
+
+    async fn wait(&self) {
+        let mut rx = self.tx.subscribe();
+        let _ = rx.wait_for(|v| *v).await;
+    }
+}
+
+struct Ctx {
+    client: Client,
+    synced: Arc<Synced>,
+    stores: Stores,
+    stacksets: Store<StackSet>,
+    cs: ControllerSettings,
+    executor: Executor,
+    /// StackSets with an event whose reconcile has not started.
+    pending: Arc<Mutex<HashSet<Key>>>,
+    /// Consecutive failures per StackSet, for the backoff.
+    failures: Mutex<HashMap<Key, u32>>,
+    report: Arc<Reporter>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ReconcileError(String);
+
+impl From<Failure> for ReconcileError {
+    fn from(f: Failure) -> Self {
+        match f.hint {
+            Some(h) => Self(format!("{} (hint: {h})", f.message)),
+            None => Self(f.message),
+        }
+    }
+}
+
+fn key_of(ss: &StackSet) -> Key {
+    (ss.namespace().unwrap_or_default(), ss.name_any())
+}
+
+fn mark_pending(pending: &Mutex<HashSet<Key>>, key: Key) {
+    if let Ok(mut p) = pending.lock() {
+        p.insert(key);
+        metrics::set_queue_depth(p.len());
+    }
+}
+
+/// A watch on one kind, feeding a store, with backoff on errors; `synced`
+/// learns when the `required` kinds have their initial listing.
+fn reflected<K>(
+    api: Api<K>,
+    wc: watcher::Config,
+    synced: &Arc<Synced>,
+    required: bool,
+) -> (
+    Store<K>,
+    impl Stream<Item = Result<K, watcher::Error>> + Send + 'static,
+)
+where
+    K: Resource<DynamicType = ()> + Clone + DeserializeOwned + Debug + Send + Sync + 'static,
+{
+    let (store, writer) = reflector::store::<K>();
+    let synced = synced.clone();
+    let kind = std::any::type_name::<K>();
+    let stream = watcher(api, wc)
+        .default_backoff()
+        .reflect(writer)
+        .inspect(move |e| {
+            if required && matches!(e, Ok(watcher::Event::InitDone)) {
+                synced.mark(kind);
+            }
+        })
+        .touched_objects();
+    (store, stream)
+}
+
+fn api<K>(client: &Client, watched: &Watched) -> Api<K>
+where
+    K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>,
+{
+    match watched {
+        Watched::All => Api::all(client.clone()),
+        Watched::Namespace(ns) | Watched::One { ns, .. } => Api::namespaced(client.clone(), ns),
+    }
+}
+
+/// The StackSet an owned object belongs to: its owner reference to a
+/// StackSet, or to a Stack whose StackSet we know, else its `stackset` label.
+fn stackset_of<K: Resource>(obj: &K, stacks: &Store<Stack>) -> Option<ObjectRef<StackSet>> {
+    let ns = obj.meta().namespace.clone()?;
+    let owners = obj.meta().owner_references.as_deref().unwrap_or_default();
+    for o in owners {
+        if o.kind == "StackSet" && o.api_version.starts_with("zalando.org/") {
+            return Some(ObjectRef::new(&o.name).within(&ns));
+        }
+        if o.kind == "Stack" && o.api_version.starts_with("zalando.org/") {
+            let stack = stacks.get(&ObjectRef::new(&o.name).within(&ns));
+            if let Some(stack) = stack
+                && let Some(ss) = stack
+                    .metadata
+                    .owner_references
+                    .as_deref()
+                    .unwrap_or_default()
+                    .iter()
+                    .find(|r| r.kind == "StackSet")
+            {
+                return Some(ObjectRef::new(&ss.name).within(&ns));
+            }
+        }
+    }
+    let name = obj.meta().labels.as_ref()?.get(LABEL_STACKSET)?;
+    Some(ObjectRef::new(name).within(&ns))
+}
+
+/// Runs the controller until the returned future is dropped.
+pub async fn run(client: Client, cs: ControllerSettings, report: Arc<Reporter>) {
+    let watched = cs.watched.clone();
+    let child_wc = match &watched {
+        Watched::One { name, .. } => watcher::Config::default().labels(&selector(Some(name))),
+        _ => watcher::Config::default().labels(&selector(None)),
+    };
+    let ss_wc = match &watched {
+        Watched::One { name, .. } => {
+            watcher::Config::default().fields(&format!("metadata.name={name}"))
+        }
+        _ => watcher::Config::default(),
+    };
+    let scope = cs.settings.scope();
+    let pending: Arc<Mutex<HashSet<Key>>> = Arc::default();
+
+    // StackSets and the five kinds every StackSet has.
+    let synced = Synced::new(6);
+    let (ss_store, ss_writer) = reflector::store::<StackSet>();
+    let ss_pending = pending.clone();
+    let ss_synced = synced.clone();
+    let ss_stream = watcher(api::<StackSet>(&client, &watched), ss_wc)
+        .default_backoff()
+        .reflect(ss_writer)
+        .inspect(move |e| {
+            if matches!(e, Ok(watcher::Event::InitDone)) {
+                ss_synced.mark("stacksets");
+            }
+        })
+        .applied_objects()
+        .inspect(move |r| {
+            if let Ok(ss) = r {
+                mark_pending(&ss_pending, key_of(ss));
+            }
+        });
+
+    let (stacks, stack_stream) =
+        reflected::<Stack>(api(&client, &watched), child_wc.clone(), &synced, true);
+    let (deployments, dep_stream) =
+        reflected::<Deployment>(api(&client, &watched), child_wc.clone(), &synced, true);
+    let (services, svc_stream) =
+        reflected::<Service>(api(&client, &watched), child_wc.clone(), &synced, true);
+    let (hpas, hpa_stream) = reflected::<HorizontalPodAutoscaler>(
+        api(&client, &watched),
+        child_wc.clone(),
+        &synced,
+        true,
+    );
+    let (ingresses, ing_stream) =
+        reflected::<Ingress>(api(&client, &watched), child_wc.clone(), &synced, true);
+
+    let mut controller = Controller::for_stream(ss_stream, ss_store.clone()).with_config(
+        ControllerConfig::default()
+            .concurrency(cs.workers.max(1))
+            .debounce(cs.debounce),
+    );
+    // Every child kind: map the event to its StackSet and queue that one.
+    macro_rules! child {
+        ($stream:expr) => {{
+            let stacks = stacks.clone();
+            let pending = pending.clone();
+            controller = controller.watches_stream($stream, move |obj| {
+                let r = stackset_of(&obj, &stacks);
+                if let Some(r) = &r {
+                    mark_pending(
+                        &pending,
+                        (r.namespace.clone().unwrap_or_default(), r.name.clone()),
+                    );
+                }
+                r
+            });
+        }};
+    }
+    child!(stack_stream);
+    child!(dep_stream);
+    child!(svc_stream);
+    child!(hpa_stream);
+    child!(ing_stream);
+    let routegroups = if scope.routegroups {
+        let (s, stream) =
+            reflected::<RouteGroup>(api(&client, &watched), child_wc.clone(), &synced, false);
+        child!(stream);
+        Some(s)
+    } else {
+        None
+    };
+    let platform_credentials_sets = if scope.platform_credentials_sets {
+        let (s, stream) = reflected::<PlatformCredentialsSet>(
+            api(&client, &watched),
+            child_wc.clone(),
+            &synced,
+            false,
+        );
+        child!(stream);
+        Some(s)
+    } else {
+        None
+    };
+    // ConfigMaps and Secrets are not labelled by us: watch the namespace's.
+    let config_maps = if scope.config_maps {
+        let (s, stream) = reflected::<ConfigMap>(
+            api(&client, &watched),
+            watcher::Config::default(),
+            &synced,
+            false,
+        );
+        child!(stream);
+        Some(s)
+    } else {
+        None
+    };
+    let secrets = if scope.secrets {
+        let (s, stream) = reflected::<Secret>(
+            api(&client, &watched),
+            watcher::Config::default(),
+            &synced,
+            false,
+        );
+        child!(stream);
+        Some(s)
+    } else {
+        None
+    };
+
+    let executor = Executor::new(client.clone(), cs.settings.exec);
+    let ctx = Arc::new(Ctx {
+        client,
+        synced,
+        stores: Stores {
+            stacks,
+            deployments,
+            services,
+            hpas,
+            ingresses,
+            routegroups,
+            config_maps,
+            secrets,
+            platform_credentials_sets,
+        },
+        stacksets: ss_store,
+        cs,
+        executor,
+        pending,
+        failures: Mutex::default(),
+        report,
+    });
+    controller
+        .run(reconcile, error_policy, ctx)
+        .for_each(|r| async move {
+            match r {
+                Ok(_) => {}
+                // Reconcile errors are reported by the reconciler itself.
+                Err(kube::runtime::controller::Error::ReconcilerFailed(..)) => {}
+                Err(e) => tracing::warn!(error = %e, "controller"),
+            }
+        })
+        .await;
+}
+
+fn error_policy(ss: Arc<StackSet>, err: &ReconcileError, ctx: Arc<Ctx>) -> Action {
+    let key = key_of(&ss);
+    let n = match ctx.failures.lock() {
+        Ok(mut f) => {
+            let n = f.entry(key.clone()).or_default();
+            *n = n.saturating_add(1);
+            *n
+        }
+        Err(_) => 1,
+    };
+    eprintln!("error: {err}");
+    // 0.5 s, 1 s, 2 s, … up to the interval.
+    let delay = Duration::from_millis(500)
+        .saturating_mul(1u32 << (n - 1).min(16))
+        .min(ctx.cs.interval.max(Duration::from_secs(1)));
+    Action::requeue(delay)
+}
+
+async fn reconcile(ss: Arc<StackSet>, ctx: Arc<Ctx>) -> Result<Action, ReconcileError> {
+    // Nothing is decided on caches that have not been listed yet.
+    ctx.synced.wait().await;
+    let key = key_of(&ss);
+    if let Ok(mut p) = ctx.pending.lock() {
+        p.remove(&key);
+        metrics::set_queue_depth(p.len());
+    }
+    let start = tokio::time::Instant::now();
+    let result = reconcile_stackset(ss, &ctx).await;
+    metrics::reconciled(start.elapsed(), result.is_ok());
+    if result.is_ok()
+        && let Ok(mut f) = ctx.failures.lock()
+    {
+        f.remove(&key);
+    }
+    result
+}
+
+async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, ReconcileError> {
+    let (ns, name) = key_of(&ss);
+    if ss.metadata.deletion_timestamp.is_some() {
+        return Ok(Action::await_change());
+    }
+    let settings = &ctx.cs.settings;
+    match Management::of(&ss, &settings.controller_id) {
+        Management::ClientSide => {}
+        _ if !settings.claim => {
+            tracing::debug!(%ns, %name, "skipped: not managed by us");
+            return Ok(Action::await_change());
+        }
+        // The claim's own watch event brings it back.
+        _ => {
+            ensure_ours(&ctx.client, &ss, settings).await?;
+            return Ok(Action::await_change());
+        }
+    }
+    let mut stackset = (*ss).clone();
+    for _ in 0..5 {
+        let mut executed = Vec::new();
+        let now = (ctx.cs.now)();
+        let objects = ctx.stores.objects_for(&ns, &name);
+        let (rec, snapshot) = decide(&objects, stackset.clone(), settings, now);
+        let mut stack_failure = None;
+        match ctx.executor.execute(&rec.plan, &snapshot).await {
+            Ok(_) => executed.extend(rec.plan.iter().map(ToString::to_string)),
+            Err(ExecError::StackFailed(f, _)) => stack_failure = Some(f),
+            // Our cache was behind a write; the watch event that brings it
+            // up to date queues the StackSet again.
+            Err(ExecError::Conflict(why)) => {
+                tracing::debug!(%ns, %name, %why, "conflict; waiting for the cache");
+                return Ok(Action::requeue(Duration::from_secs(1)));
+            }
+            Err(ExecError::Failed(f)) => return Err(f.into()),
+        }
+        ctx.executor.publish_all(&rec.events).await;
+        if !rec.plan.is_empty() || !rec.errors.is_empty() {
+            (ctx.report)(&ns, &name, &executed, &rec);
+        }
+        if let Some(f) = stack_failure {
+            return Err(f.into());
+        }
+        if let Some(e) = rec.errors.first() {
+            return Err(ReconcileError(format!("stackset {ns}/{name}: {e}")));
+        }
+        if rec.plan.requires_resnapshot() && !settings.exec.server_dry_run {
+            // The new Stack's children need its UID: wait until the caches
+            // show the Stack (and our status write), then decide again.
+            stackset = caught_up(ctx, &rec, &stackset).await;
+            continue;
+        }
+        let mut after = ctx.cs.interval;
+        if let Some(due) = next_scale_down(&rec, &stackset) {
+            let wait = due.duration_since(now).as_secs_f64().max(0.0);
+            after = after.min(Duration::from_secs_f64(wait).max(Duration::from_millis(100)));
+        }
+        return Ok(Action::requeue(after));
+    }
+    Ok(Action::requeue(Duration::from_secs(1)))
+}
+
+/// Waits (up to 10 s) until the caches reflect a create-phase plan: the new
+/// Stack exists and the StackSet is newer than the one decided on. Returns
+/// the newest StackSet.
+async fn caught_up(ctx: &Ctx, rec: &Reconciliation, before: &StackSet) -> StackSet {
+    let ns = before.namespace().unwrap_or_default();
+    let created: Vec<String> = rec
+        .plan
+        .iter()
+        .map(|a| a.target())
+        .filter(|t| t.kind == Kind::Stack)
+        .map(|t| t.name.clone())
+        .collect();
+    let ss_ref = ObjectRef::<StackSet>::new(&before.name_any()).within(&ns);
+    let old_rv = before.metadata.resource_version.clone();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let stacks_there = created.iter().all(|n| {
+            ctx.stores
+                .stacks
+                .get(&ObjectRef::new(n).within(&ns))
+                .is_some()
+        });
+        let latest = ctx.stacksets.get(&ss_ref);
+        let newer = latest
+            .as_ref()
+            .is_some_and(|s| s.metadata.resource_version != old_rv);
+        if (stacks_there && newer) || tokio::time::Instant::now() > deadline {
+            return latest
+                .map(|s| (*s).clone())
+                .unwrap_or_else(|| before.clone());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
