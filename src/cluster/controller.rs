@@ -483,6 +483,8 @@ async fn reconcile(ss: Arc<StackSet>, ctx: Arc<Ctx>) -> Result<Action, Reconcile
 
 async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, ReconcileError> {
     let (ns, name) = key_of(&ss);
+    // The message names the StackSet (tests count reconciles per StackSet).
+    tracing::debug!("reconcile stackset {ns}/{name}");
     if ss.metadata.deletion_timestamp.is_some() {
         return Ok(Action::await_change());
     }

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod controller;
 mod differential;
 mod incluster;
 mod inspect;

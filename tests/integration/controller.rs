@@ -1,0 +1,474 @@
+//! The controller loop of `reconcile --watch` (issue #13): watch caches, a
+//! per-StackSet queue, TTLs scheduled instead of polled, leader election and
+//! the /healthz, /readyz, /metrics endpoints. Every claim is read from the
+//! controller's own /metrics (API requests by verb, counted on its client)
+//! and its debug log, never timed.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use k8s_openapi::api::apps::v1::Deployment;
+use kube::api::{Api, Patch, PatchParams, PostParams};
+use serde_json::json;
+use stackset_core::api::StackSet;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::need_cluster;
+use crate::support::{TestCluster, eventually};
+
+fn stackset(name: &str, id: &str, ttl: i64) -> StackSet {
+    serde_json::from_value(json!({
+        "apiVersion": "zalando.org/v1",
+        "kind": "StackSet",
+        "metadata": {"name": name, "annotations": {"stackset-controller.zalando.org/controller": id}},
+        "spec": {
+            "ingress": {"hosts": [format!("{name}.example.org")], "backendPort": 80},
+            "stackLifecycle": {"scaledownTTLSeconds": ttl},
+            "stackTemplate": {"spec": {"version": "v1", "replicas": 1, "podTemplate": {"spec": {
+                "containers": [{"name": "app", "image": "example/app:v1", "ports": [{"containerPort": 80}]}]
+            }}}}
+        }
+    }))
+    .unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One `kubectl-stackset reconcile --watch` process, killed when dropped,
+/// with its stderr collected.
+struct Ctl {
+    child: Child,
+    port: u16,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Ctl {
+    fn start(cluster: &TestCluster, ns: &str, extra: &[&str]) -> Self {
+        let port = free_port();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubectl-stackset"));
+        cmd.arg("--kubeconfig").arg(&cluster.kubeconfig);
+        if let Some(ctx) = cluster.admin_context() {
+            cmd.args(["--context", &ctx]);
+        }
+        cmd.args(["-n", ns, "reconcile", "--all", "--watch"])
+            .args(["--metrics-address", &format!("127.0.0.1:{port}")])
+            .args(extra)
+            .env("RUST_LOG", "kubectl_stackset=debug")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        Self { child, port, log }
+    }
+
+    /// Reconciles of one StackSet so far, from the debug log.
+    fn reconciles_of(&self, ns: &str, name: &str) -> usize {
+        let needle = format!("reconcile stackset {ns}/{name}");
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.ends_with(&needle))
+            .count()
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+
+    async fn get(&self, path: &str) -> Option<(u16, String)> {
+        http_get(self.port, path).await
+    }
+
+    async fn metrics(&self) -> Option<Metrics> {
+        let (code, body) = self.get("/metrics").await?;
+        (code == 200).then(|| Metrics::parse(&body))
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Ctl {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+async fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .ok()?;
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes())
+        .await
+        .ok()?;
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).await.ok()?;
+    let code = buf.split_whitespace().nth(1)?.parse().ok()?;
+    let body = buf.split_once("\r\n\r\n")?.1.to_string();
+    Some((code, body))
+}
+
+/// The counters of one /metrics scrape.
+#[derive(Debug, Clone, Default)]
+struct Metrics {
+    by_verb: BTreeMap<String, f64>,
+    reconciles: f64,
+    leader: f64,
+}
+
+impl Metrics {
+    fn parse(body: &str) -> Self {
+        let mut m = Self::default();
+        for line in body.lines().filter(|l| !l.starts_with('#')) {
+            let Some((key, value)) = line.rsplit_once(' ') else {
+                continue;
+            };
+            let value: f64 = value.parse().unwrap_or(0.0);
+            if let Some(rest) = key.strip_prefix("stackset_api_requests_total{verb=\"") {
+                let verb = rest.split('"').next().unwrap_or("").to_string();
+                *m.by_verb.entry(verb).or_default() += value;
+            } else if key == "stackset_reconciles_total" {
+                m.reconciles = value;
+            } else if key == "stackset_leader" {
+                m.leader = value;
+            }
+        }
+        m
+    }
+
+    fn verb(&self, v: &str) -> f64 {
+        self.by_verb.get(v).copied().unwrap_or(0.0)
+    }
+
+    /// Every request but the long-running watches.
+    fn non_watch(&self) -> f64 {
+        self.by_verb
+            .iter()
+            .filter(|(v, _)| v.as_str() != "WATCH")
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
+async fn converged(api: &Api<StackSet>, name: &str) -> Option<()> {
+    let ss = serde_json::to_value(api.get(name).await.ok()?).ok()?;
+    let ready = ss.pointer("/status/readyStacks")?.as_i64()? == 1;
+    let full = ss.pointer("/status/traffic/0/weight")?.as_f64()? == 100.0;
+    (ready && full).then_some(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn controller_steady_state_costs_watches_only_and_serves_health_and_metrics() {
+    let cluster =
+        need_cluster!("controller_steady_state_costs_watches_only_and_serves_health_and_metrics");
+    let ns = cluster.namespace("ctl-steady").await;
+    let client = cluster.client().await;
+    let id = format!("steady-{}", ns.name);
+    let api: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
+    for name in ["a", "b", "c"] {
+        api.create(&PostParams::default(), &stackset(name, &id, 300))
+            .await
+            .unwrap();
+    }
+    // A resync every second: each one is a reconcile from the caches.
+    let ctl = Ctl::start(
+        cluster,
+        &ns.name,
+        &["--interval", "1s", "--controller-id", &id],
+    );
+
+    let (code, body) = eventually("/healthz answers", Duration::from_secs(30), || {
+        ctl.get("/healthz")
+    })
+    .await;
+    assert_eq!((code, body.trim()), (200, "ok"));
+    eventually(
+        "/readyz: caches synced",
+        Duration::from_secs(30),
+        || async { (ctl.get("/readyz").await?.0 == 200).then_some(()) },
+    )
+    .await;
+    for name in ["a", "b", "c"] {
+        eventually(
+            &format!("{name} converged"),
+            Duration::from_secs(90),
+            || converged(&api, name),
+        )
+        .await;
+    }
+
+    // Steady state: over 5 rounds of resyncs (15 reconciles of 3 StackSets)
+    // not one request but the watches.
+    let quiet = eventually(
+        "5 resync rounds without a single non-watch request",
+        Duration::from_secs(90),
+        || async {
+            let before = ctl.metrics().await?;
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+            loop {
+                let now = ctl.metrics().await?;
+                if now.reconciles >= before.reconciles + 15.0 {
+                    return (now.non_watch() == before.non_watch()).then_some((before, now));
+                }
+                if tokio::time::Instant::now() > deadline {
+                    return None;
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        },
+    )
+    .await;
+    let (before, after) = quiet;
+    assert_eq!(after.verb("LIST"), before.verb("LIST"));
+    assert_eq!(after.verb("GET"), before.verb("GET"));
+    // The only LISTs ever sent are the initial ones: one per watched kind
+    // (StackSets, Stacks, Deployments, Services, HPAs, Ingresses).
+    assert_eq!(after.verb("LIST"), 6.0, "{:?}\n{}", after, ctl.log());
+    assert!(after.verb("WATCH") >= 6.0, "{after:?}");
+    let (_, text) = ctl.get("/metrics").await.unwrap();
+    for family in [
+        "stackset_reconciles_total",
+        "stackset_reconcile_errors_total",
+        "stackset_reconcile_duration_seconds_bucket",
+        "stackset_queue_depth",
+        "stackset_api_requests_total{verb=\"WATCH\"",
+    ] {
+        assert!(text.contains(family), "{family} in\n{text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn controller_reconciles_only_the_stackset_that_changed() {
+    let cluster = need_cluster!("controller_reconciles_only_the_stackset_that_changed");
+    let ns = cluster.namespace("ctl-one").await;
+    let client = cluster.client().await;
+    let id = format!("one-{}", ns.name);
+    let api: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
+    for name in ["a", "b", "c"] {
+        api.create(&PostParams::default(), &stackset(name, &id, 300))
+            .await
+            .unwrap();
+    }
+    // No resync within the test: only events start reconciles.
+    let ctl = Ctl::start(
+        cluster,
+        &ns.name,
+        &["--interval", "1h", "--controller-id", &id],
+    );
+    for name in ["a", "b", "c"] {
+        eventually(
+            &format!("{name} converged"),
+            Duration::from_secs(90),
+            || converged(&api, name),
+        )
+        .await;
+    }
+    // Wait until the controller is idle: its last reconcile of each found
+    // nothing to do (no request for two consecutive scrapes 1 s apart).
+    eventually("controller idle", Duration::from_secs(60), || async {
+        let a = ctl.metrics().await?;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let b = ctl.metrics().await?;
+        (a.non_watch() == b.non_watch() && a.reconciles == b.reconciles).then_some(())
+    })
+    .await;
+    let b_before = ctl.reconciles_of(&ns.name, "b");
+    let c_before = ctl.reconciles_of(&ns.name, "c");
+    let a_before = ctl.reconciles_of(&ns.name, "a");
+    let lists_before = ctl.metrics().await.unwrap();
+
+    // A new version of a: the controller must create a-v2.
+    api.patch(
+        "a",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"spec": {"stackTemplate": {"spec": {"version": "v2"}}}})),
+    )
+    .await
+    .unwrap();
+    let deps: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
+    eventually("a-v2 ready", Duration::from_secs(60), || async {
+        (deps.get("a-v2").await.ok()?.status?.ready_replicas? == 1).then_some(())
+    })
+    .await;
+    eventually(
+        "a's status counts both stacks ready",
+        Duration::from_secs(60),
+        || async {
+            let ss = serde_json::to_value(api.get("a").await.ok()?).ok()?;
+            (ss.pointer("/status/readyStacks")?.as_i64()? == 2).then_some(())
+        },
+    )
+    .await;
+    assert!(ctl.reconciles_of(&ns.name, "a") > a_before);
+    assert_eq!(ctl.reconciles_of(&ns.name, "b"), b_before, "{}", ctl.log());
+    assert_eq!(ctl.reconciles_of(&ns.name, "c"), c_before, "{}", ctl.log());
+    // Decided from the caches: no LIST for the edit.
+    let after = ctl.metrics().await.unwrap();
+    assert_eq!(after.verb("LIST"), lists_before.verb("LIST"), "{after:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn controller_scales_down_when_the_ttl_falls_due_without_a_resync() {
+    let cluster = need_cluster!("controller_scales_down_when_the_ttl_falls_due_without_a_resync");
+    let ns = cluster.namespace("ctl-ttl").await;
+    let client = cluster.client().await;
+    let id = format!("ttl-{}", ns.name);
+    let api: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
+    api.create(&PostParams::default(), &stackset("t", &id, 8))
+        .await
+        .unwrap();
+    // The resync is an hour away: only the TTL's own requeue can do it.
+    let ctl = Ctl::start(
+        cluster,
+        &ns.name,
+        &["--interval", "1h", "--controller-id", &id],
+    );
+    eventually("t converged", Duration::from_secs(90), || {
+        converged(&api, "t")
+    })
+    .await;
+    api.patch(
+        "t",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"spec": {"stackTemplate": {"spec": {"version": "v2"}}}})),
+    )
+    .await
+    .unwrap();
+    let deps: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
+    eventually("t-v2 ready", Duration::from_secs(60), || async {
+        (deps.get("t-v2").await.ok()?.status?.ready_replicas? == 1).then_some(())
+    })
+    .await;
+    api.patch(
+        "t",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"spec": {"traffic": [{"stackName": "t-v2", "weight": 100}]}})),
+    )
+    .await
+    .unwrap();
+    eventually(
+        "t-v1 scaled to 0 once its TTL of 8 s passed",
+        Duration::from_secs(40),
+        || async { (deps.get("t-v1").await.ok()?.spec?.replicas? == 0).then_some(()) },
+    )
+    .await;
+    let m = ctl.metrics().await.unwrap();
+    assert_eq!(m.verb("LIST"), 6.0, "{m:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn controller_replicas_elect_one_leader_and_fail_over() {
+    let cluster = need_cluster!("controller_replicas_elect_one_leader_and_fail_over");
+    let ns = cluster.namespace("ctl-leader").await;
+    let client = cluster.client().await;
+    let id = format!("leader-{}", ns.name);
+    let api: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
+    let lease = 4u64;
+    let args = [
+        "--interval",
+        "1h",
+        "--controller-id",
+        &id,
+        "--leader-elect",
+        "--leader-election-namespace",
+        &ns.name,
+        "--leader-election-id",
+        "ctl-test",
+        "--lease-duration",
+        "4s",
+    ];
+    let first = Ctl::start(cluster, &ns.name, &args);
+    let second = Ctl::start(cluster, &ns.name, &args);
+    // Exactly one leads; both answer /readyz (the standby is ready to take over).
+    let (leader_is_first, _) = eventually("one leader", Duration::from_secs(30), || async {
+        let a = first.metrics().await?;
+        let b = second.metrics().await?;
+        match (a.leader, b.leader) {
+            (l, f) if l == 1.0 && f == 0.0 => Some((true, ())),
+            (l, f) if l == 0.0 && f == 1.0 => Some((false, ())),
+            _ => None,
+        }
+    })
+    .await;
+    let (mut leader, standby) = if leader_is_first {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    eventually("standby ready", Duration::from_secs(30), || async {
+        (standby.get("/readyz").await?.0 == 200).then_some(())
+    })
+    .await;
+
+    api.create(&PostParams::default(), &stackset("l", &id, 300))
+        .await
+        .unwrap();
+    eventually("l converged", Duration::from_secs(90), || {
+        converged(&api, "l")
+    })
+    .await;
+    let m = leader.metrics().await.unwrap();
+    assert!(m.reconciles > 0.0, "the leader reconciled: {m:?}");
+    let s = standby.metrics().await.unwrap();
+    assert_eq!(s.reconciles, 0.0, "the standby did not: {s:?}");
+    assert_eq!(s.verb("WATCH"), 0.0, "the standby keeps no caches: {s:?}");
+    assert_eq!(s.leader, 0.0);
+
+    // Kill the leader hard: no release. The standby takes over once the
+    // lease has run out (its duration plus one look at the Lease).
+    let killed = tokio::time::Instant::now();
+    leader.kill();
+    eventually(
+        "the standby leads",
+        Duration::from_secs(lease * 3),
+        || async { (standby.metrics().await?.leader == 1.0).then_some(()) },
+    )
+    .await;
+    let failover = killed.elapsed();
+    eprintln!("failover after {failover:?} (lease duration {lease}s)");
+    assert!(
+        failover <= Duration::from_secs(lease) + Duration::from_secs(2),
+        "failover took {failover:?}"
+    );
+    // The new leader reconciles.
+    api.patch(
+        "l",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"spec": {"stackTemplate": {"spec": {"version": "v2"}}}})),
+    )
+    .await
+    .unwrap();
+    let deps: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
+    eventually(
+        "l-v2 by the new leader",
+        Duration::from_secs(60),
+        || async { deps.get_opt("l-v2").await.ok()?.map(|_| ()) },
+    )
+    .await;
+    eventually(
+        "the new leader's reconcile counted",
+        Duration::from_secs(30),
+        || async { (standby.metrics().await?.reconciles > 0.0).then_some(()) },
+    )
+    .await;
+}
