@@ -1,4 +1,5 @@
-//! Running as the in-cluster controller with the least RBAC from deploy/, and
+//! Running as the in-cluster controller with the least RBAC and the container
+//! arguments of deploy/ (two replicas, one leader, the probes), and
 //! surviving an API server that goes away mid-reconcile (issue #4).
 
 use std::io::{BufRead, BufReader};
@@ -91,48 +92,105 @@ async fn shipped_rbac_is_enough_to_run_as_the_cluster_controller() {
         .await
         .unwrap();
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-stackset"))
-        .arg("--kubeconfig")
-        .arg(&cluster.kubeconfig)
-        .args(
-            cluster
-                .admin_context()
-                .map(|c| vec!["--context".to_string(), c])
-                .unwrap_or_default(),
-        )
-        .args([
-            "--as",
-            &sa,
-            "reconcile",
-            "-A",
-            "--watch",
-            "--interval",
-            "2s",
-            "--controller-id",
-            &id,
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
+    // The container's args from deploy/deployment.yaml, run as two replicas
+    // (as its `replicas: 2`), each with a metrics port of its own.
+    let out = kubectl(cluster)
+        .args(["create", "--dry-run=client", "-o", "json", "-f"])
+        .arg(repo_root().join("deploy/deployment.yaml"))
+        .output()
         .unwrap();
-    // Never leave the watcher behind, even when an assertion fails.
-    struct Reap(u32);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // One JSON document per object.
+    let deployment = serde_json::Deserializer::from_slice(&out.stdout)
+        .into_iter::<serde_json::Value>()
+        .map(Result::unwrap)
+        .find(|d| d["kind"] == "Deployment")
+        .unwrap();
+    assert_eq!(deployment["spec"]["replicas"], 2);
+    let container = &deployment["spec"]["template"]["spec"]["containers"][0];
+    let probes: Vec<String> = ["livenessProbe", "readinessProbe"]
+        .iter()
+        .map(|p| {
+            container[p]["httpGet"]["path"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let deploy_args: Vec<String> = container["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        deploy_args.iter().any(|a| a == "--leader-elect"),
+        "{deploy_args:?}"
+    );
+    let mut replicas = Vec::new();
+    let mut logs = Vec::new();
+    let mut ports = Vec::new();
+    for _ in 0..2 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut args = deploy_args.clone();
+        if let Some(i) = args.iter().position(|a| a == "--metrics-address") {
+            args[i + 1] = format!("127.0.0.1:{port}");
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-stackset"))
+            .arg("--kubeconfig")
+            .arg(&cluster.kubeconfig)
+            .args(
+                cluster
+                    .admin_context()
+                    .map(|c| vec!["--context".to_string(), c])
+                    .unwrap_or_default(),
+            )
+            .args(["--as", &sa])
+            .args(&args)
+            .env("STACKSET_CONTROLLER_ID", &id)
+            // The downward API's namespace: the Lease lives in the test's.
+            .env("POD_NAMESPACE", &ns.name)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        logs.push(std::thread::spawn(move || {
+            BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+                .collect::<Vec<_>>()
+        }));
+        replicas.push(Reap(child));
+        ports.push(port);
+    }
+    // Never leave a watcher behind, even when an assertion fails.
+    struct Reap(std::process::Child);
     impl Drop for Reap {
         fn drop(&mut self) {
-            let _ = Command::new("kill")
-                .args(["-KILL", &self.0.to_string()])
-                .stderr(Stdio::null())
-                .status();
+            let _ = self.0.kill();
+            let _ = self.0.wait();
         }
     }
-    let _reap = Reap(child.id());
-    let stderr = child.stderr.take().unwrap();
-    let log = std::thread::spawn(move || {
-        BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-            .collect::<Vec<_>>()
-    });
+    // Both answer the probes of deploy/deployment.yaml.
+    for port in &ports {
+        for path in &probes {
+            eventually(
+                &format!("{path} on replica :{port}"),
+                Duration::from_secs(60),
+                || async { (http_get(*port, path).await?.0 == 200).then_some(()) },
+            )
+            .await;
+        }
+    }
 
     let stacks: Api<Stack> = Api::namespaced(client.clone(), &ns.name);
     let deps: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
@@ -160,14 +218,32 @@ async fn shipped_rbac_is_enough_to_run_as_the_cluster_controller() {
     })
     .await;
 
-    // Ctrl-C ends it with 130.
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let status = child.wait().unwrap();
-    let lines = log.join().unwrap();
-    assert_eq!(status.code(), Some(130), "stderr: {lines:#?}");
+    // Exactly one replica led (the Lease in the test namespace names it).
+    let leases: Api<k8s_openapi::api::coordination::v1::Lease> =
+        Api::namespaced(client.clone(), &ns.name);
+    let lease = leases.get("kubectl-stackset").await.unwrap();
+    assert!(lease.spec.unwrap().holder_identity.is_some());
+    let mut leaders = 0;
+    for port in &ports {
+        let (_, metrics) = http_get(*port, "/metrics").await.unwrap();
+        if metrics.lines().any(|l| l == "stackset_leader 1") {
+            leaders += 1;
+        }
+    }
+    assert_eq!(leaders, 1, "exactly one leader");
+
+    // Ctrl-C ends each with 130.
+    let mut lines = Vec::new();
+    for (mut replica, log) in replicas.into_iter().zip(logs) {
+        Command::new("kill")
+            .args(["-INT", &replica.0.id().to_string()])
+            .status()
+            .unwrap();
+        let status = replica.0.wait().unwrap();
+        let replica_lines = log.join().unwrap();
+        assert_eq!(status.code(), Some(130), "stderr: {replica_lines:#?}");
+        lines.extend(replica_lines);
+    }
     let complaints: Vec<_> = lines
         .iter()
         .filter(|l| l.contains("forbidden") || l.contains("error"))
@@ -176,6 +252,19 @@ async fn shipped_rbac_is_enough_to_run_as_the_cluster_controller() {
         complaints.is_empty(),
         "the shipped RBAC must cover every request: {complaints:#?}"
     );
+}
+
+async fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = TcpStream::connect(("127.0.0.1", port)).await.ok()?;
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes())
+        .await
+        .ok()?;
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).await.ok()?;
+    let code = buf.split_whitespace().nth(1)?.parse().ok()?;
+    let body = buf.split_once("\r\n\r\n")?.1.to_string();
+    Some((code, body))
 }
 
 /// A TCP proxy in front of the API server that can be cut at once.
