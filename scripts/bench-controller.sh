@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of the in-cluster controllers (issue #13): upstream
+# stackset-controller v1.4.131 and `kubectl-stackset reconcile -A --watch`
+# (release build), one after the other on a fresh local control plane
+# (tests/cluster), with N StackSets of one stack each.
+#
+#   scripts/bench-controller.sh [N ...]        default: 100
+#
+# For each controller and N it measures
+#   - create:  seconds from creating all N StackSets to every one converged
+#              (status: 1 ready stack, 100% traffic)
+#   - change:  seconds from changing every template (version v2) to every one
+#              converged (observedStackVersion v2, 2 stacks, both ready)
+#   - steady-state API requests per minute by verb, from the API server's own
+#              apiserver_request_total: a window with the controller running
+#              minus an equal window with the controller stopped (SIGSTOP),
+#              which subtracts the other components' background
+#   - CPU seconds per minute of the controller process in the steady window
+#   - peak RSS (VmHWM) of the controller process
+#
+# Environment: BENCH_WINDOW (seconds per steady-state window, default 60),
+# BENCH_INTERVAL (both controllers' --interval, default 10s), BENCH_WORKERS
+# (both controllers' workers, default 10 = upstream's default),
+# BENCH_SKIP_BUILD=1 (use the existing target/release/kubectl-stackset).
+# Not part of `make test`: it measures, it does not assert.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+[ "${BENCH_SKIP_BUILD:-}" = 1 ] || cargo build --release --bin kubectl-stackset
+tests/cluster/build.sh >/dev/null
+[ -x target/cluster/bin/stackset-controller ] || tests/cluster/build-upstream.sh
+
+env_file=$(mktemp)
+# Outside target/cluster/runs, so a `tests/cluster/down` of every test
+# cluster elsewhere leaves the benchmark's alone.
+tests/cluster/up --env --dir "$root/target/cluster/bench-$(date +%Y%m%d-%H%M%S)-$$" >"$env_file"
+# shellcheck disable=SC1090
+. "$env_file"
+rm -f "$env_file"
+cleanup() { tests/cluster/down "$STACKSET_CLUSTER_DIR" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+BENCH_ROOT=$root python3 - "${@:-100}" <<'PY'
+import json, os, re, signal, socket, subprocess, sys, time, urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+root = os.environ["BENCH_ROOT"]
+window = int(os.environ.get("BENCH_WINDOW", "60"))
+interval = os.environ.get("BENCH_INTERVAL", "10s")
+workers = os.environ.get("BENCH_WORKERS", "10")
+sizes = [int(a) for a in sys.argv[1:]]
+logdir = os.path.join(os.environ["STACKSET_CLUSTER_DIR"], "logs")
+CLK = os.sysconf("SC_CLK_TCK")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def kubectl(*args, **kw):
+    return subprocess.run(["kubectl", *args], check=True, capture_output=True, text=True, **kw).stdout
+
+
+proxy_port = free_port()
+proxy = subprocess.Popen(["kubectl", "proxy", f"--port={proxy_port}", "--address=127.0.0.1"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+API = f"http://127.0.0.1:{proxy_port}"
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", proxy_port)).close()
+        break
+    except OSError:
+        time.sleep(0.1)
+
+
+def request(method, path, body=None, ctype="application/json"):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(API + path, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", ctype)
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return json.loads(r.read() or b"null")
+
+
+def raw_metrics():
+    with urllib.request.urlopen(API + "/metrics", timeout=60) as r:
+        text = r.read().decode()
+    by_verb = {}
+    for line in text.splitlines():
+        if not line.startswith("apiserver_request_total{"):
+            continue
+        labels, value = line.rsplit(" ", 1)
+        verb = re.search(r'verb="([^"]*)"', labels).group(1)
+        by_verb[verb] = by_verb.get(verb, 0.0) + float(value)
+    return by_verb
+
+
+def delta(a, b):
+    return {k: b.get(k, 0.0) - a.get(k, 0.0) for k in set(a) | set(b)}
+
+
+def stackset(name, version, ours):
+    meta = {"name": name}
+    if ours:
+        meta["annotations"] = {"stackset-controller.zalando.org/controller": "kubectl-stackset"}
+    return {
+        "apiVersion": "zalando.org/v1", "kind": "StackSet", "metadata": meta,
+        "spec": {
+            "ingress": {"hosts": [f"{name}.example.org"], "backendPort": 80},
+            "stackLifecycle": {"limit": 5},
+            "stackTemplate": {"spec": {"version": version, "replicas": 1, "podTemplate": {"spec": {
+                "containers": [{"name": "app", "image": "example/app:v1",
+                                "ports": [{"containerPort": 80}]}]}}}},
+        },
+    }
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK
+
+
+def peak_rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def converged(ns, n, check):
+    items = request("GET", f"/apis/zalando.org/v1/namespaces/{ns}/stacksets")["items"]
+    return len(items) == n and all(check(s.get("status") or {}) for s in items)
+
+
+def created_ok(st):
+    t = st.get("traffic") or []
+    return st.get("readyStacks") == 1 and len(t) == 1 and t[0].get("weight") == 100
+
+
+def changed_ok(st):
+    return st.get("observedStackVersion") == "v2" and st.get("stacks") == 2 and st.get("readyStacks") == 2
+
+
+def wait(ns, n, check, t0, limit=1800):
+    while time.time() - t0 < limit:
+        if converged(ns, n, check):
+            return time.time() - t0
+        time.sleep(0.5)
+    raise SystemExit(f"{ns}: not converged after {limit}s")
+
+
+def start(ctl, ns):
+    port = free_port()
+    log = open(os.path.join(logdir, f"bench-{ns}.log"), "w")
+    if ctl == "upstream":
+        cmd = [os.path.join(root, "target/cluster/bin/stackset-controller"), f"--apiserver={API}",
+               f"--interval={interval}", "--cluster-domain=example.org",
+               f"--reconcile-workers={workers}", f"--metrics-address=127.0.0.1:{port}"]
+    else:
+        cmd = [os.path.join(root, "target/release/kubectl-stackset"), "reconcile", "-A", "--watch",
+               "--interval", interval, "--cluster-domain", "example.org", "--workers", workers,
+               "--metrics-address", f"127.0.0.1:{port}"]
+    p = subprocess.Popen(cmd, stdout=log, stderr=log)
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2):
+                return p
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{ctl} did not start (see {log.name})")
+
+
+def run(ctl, n):
+    ns = f"bench-{ctl}-{n}"
+    ours = ctl != "upstream"
+    request("POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+    proc = start(ctl, ns)
+    path = f"/apis/zalando.org/v1/namespaces/{ns}/stacksets"
+    names = [f"s{i:04d}" for i in range(n)]
+    with ThreadPoolExecutor(8) as pool:
+        t0 = time.time()
+        list(pool.map(lambda s: request("POST", path, stackset(s, "v1", ours)), names))
+        t_create = wait(ns, n, created_ok, t0)
+        # Settle, then the steady state: controller running vs. stopped.
+        time.sleep(20)
+        m0, c0 = raw_metrics(), cpu_seconds(proc.pid)
+        time.sleep(window)
+        m1, c1 = raw_metrics(), cpu_seconds(proc.pid)
+        os.kill(proc.pid, signal.SIGSTOP)
+        m2 = raw_metrics()
+        time.sleep(window)
+        m3 = raw_metrics()
+        os.kill(proc.pid, signal.SIGCONT)
+        running, background = delta(m0, m1), delta(m2, m3)
+        per_min = {v: (running.get(v, 0) - background.get(v, 0)) * 60 / window
+                   for v in set(running) | set(background)}
+        per_min = {v: max(0.0, x) for v, x in per_min.items() if abs(x) >= 0.5}
+        cpu = (c1 - c0) * 60 / window
+        patch = {"spec": {"stackTemplate": {"spec": {"version": "v2"}}}}
+        t0 = time.time()
+        list(pool.map(lambda s: request("PATCH", f"{path}/{s}", patch, "application/merge-patch+json"), names))
+        t_change = wait(ns, n, changed_ok, t0)
+    rss = peak_rss_mib(proc.pid)
+    proc.terminate()
+    proc.wait(timeout=30)
+    subprocess.run(["kubectl", "delete", "namespace", ns, "--timeout=600s"], capture_output=True)
+    return {"create": t_create, "change": t_change, "requests": per_min, "cpu": cpu, "rss": rss}
+
+
+results = []
+for n in sizes:
+    for ctl in ["upstream", "kubectl-stackset"]:
+        print(f"[bench] {ctl} with {n} StackSets ...", file=sys.stderr, flush=True)
+        r = run(ctl, n)
+        print(f"[bench]   {json.dumps(r)}", file=sys.stderr, flush=True)
+        results.append((n, ctl, r))
+
+version = subprocess.run([os.path.join(root, "target/release/kubectl-stackset"), "version"],
+                         capture_output=True, text=True).stdout.split("\n")[0]
+print(f"\nwindow {window}s, --interval {interval}, workers {workers}; {version}; "
+      f"{os.cpu_count()} CPUs\n")
+print("| StackSets | controller | converge after create | converge after template change "
+      "| steady-state API requests/min (by verb) | CPU s/min | peak RSS |")
+print("|---:|---|---:|---:|---|---:|---:|")
+for n, ctl, r in results:
+    name = "upstream v1.4.131" if ctl == "upstream" else "kubectl-stackset"
+    total = sum(r["requests"].values())
+    verbs = ", ".join(f"{v} {x:.0f}" for v, x in sorted(r["requests"].items())) or "none"
+    print(f"| {n} | {name} | {r['create']:.1f} s | {r['change']:.1f} s | {total:.1f} ({verbs}) "
+          f"| {r['cpu']:.2f} | {r['rss']:.0f} MiB |")
+proxy.terminate()
+PY
