@@ -246,6 +246,19 @@ pub async fn reconcile_new(
     Ok(())
 }
 
+/// Whether `have` holds everything in `want` (objects may have more keys).
+fn contains(have: &Value, want: &Value) -> bool {
+    match (have, want) {
+        (Value::Object(h), Value::Object(w)) => w
+            .iter()
+            .all(|(k, wv)| h.get(k).is_some_and(|hv| contains(hv, wv))),
+        (Value::Array(h), Value::Array(w)) => {
+            h.len() == w.len() && h.iter().zip(w).all(|(hv, wv)| contains(hv, wv))
+        }
+        (h, w) => h == w,
+    }
+}
+
 fn comparable(ss: &StackSet) -> (Value, Option<String>) {
     let mut spec = ss.spec.clone();
     spec.traffic = None;
@@ -280,7 +293,11 @@ pub async fn run(ctx: &Ctx<'_>, args: &CreateArgs) -> Result<(), Failure> {
         namespace: Some(ns),
     };
     let exists = |existing: &StackSet| -> Result<(), Failure> {
-        if comparable(existing) == comparable(&ss) {
+        let (have, have_id) = comparable(existing);
+        let (want, want_id) = comparable(&ss);
+        // The API server fills in CRD defaults (a port's `protocol: TCP`,
+        // say), so the stored spec may hold more than we sent.
+        if have_id == want_id && contains(&have, &want) {
             return Ok(());
         }
         Err(Failure::new(

@@ -698,20 +698,24 @@ async fn invalid_template_is_an_error_and_touches_nothing() {
     let cluster = need_cluster!("invalid_template_is_an_error_and_touches_nothing");
     let ns = cluster.namespace("rec-invalid").await;
     let client = cluster.client().await;
+    // Upstream refuses to create a Stack whose configuration resources are
+    // not prefixed by the Stack's name (a Service port that misses
+    // backendPort, by contrast, still gets its Stack, as upstream does).
     let mut bad = stackset("bad", "v1", TrafficMechanism::Segments, true);
-    bad["spec"]["ingress"]["backendPort"] = json!(8080); // no container port 8080
+    bad["spec"]["stackTemplate"]["spec"]["configurationResources"] =
+        json!([{"configMapRef": {"name": "shared-config"}}]);
     create(&client, &ns.name, &bad).await;
     let before = resource_versions(&client, &ns.name).await;
 
     let out = stackset_cmd(cluster, &ns.name)
-        .args(["reconcile", "bad"])
+        .args(["reconcile", "bad", "--configmap-support"])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
     assert!(
-        stderr.contains("8080"),
-        "the error names the port: {stderr}"
+        stderr.contains("shared-config"),
+        "the error names the resource: {stderr}"
     );
     assert_eq!(
         stderr.lines().filter(|l| l.starts_with("error:")).count(),
