@@ -1308,7 +1308,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__reconcile)
-            opts="-w -n -A -v -h -V --all --dry-run --diff --watch --interval --claim --no-events --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-w -n -A -v -h -V --all --dry-run --diff --watch --interval --claim --no-events --workers --metrics-address --leader-elect --leader-election-namespace --leader-election-id --lease-duration --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1319,6 +1319,26 @@ _kubectl__stackset() {
                     return 0
                     ;;
                 --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --workers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --leader-election-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --leader-election-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lease-duration)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

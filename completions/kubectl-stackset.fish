@@ -76,6 +76,11 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand crd" -
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l dry-run -d 'Print the ordered plan with reasons and change nothing' -r -f -a "client\t'Compute and print, send nothing'
 server\t'Send everything with dryRun=All: validated and admitted, never stored'"
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l interval -d 'Resync period with --watch' -r
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l workers -d 'With --watch: StackSets reconciled at the same time (upstream\'s --reconcile-workers)' -r
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l metrics-address -d 'With --watch: serve /healthz, /readyz and Prometheus /metrics on this address (e.g. :8080)' -r
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l leader-election-namespace -d 'Namespace of the leader Lease (default: the Pod\'s namespace, else the current one)' -r
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l leader-election-id -d 'Name of the leader Lease' -r
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l lease-duration -d 'How long a standby waits after the leader\'s last renewal before taking over' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l controller-id -d 'Our controller id, written to stackset-controller.zalando.org/controller' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l cluster-domain -d 'Cluster domain for per-stack hostnames (repeatable; default: the domain of each public host)' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l traffic-mechanism -d 'Force a traffic mechanism (default: the StackSet\'s kubectl-stackset.io/traffic-mechanism annotation, else segments)' -r
@@ -96,6 +101,7 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconc
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -s w -l watch -d 'Keep reconciling, on every change and at least every --interval'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l claim -d 'Take over StackSets that the in-cluster controller (or another id) manages'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l no-events -d 'Do not publish Kubernetes events'
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l leader-elect -d 'With --watch: run only while holding a coordination.k8s.io Lease, so several replicas can run and exactly one reconciles'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l routegroups -d 'Manage Skipper RouteGroups (the controller\'s --enable-routegroup-support)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l configmap-support -d 'Adopt configMapRef ConfigMaps (--enable-configmap-support)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l secret-support -d 'Adopt secretRef Secrets (--enable-secret-support)'
