@@ -18,6 +18,7 @@ const BUCKETS: [f64; 12] = [
 
 static REQUESTS: Mutex<BTreeMap<(&'static str, String), u64>> = Mutex::new(BTreeMap::new());
 static RECONCILES: AtomicU64 = AtomicU64::new(0);
+static RESYNCS_SKIPPED: AtomicU64 = AtomicU64::new(0);
 static RECONCILE_ERRORS: AtomicU64 = AtomicU64::new(0);
 static DURATION_SUM_MICROS: AtomicU64 = AtomicU64::new(0);
 static DURATION_BUCKETS: [AtomicU64; BUCKETS.len()] = [const { AtomicU64::new(0) }; BUCKETS.len()];
@@ -148,6 +149,13 @@ pub fn reconciled(took: Duration, ok: bool) {
     }
 }
 
+/// A periodic resync that found the StackSet and its objects unchanged since
+/// a reconcile that had nothing to do, before anything fell due: nothing was
+/// decided.
+pub fn resync_skipped() {
+    RESYNCS_SKIPPED.fetch_add(1, Ordering::Relaxed);
+}
+
 /// StackSets waiting for a reconcile (an event arrived, the reconcile has not
 /// started yet).
 pub fn set_queue_depth(n: usize) {
@@ -184,6 +192,11 @@ pub fn render() -> String {
     let _ = writeln!(
         s,
         "# HELP stackset_reconciles_total StackSet reconciles finished.\n# TYPE stackset_reconciles_total counter\nstackset_reconciles_total {total}"
+    );
+    let _ = writeln!(
+        s,
+        "# HELP stackset_resyncs_skipped_total Resyncs that found a StackSet unchanged since its last no-op reconcile and decided nothing.\n# TYPE stackset_resyncs_skipped_total counter\nstackset_resyncs_skipped_total {}",
+        RESYNCS_SKIPPED.load(Ordering::Relaxed)
     );
     let _ = writeln!(
         s,

@@ -4,14 +4,19 @@
 //! label) and only that StackSet is queued; the queue coalesces bursts per
 //! StackSet (debounce) and runs at most `workers` reconciles at once; a
 //! failing reconcile is retried with backoff; a StackSet is requeued for the
-//! moment its next scale-down TTL falls due, and at least every `interval`
-//! (a reconcile from the caches costs no API request unless it writes).
+//! moment its next scale-down TTL (or prescaling reset) falls due, and at
+//! least every `interval` (a reconcile from the caches costs no API request
+//! unless it writes). A resync of a StackSet whose objects are unchanged
+//! (same resourceVersions) since a reconcile that had nothing to do, before
+//! anything fell due, decides nothing: the core would decide the same no-op
+//! (`stackset_core::lifecycle::next_due` is the only time dependence).
 //!
 //! After the initial LISTs, the steady state costs watches only: snapshots
 //! are built from the stores, filtered to one StackSet's objects.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Debug;
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -30,7 +35,7 @@ use kube::{Client, Resource, ResourceExt};
 use serde::de::DeserializeOwned;
 use stackset_core::api::constants::LABEL_STACKSET;
 use stackset_core::api::{PlatformCredentialsSet, RouteGroup, Stack, StackSet};
-use stackset_core::lifecycle::next_scale_down;
+use stackset_core::lifecycle::next_due;
 use stackset_core::{Kind, Reconciliation};
 
 use super::execute::{ExecError, Executor};
@@ -90,8 +95,7 @@ fn owned<K>(store: &Store<K>, ns: &str, name: &str) -> Vec<K>
 where
     K: Resource<DynamicType = ()> + Clone,
 {
-    store
-        .state_filter(|o| o.meta().namespace.as_deref() == Some(ns) && label_is(o.meta(), name))
+    owned_refs(store, ns, name)
         .iter()
         .map(|o| o.as_ref().clone())
         .collect()
@@ -103,25 +107,78 @@ fn referenced<K>(store: &Option<Store<K>>, ns: &str, name: &str) -> Vec<K>
 where
     K: Resource<DynamicType = ()> + Clone,
 {
-    let Some(store) = store else {
-        return Vec::new();
-    };
-    let prefix = format!("{name}-");
-    store
-        .state_filter(|o| {
-            o.meta().namespace.as_deref() == Some(ns)
-                && (label_is(o.meta(), name)
-                    || o.meta()
-                        .name
-                        .as_deref()
-                        .is_some_and(|n| n.starts_with(&prefix)))
-        })
+    referenced_refs(store, ns, name)
         .iter()
         .map(|o| o.as_ref().clone())
         .collect()
 }
 
+/// One object's identity and version, for a fingerprint.
+fn version_hash<K: Resource<DynamicType = ()>>(o: &K) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    K::kind(&()).hash(&mut h);
+    o.meta().name.hash(&mut h);
+    o.meta().resource_version.hash(&mut h);
+    h.finish()
+}
+
+/// Adds the versions of `objects` to a fingerprint: a sum, so the order the
+/// store returns them in does not matter.
+fn add_versions<K: Resource<DynamicType = ()>>(acc: &mut (u64, u64), objects: &[Arc<K>]) {
+    for o in objects {
+        acc.0 = acc.0.wrapping_add(version_hash(o.as_ref()));
+        acc.1 += 1;
+    }
+}
+
+fn owned_refs<K>(store: &Store<K>, ns: &str, name: &str) -> Vec<Arc<K>>
+where
+    K: Resource<DynamicType = ()> + Clone,
+{
+    store.state_filter(|o| o.meta().namespace.as_deref() == Some(ns) && label_is(o.meta(), name))
+}
+
+fn referenced_refs<K>(store: &Option<Store<K>>, ns: &str, name: &str) -> Vec<Arc<K>>
+where
+    K: Resource<DynamicType = ()> + Clone,
+{
+    let Some(store) = store else {
+        return Vec::new();
+    };
+    let prefix = format!("{name}-");
+    store.state_filter(|o| {
+        o.meta().namespace.as_deref() == Some(ns)
+            && (label_is(o.meta(), name)
+                || o.meta()
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with(&prefix)))
+    })
+}
+
 impl Stores {
+    /// The versions of everything one StackSet's decision reads (the
+    /// StackSet itself included), without copying an object.
+    fn fingerprint(&self, ss: &StackSet, ns: &str, name: &str) -> u64 {
+        let mut acc = (version_hash(ss), 0u64);
+        add_versions(&mut acc, &owned_refs(&self.stacks, ns, name));
+        add_versions(&mut acc, &owned_refs(&self.deployments, ns, name));
+        add_versions(&mut acc, &owned_refs(&self.services, ns, name));
+        add_versions(&mut acc, &owned_refs(&self.hpas, ns, name));
+        add_versions(&mut acc, &owned_refs(&self.ingresses, ns, name));
+        if let Some(s) = &self.routegroups {
+            add_versions(&mut acc, &owned_refs(s, ns, name));
+        }
+        if let Some(s) = &self.platform_credentials_sets {
+            add_versions(&mut acc, &owned_refs(s, ns, name));
+        }
+        add_versions(&mut acc, &referenced_refs(&self.config_maps, ns, name));
+        add_versions(&mut acc, &referenced_refs(&self.secrets, ns, name));
+        let mut fixed = std::collections::hash_map::DefaultHasher::new();
+        acc.hash(&mut fixed);
+        fixed.finish()
+    }
+
     fn objects_for(&self, ns: &str, name: &str) -> NamespaceObjects {
         NamespaceObjects {
             stacks: owned(&self.stacks, ns, name),
@@ -191,7 +248,16 @@ struct Ctx {
     pending: Arc<Mutex<HashSet<Key>>>,
     /// Consecutive failures per StackSet, for the backoff.
     failures: Mutex<HashMap<Key, u32>>,
+    /// StackSets whose last reconcile had nothing to do: the fingerprint of
+    /// what it read, and when its decision changes with time alone.
+    quiet: Mutex<HashMap<Key, Quiet>>,
     report: Arc<Reporter>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Quiet {
+    fingerprint: u64,
+    due: Option<Timestamp>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -429,6 +495,7 @@ pub async fn run(client: Client, cs: ControllerSettings, report: Arc<Reporter>) 
         executor,
         pending,
         failures: Mutex::default(),
+        quiet: Mutex::default(),
         report,
     });
     controller
@@ -482,7 +549,21 @@ async fn reconcile(ss: Arc<StackSet>, ctx: Arc<Ctx>) -> Result<Action, Reconcile
 }
 
 async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, ReconcileError> {
-    let (ns, name) = key_of(&ss);
+    let key = key_of(&ss);
+    let (ns, name) = key.clone();
+    let fingerprint = ctx.stores.fingerprint(&ss, &ns, &name);
+    let quiet = ctx.quiet.lock().ok().and_then(|q| q.get(&key).copied());
+    if let Some(q) = quiet.filter(|q| q.fingerprint == fingerprint) {
+        let now = (ctx.cs.now)();
+        if q.due.is_none_or(|due| now < due) {
+            tracing::trace!(%ns, %name, "resync skipped: unchanged since a no-op");
+            metrics::resync_skipped();
+            return Ok(Action::requeue(requeue_after(ctx.cs.interval, q.due, now)));
+        }
+    }
+    if let Ok(mut q) = ctx.quiet.lock() {
+        q.remove(&key);
+    }
     // The message names the StackSet (tests count reconciles per StackSet).
     tracing::debug!("reconcile stackset {ns}/{name}");
     if ss.metadata.deletion_timestamp.is_some() {
@@ -535,14 +616,29 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
             stackset = caught_up(ctx, &rec, &stackset).await;
             continue;
         }
-        let mut after = ctx.cs.interval;
-        if let Some(due) = next_scale_down(&rec, &stackset) {
-            let wait = due.duration_since(now).as_secs_f64().max(0.0);
-            after = after.min(Duration::from_secs_f64(wait).max(Duration::from_millis(100)));
+        let due = next_due(&rec, &stackset);
+        if rec.plan.is_empty() && rec.events.is_empty() && rec.errors.is_empty() {
+            // Decided on the objects `fingerprint` was taken of (or newer
+            // ones, which only makes the next comparison fail).
+            if let Ok(mut q) = ctx.quiet.lock() {
+                q.insert(key, Quiet { fingerprint, due });
+            }
         }
-        return Ok(Action::requeue(after));
+        return Ok(Action::requeue(requeue_after(ctx.cs.interval, due, now)));
     }
     Ok(Action::requeue(Duration::from_secs(1)))
+}
+
+/// The resync interval, or sooner when something falls due (never sooner
+/// than 100 ms).
+fn requeue_after(interval: Duration, due: Option<Timestamp>, now: Timestamp) -> Duration {
+    match due {
+        Some(due) => {
+            let wait = due.duration_since(now).as_secs_f64().max(0.0);
+            interval.min(Duration::from_secs_f64(wait).max(Duration::from_millis(100)))
+        }
+        None => interval,
+    }
 }
 
 /// Waits (up to 10 s) until the caches reflect a create-phase plan: the new

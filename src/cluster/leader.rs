@@ -48,6 +48,9 @@ pub struct Elector {
     now: fn() -> Timestamp,
     /// The Lease as we last wrote it (the leader renews without reading).
     held: tokio::sync::Mutex<Option<Lease>>,
+    /// When another holder's Lease runs out, as last read: a standby tries
+    /// again at that moment instead of up to a retry period later.
+    expires: std::sync::Mutex<Option<Timestamp>>,
 }
 
 impl Elector {
@@ -57,6 +60,7 @@ impl Elector {
             cfg,
             now,
             held: tokio::sync::Mutex::new(None),
+            expires: std::sync::Mutex::new(None),
         }
     }
 
@@ -120,7 +124,10 @@ impl Elector {
                 .renew_time
                 .as_ref()
                 .map(|t| t.0 + SignedDuration::from_secs(dur));
-            if expires.is_some_and(|e| e > now) {
+            if let Some(e) = expires.filter(|e| *e > now) {
+                if let Ok(mut x) = self.expires.lock() {
+                    *x = Some(e);
+                }
                 return Ok(false);
             }
         }
@@ -168,8 +175,20 @@ impl Elector {
                 Ok(false) => standby(),
                 Err(e) => eprintln!("leader election: {e}"),
             }
-            tokio::time::sleep(self.cfg.retry_period()).await;
+            tokio::time::sleep(self.next_try()).await;
         }
+    }
+
+    /// How long a standby waits before its next attempt: the retry period,
+    /// or until just after the holder's Lease runs out if that is sooner.
+    fn next_try(&self) -> Duration {
+        let retry = self.cfg.retry_period();
+        let Some(expires) = self.expires.lock().ok().and_then(|mut x| x.take()) else {
+            return retry;
+        };
+        let left = expires.duration_since((self.now)()).as_secs_f64();
+        let until = Duration::from_secs_f64(left.max(0.0)) + Duration::from_millis(10);
+        retry.min(until)
     }
 
     /// Renews the Lease until that fails for longer than the renew deadline;

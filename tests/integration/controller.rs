@@ -133,6 +133,7 @@ async fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
 struct Metrics {
     by_verb: BTreeMap<String, f64>,
     reconciles: f64,
+    skipped: f64,
     leader: f64,
 }
 
@@ -149,6 +150,8 @@ impl Metrics {
                 *m.by_verb.entry(verb).or_default() += value;
             } else if key == "stackset_reconciles_total" {
                 m.reconciles = value;
+            } else if key == "stackset_resyncs_skipped_total" {
+                m.skipped = value;
             } else if key == "stackset_leader" {
                 m.leader = value;
             }
@@ -239,6 +242,29 @@ async fn controller_steady_state_costs_watches_only_and_serves_health_and_metric
     )
     .await;
     let (before, after) = quiet;
+    // Those resyncs found nothing changed since a no-op: none decided again.
+    let decided: Vec<usize> = ["a", "b", "c"]
+        .iter()
+        .map(|n| ctl.reconciles_of(&ns.name, n))
+        .collect();
+    let round = eventually(
+        "3 more resyncs, all skipped without deciding",
+        Duration::from_secs(30),
+        || async {
+            let m = ctl.metrics().await?;
+            (m.reconciles >= after.reconciles + 3.0).then_some(m)
+        },
+    )
+    .await;
+    assert!(
+        round.skipped >= after.skipped + 3.0,
+        "resyncs of unchanged StackSets were decided again: {round:?}"
+    );
+    let decided_after: Vec<usize> = ["a", "b", "c"]
+        .iter()
+        .map(|n| ctl.reconciles_of(&ns.name, n))
+        .collect();
+    assert_eq!(decided_after, decided, "{}", ctl.log());
     assert_eq!(after.verb("LIST"), before.verb("LIST"));
     assert_eq!(after.verb("GET"), before.verb("GET"));
     // The only LISTs ever sent are the initial ones: one per watched kind
@@ -251,10 +277,26 @@ async fn controller_steady_state_costs_watches_only_and_serves_health_and_metric
         "stackset_reconcile_errors_total",
         "stackset_reconcile_duration_seconds_bucket",
         "stackset_queue_depth",
+        "stackset_resyncs_skipped_total",
         "stackset_api_requests_total{verb=\"WATCH\"",
     ] {
         assert!(text.contains(family), "{family} in\n{text}");
     }
+
+    // A change to one StackSet ends its quiet: the next reconcile decides.
+    api.patch(
+        "a",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"metadata": {"labels": {"touched": "yes"}}})),
+    )
+    .await
+    .unwrap();
+    eventually(
+        "a decided again after its edit",
+        Duration::from_secs(30),
+        || async { (ctl.reconciles_of(&ns.name, "a") > decided[0]).then_some(()) },
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

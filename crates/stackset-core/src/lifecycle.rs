@@ -100,6 +100,38 @@ pub fn next_scale_down(rec: &Reconciliation, stackset: &StackSet) -> Option<Time
         .min()
 }
 
+/// The earliest moment at which a reconcile of this StackSet, with nothing
+/// else changed, would decide differently from `rec`: the next TTL scale-down
+/// ([`next_scale_down`]) or the end of a prescaling hold (a prescaled stack
+/// whose weight stopped growing is reset once `reset-hpa-min-replicas-delay`
+/// has passed since its last traffic increase). `None` when the decision does
+/// not depend on time. A controller that has reconciled a StackSet to a
+/// no-op may skip it until its objects change or this moment comes.
+pub fn next_due(rec: &Reconciliation, stackset: &StackSet) -> Option<Timestamp> {
+    let prescaling_reset = match crate::reconcile::strategy(stackset) {
+        Ok(crate::traffic::Strategy::Prescaling {
+            reset_delay_seconds,
+        }) => rec
+            .stacks
+            .iter()
+            .filter(|s| s.prescaling.active)
+            .filter_map(|s| s.prescaling.last_traffic_increase)
+            .filter_map(|t| {
+                let due = t
+                    .as_second()
+                    .saturating_add(reset_delay_seconds)
+                    .saturating_add(1);
+                Timestamp::from_second(due).ok()
+            })
+            .min(),
+        _ => None,
+    };
+    [next_scale_down(rec, stackset), prescaling_reset]
+        .into_iter()
+        .flatten()
+        .min()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

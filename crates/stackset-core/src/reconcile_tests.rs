@@ -1445,3 +1445,40 @@ fn a_stack_whose_service_has_no_ports_is_not_counted_ready() {
     let status = rec.stackset_status.clone().unwrap_or_default();
     assert_eq!((status.stacks, status.ready_stacks), (1, 0));
 }
+
+/// What a controller relies on to skip a StackSet it has reconciled to a
+/// no-op: with nothing changed, every reconcile before `next_due` is a no-op
+/// too, and the one at `next_due` is not.
+#[test]
+fn a_no_op_stays_a_no_op_until_the_next_due_moment() {
+    use crate::api::constants::{
+        ANNOTATION_PRESCALE_STACKS, ANNOTATION_RESET_HPA_MIN_REPLICAS_DELAY,
+    };
+    use crate::lifecycle::next_due;
+    let opts = options();
+    let check = |snapshot: &Snapshot, want_due: i64| {
+        let rec = reconcile(snapshot, &opts, now());
+        assert!(rec.plan.is_empty(), "not converged: {}", rec.plan);
+        let due = next_due(&rec, &snapshot.stackset);
+        assert_eq!(due, Some(at(want_due)));
+        for t in [1, want_due / 2, want_due - 1] {
+            let later = reconcile(snapshot, &opts, at(t));
+            assert!(later.plan.is_empty(), "at +{t}s: {}", later.plan);
+        }
+        let then = reconcile(snapshot, &opts, at(want_due));
+        assert!(!then.plan.is_empty(), "nothing happened at the due moment");
+    };
+    // Simple switch: v1 waits for its TTL (300 s by default).
+    let plain = cluster(&["v1", "v2"], &[("v2", 100.0)], &opts);
+    check(&plain, 301);
+
+    // Prescaling: v2's prescale hold ends 61 s after its last increase,
+    // before v1's TTL.
+    let mut pre = cluster(&["v1", "v2"], &[("v1", 100.0)], &opts);
+    let annotations = pre.stackset.metadata.annotations.get_or_insert_default();
+    annotations.insert(ANNOTATION_PRESCALE_STACKS.into(), "true".into());
+    annotations.insert(ANNOTATION_RESET_HPA_MIN_REPLICAS_DELAY.into(), "60s".into());
+    set_traffic(&mut pre, &[("v2", 100.0)]);
+    let (pre, _) = crate::testing::converge(pre, &opts, now());
+    check(&pre, 61);
+}
