@@ -40,7 +40,7 @@ use stackset_core::{Kind, Reconciliation};
 
 use super::execute::{ExecError, Executor};
 use super::reconcile::{Management, Settings, decide, ensure_ours};
-use super::snapshot::{NamespaceObjects, selector};
+use super::snapshot::{NamespaceObjects, get_named, referenced_names, selector};
 use crate::error::Failure;
 use crate::metrics;
 
@@ -101,18 +101,6 @@ where
         .collect()
 }
 
-/// ConfigMaps and Secrets are referenced by name, and a stack's must start
-/// with the stack's (so the StackSet's) name.
-fn referenced<K>(store: &Option<Store<K>>, ns: &str, name: &str) -> Vec<K>
-where
-    K: Resource<DynamicType = ()> + Clone,
-{
-    referenced_refs(store, ns, name)
-        .iter()
-        .map(|o| o.as_ref().clone())
-        .collect()
-}
-
 /// One object's identity and version, for a fingerprint.
 fn version_hash<K: Resource<DynamicType = ()>>(o: &K) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -138,24 +126,6 @@ where
     store.state_filter(|o| o.meta().namespace.as_deref() == Some(ns) && label_is(o.meta(), name))
 }
 
-fn referenced_refs<K>(store: &Option<Store<K>>, ns: &str, name: &str) -> Vec<Arc<K>>
-where
-    K: Resource<DynamicType = ()> + Clone,
-{
-    let Some(store) = store else {
-        return Vec::new();
-    };
-    let prefix = format!("{name}-");
-    store.state_filter(|o| {
-        o.meta().namespace.as_deref() == Some(ns)
-            && (label_is(o.meta(), name)
-                || o.meta()
-                    .name
-                    .as_deref()
-                    .is_some_and(|n| n.starts_with(&prefix)))
-    })
-}
-
 impl Stores {
     /// The versions of everything one StackSet's decision reads (the
     /// StackSet itself included), without copying an object.
@@ -172,8 +142,12 @@ impl Stores {
         if let Some(s) = &self.platform_credentials_sets {
             add_versions(&mut acc, &owned_refs(s, ns, name));
         }
-        add_versions(&mut acc, &referenced_refs(&self.config_maps, ns, name));
-        add_versions(&mut acc, &referenced_refs(&self.secrets, ns, name));
+        if let Some(s) = &self.config_maps {
+            add_versions(&mut acc, &owned_refs(s, ns, name));
+        }
+        if let Some(s) = &self.secrets {
+            add_versions(&mut acc, &owned_refs(s, ns, name));
+        }
         let mut fixed = std::collections::hash_map::DefaultHasher::new();
         acc.hash(&mut fixed);
         fixed.finish()
@@ -191,8 +165,16 @@ impl Stores {
                 .as_ref()
                 .map(|s| owned(s, ns, name))
                 .unwrap_or_default(),
-            config_maps: referenced(&self.config_maps, ns, name),
-            secrets: referenced(&self.secrets, ns, name),
+            config_maps: self
+                .config_maps
+                .as_ref()
+                .map(|s| owned(s, ns, name))
+                .unwrap_or_default(),
+            secrets: self
+                .secrets
+                .as_ref()
+                .map(|s| owned(s, ns, name))
+                .unwrap_or_default(),
             platform_credentials_sets: self
                 .platform_credentials_sets
                 .as_ref()
@@ -449,26 +431,21 @@ pub async fn run(client: Client, cs: ControllerSettings, report: Arc<Reporter>) 
     } else {
         None
     };
-    // ConfigMaps and Secrets are not labelled by us: watch the namespace's.
+    // ConfigMaps and Secrets: only those adopted by a stack (they carry its
+    // labels) are watched, never the namespace's with their data; one that
+    // a stack references but has not adopted yet is read by name when the
+    // StackSet is reconciled.
     let config_maps = if scope.config_maps {
-        let (s, stream) = reflected::<ConfigMap>(
-            api(&client, &watched),
-            watcher::Config::default(),
-            &synced,
-            false,
-        );
+        let (s, stream) =
+            reflected::<ConfigMap>(api(&client, &watched), child_wc.clone(), &synced, false);
         child!(stream);
         Some(s)
     } else {
         None
     };
     let secrets = if scope.secrets {
-        let (s, stream) = reflected::<Secret>(
-            api(&client, &watched),
-            watcher::Config::default(),
-            &synced,
-            false,
-        );
+        let (s, stream) =
+            reflected::<Secret>(api(&client, &watched), child_wc.clone(), &synced, false);
         child!(stream);
         Some(s)
     } else {
@@ -586,7 +563,8 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
     for _ in 0..5 {
         let mut executed = Vec::new();
         let now = (ctx.cs.now)();
-        let objects = ctx.stores.objects_for(&ns, &name);
+        let mut objects = ctx.stores.objects_for(&ns, &name);
+        read_unadopted(ctx, &ns, &mut objects).await?;
         let (rec, snapshot) = decide(&objects, stackset.clone(), settings, now);
         let mut stack_failure = None;
         match ctx.executor.execute(&rec.plan, &snapshot).await {
@@ -627,6 +605,50 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
         return Ok(Action::requeue(requeue_after(ctx.cs.interval, due, now)));
     }
     Ok(Action::requeue(Duration::from_secs(1)))
+}
+
+/// Adds the ConfigMaps and Secrets that the stacks reference but that are
+/// not in the caches yet (not adopted, so not labelled): read by name.
+async fn read_unadopted(
+    ctx: &Ctx,
+    ns: &str,
+    objects: &mut NamespaceObjects,
+) -> Result<(), ReconcileError> {
+    let scope = ctx.cs.settings.scope();
+    let (config_maps, secrets) = referenced_names(&objects.stacks);
+    let missing = |names: Vec<String>, have: Vec<&str>| -> Vec<String> {
+        names
+            .into_iter()
+            .filter(|n| !have.contains(&n.as_str()))
+            .collect()
+    };
+    if scope.config_maps {
+        let have = objects
+            .config_maps
+            .iter()
+            .map(|c| c.metadata.name.as_deref().unwrap_or_default())
+            .collect();
+        let names = missing(config_maps, have);
+        if !names.is_empty() {
+            objects
+                .config_maps
+                .extend(get_named::<ConfigMap>(&ctx.client, ns, &names).await?);
+        }
+    }
+    if scope.secrets {
+        let have = objects
+            .secrets
+            .iter()
+            .map(|c| c.metadata.name.as_deref().unwrap_or_default())
+            .collect();
+        let names = missing(secrets, have);
+        if !names.is_empty() {
+            objects
+                .secrets
+                .extend(get_named::<Secret>(&ctx.client, ns, &names).await?);
+        }
+    }
+    Ok(())
 }
 
 /// The resync interval, or sooner when something falls due (never sooner

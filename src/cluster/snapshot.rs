@@ -1,5 +1,6 @@
 //! Reading what the core needs: one LIST per kind, scoped to the namespace and
-//! to objects labelled `stackset` (every object a StackSet owns carries it).
+//! to objects labelled `stackset` (every object a StackSet owns carries it);
+//! ConfigMaps and Secrets are read by name, only those a Stack references.
 //! The core files the objects by owner UID itself.
 
 use k8s_openapi::api::apps::v1::Deployment;
@@ -89,6 +90,62 @@ where
     }
 }
 
+/// The ConfigMaps and Secrets the stacks reference
+/// (`configurationResources`), each name once.
+pub fn referenced_names(stacks: &[Stack]) -> (Vec<String>, Vec<String>) {
+    let mut config_maps = std::collections::BTreeSet::new();
+    let mut secrets = std::collections::BTreeSet::new();
+    for r in stacks
+        .iter()
+        .flat_map(|s| s.spec.spec.configuration_resources.iter().flatten())
+    {
+        if let Some(c) = &r.config_map_ref {
+            config_maps.insert(c.name.clone());
+        }
+        if let Some(c) = &r.secret_ref {
+            secrets.insert(c.name.clone());
+        }
+    }
+    (
+        config_maps.into_iter().collect(),
+        secrets.into_iter().collect(),
+    )
+}
+
+/// GETs the named objects (at once); a missing one is left out, for the core
+/// to report.
+pub async fn get_named<K>(client: &Client, ns: &str, names: &[String]) -> Result<Vec<K>, Failure>
+where
+    K: Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + DeserializeOwned
+        + std::fmt::Debug,
+{
+    let api: Api<K> = Api::namespaced(client.clone(), ns);
+    let plural = K::plural(&()).to_string();
+    let group = K::group(&()).to_string();
+    let gets = names.iter().map(|name| {
+        let api = api.clone();
+        let (plural, group) = (&plural, &group);
+        async move {
+            with_retries(|| api.get_opt(name)).await.map_err(|e| {
+                failure(
+                    Op {
+                        verb: "get",
+                        resource: plural,
+                        group,
+                        name: Some(name),
+                        namespace: Some(ns),
+                    },
+                    &e,
+                )
+            })
+        }
+    });
+    let found = futures::future::try_join_all(gets).await?;
+    Ok(found.into_iter().flatten().collect())
+}
+
 /// The label selector for the objects of one StackSet, or of all of them.
 pub fn selector(stackset: Option<&str>) -> String {
     match stackset {
@@ -118,13 +175,16 @@ pub async fn list_namespace(
     } else {
         Vec::new()
     };
+    // ConfigMaps and Secrets are read by name, only those a Stack
+    // references: never the namespace's, data included.
+    let (config_map_names, secret_names) = referenced_names(&stacks);
     let config_maps = if scope.config_maps {
-        list::<ConfigMap>(client, ns, "", false).await?
+        get_named::<ConfigMap>(client, ns, &config_map_names).await?
     } else {
         Vec::new()
     };
     let secrets = if scope.secrets {
-        list::<Secret>(client, ns, "", false).await?
+        get_named::<Secret>(client, ns, &secret_names).await?
     } else {
         Vec::new()
     };

@@ -973,3 +973,114 @@ async fn api_server_accepts_every_generated_object() {
         );
     }
 }
+
+/// ConfigMaps and Secrets are read by name (the ones a stack references),
+/// never listed namespace-wide with their data: the identity that runs
+/// `reconcile` here may GET and UPDATE them but not LIST them, and the
+/// adoption still happens.
+#[tokio::test(flavor = "multi_thread")]
+async fn referenced_configmaps_and_secrets_are_read_by_name_not_listed() {
+    use k8s_openapi::api::core::v1::{ConfigMap, Secret};
+    use k8s_openapi::api::rbac::v1::{Role, RoleBinding};
+    let cluster = need_cluster!("referenced_configmaps_and_secrets_are_read_by_name_not_listed");
+    let ns = cluster.namespace("rec-byname").await;
+    let client = cluster.client().await;
+    let role: Role = serde_json::from_value(json!({
+        "metadata": {"name": "no-list-of-config"},
+        "rules": [
+            {"apiGroups": ["zalando.org"], "resources": ["*"], "verbs": ["*"]},
+            {"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["*"]},
+            {"apiGroups": ["autoscaling"], "resources": ["horizontalpodautoscalers"], "verbs": ["*"]},
+            {"apiGroups": ["networking.k8s.io"], "resources": ["ingresses"], "verbs": ["*"]},
+            {"apiGroups": [""], "resources": ["services", "events"], "verbs": ["*"]},
+            {"apiGroups": ["events.k8s.io"], "resources": ["events"], "verbs": ["*"]},
+            {"apiGroups": [""], "resources": ["configmaps", "secrets"], "verbs": ["get", "update", "patch"]}
+        ]
+    }))
+    .unwrap();
+    Api::<Role>::namespaced(client.clone(), &ns.name)
+        .create(&PostParams::default(), &role)
+        .await
+        .unwrap();
+    let binding: RoleBinding = serde_json::from_value(json!({
+        "metadata": {"name": "no-list-of-config"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "no-list-of-config"},
+        "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "config-reader"}]
+    }))
+    .unwrap();
+    Api::<RoleBinding>::namespaced(client.clone(), &ns.name)
+        .create(&PostParams::default(), &binding)
+        .await
+        .unwrap();
+    let cm: ConfigMap =
+        serde_json::from_value(json!({"metadata": {"name": "app-v1-config"}, "data": {"k": "v"}}))
+            .unwrap();
+    Api::<ConfigMap>::namespaced(client.clone(), &ns.name)
+        .create(&PostParams::default(), &cm)
+        .await
+        .unwrap();
+    let secret: Secret = serde_json::from_value(
+        json!({"metadata": {"name": "app-v1-secret"}, "stringData": {"password": "s3cr3t"}}),
+    )
+    .unwrap();
+    Api::<Secret>::namespaced(client.clone(), &ns.name)
+        .create(&PostParams::default(), &secret)
+        .await
+        .unwrap();
+    let mut app = stackset("app", "v1", TrafficMechanism::Segments, true);
+    app["spec"]["stackTemplate"]["spec"]["configurationResources"] = json!([
+        {"configMapRef": {"name": "app-v1-config"}},
+        {"secretRef": {"name": "app-v1-secret"}}
+    ]);
+    create(&client, &ns.name, &app).await;
+
+    // Without the impersonated identity's LIST, a namespace-wide listing
+    // would be refused; reading by name is allowed.
+    let owned_by_stack = || async {
+        let cm = Api::<ConfigMap>::namespaced(client.clone(), &ns.name)
+            .get("app-v1-config")
+            .await
+            .ok()?;
+        let s = Api::<Secret>::namespaced(client.clone(), &ns.name)
+            .get("app-v1-secret")
+            .await
+            .ok()?;
+        let owner = |o: Option<Vec<_>>| {
+            o.unwrap_or_default().iter().any(
+                |r: &k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference| {
+                    r.kind == "Stack" && r.name == "app-v1"
+                },
+            )
+        };
+        (owner(cm.metadata.owner_references) && owner(s.metadata.owner_references)).then_some(())
+    };
+    eventually(
+        "the stack adopted its ConfigMap and Secret",
+        Duration::from_secs(60),
+        || async {
+            let out = stackset_cmd(cluster, &ns.name)
+                .args([
+                    "reconcile",
+                    "app",
+                    "--configmap-support",
+                    "--secret-support",
+                ])
+                .args(["--as", "config-reader"])
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
+            owned_by_stack().await
+        },
+    )
+    .await;
+    // The data survived the adoption.
+    let cm = Api::<ConfigMap>::namespaced(client.clone(), &ns.name)
+        .get("app-v1-config")
+        .await
+        .unwrap();
+    assert_eq!(
+        cm.data.unwrap_or_default().get("k").map(String::as_str),
+        Some("v")
+    );
+}
