@@ -62,9 +62,182 @@ pub fn load(path: &Path) -> Result<Vec<Manifest>, Failure> {
     parse(&label, &text)
 }
 
+/// Reads every `-f` argument: a file, `-` for stdin, or a directory, whose
+/// `*.yaml`, `*.yml` and `*.json` files are read in name order (with
+/// `recursive`, those of its subdirectories too).
+pub fn load_all(paths: &[std::path::PathBuf], recursive: bool) -> Result<Vec<Manifest>, Failure> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.as_os_str() != "-" && path.is_dir() {
+            let before = files.len();
+            collect_dir(path, recursive, &mut files)?;
+            if files.len() == before {
+                return Err(Failure::error(format!(
+                    "{}: no *.yaml, *.yml or *.json files in the directory",
+                    path.display()
+                ))
+                .hint(if recursive {
+                    "point -f at a file or a directory of StackSet manifests"
+                } else {
+                    "add -R to read its subdirectories too"
+                }));
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for f in &files {
+        out.extend(load(f)?);
+    }
+    Ok(out)
+}
+
+fn collect_dir(
+    dir: &Path,
+    recursive: bool,
+    files: &mut Vec<std::path::PathBuf>,
+) -> Result<(), Failure> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Failure::error(format!("cannot read directory {}: {e}", dir.display())))?;
+    let mut paths: Vec<std::path::PathBuf> =
+        entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            if recursive {
+                collect_dir(&p, recursive, files)?;
+            }
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+        {
+            files.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Rewords the parser's messages that speak Rust.
+fn humanize(message: &str) -> String {
+    let mut m = message.replace(
+        "cannot deserialize null into string",
+        "a string is required here, got null",
+    );
+    while let Some(at) = m.find("; use Option<") {
+        let end = m[at..].find('>').map_or(m.len(), |e| at + e + 1);
+        m.replace_range(at..end, "");
+    }
+    m.replace("invalid type: null", "a value is required here, got null")
+}
+
+/// The first field of `value` that the StackSet schema does not know, as
+/// (dotted path, the field, the nearest known field).
+fn unknown_field(value: &Value) -> Option<(String, String, Option<String>)> {
+    static SCHEMA: std::sync::OnceLock<Option<Value>> = std::sync::OnceLock::new();
+    let schema = SCHEMA.get_or_init(|| {
+        let crds = stackset_core::api::crd::crds().ok()?;
+        let crd = serde_json::to_value(crds.first()?).ok()?;
+        crd.pointer("/spec/versions/0/schema/openAPIV3Schema")
+            .cloned()
+    });
+    check_fields(value, schema.as_ref()?, "")
+}
+
+fn check_fields(
+    value: &Value,
+    schema: &Value,
+    path: &str,
+) -> Option<(String, String, Option<String>)> {
+    if schema.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true)) {
+        return None;
+    }
+    match value {
+        Value::Object(map) => {
+            if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+                for (key, v) in map {
+                    let here = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    match props.get(key) {
+                        Some(sub) => {
+                            if let Some(found) = check_fields(v, sub, &here) {
+                                return Some(found);
+                            }
+                        }
+                        None if schema.get("additionalProperties").is_none() => {
+                            let near = props
+                                .keys()
+                                .map(|k| (edit_distance(k, key), k))
+                                .filter(|(d, k)| *d <= 2.max(k.len() / 4))
+                                .min()
+                                .map(|(_, k)| k.clone());
+                            return Some((here, key.clone(), near));
+                        }
+                        None => {}
+                    }
+                }
+            } else if let Some(extra) = schema.get("additionalProperties")
+                && extra.is_object()
+            {
+                for (key, v) in map {
+                    let here = format!("{path}.{key}");
+                    if let Some(found) = check_fields(v, extra, &here) {
+                        return Some(found);
+                    }
+                }
+            }
+            None
+        }
+        Value::Array(items) => {
+            let schema = schema.get("items")?;
+            items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| check_fields(v, schema, &format!("{path}[{i}]")))
+        }
+        _ => None,
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for j in 0..b.len() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == b[j] {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(cur)
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The 1-based line of the first `key:` in the text.
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start().trim_start_matches("- ");
+            t.strip_prefix(key)
+                .is_some_and(|r| r.starts_with(':') || r.starts_with("\":"))
+                || t.strip_prefix(&format!("\"{key}\""))
+                    .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
+}
+
 fn located(label: &str, err: &serde_saphyr::Error) -> String {
     let inner = err.without_snippet();
-    let message = one_line(&inner.to_string());
+    let message = humanize(&one_line(&inner.to_string()));
     match inner.location() {
         Some(loc) if loc.line() > 0 => format!(
             "{label}:{}:{}: {}",
@@ -127,6 +300,19 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<Manifest>, Failure> {
             ))
             .hint("apply other kinds with kubectl apply"));
         }
+        if let Some((path, key, near)) = unknown_field(&raw) {
+            let at = line_of(text, &key)
+                .map(|l| format!(":{l}"))
+                .unwrap_or_default();
+            let hint = match near {
+                Some(n) => format!("did you mean {n}?"),
+                None => invalid_hint.to_string(),
+            };
+            return Err(Failure::error(format!(
+                "{label}{at}: document {document}: unknown field {path}"
+            ))
+            .hint(hint));
+        }
         let stackset: StackSet = match serde_json::from_value(raw.clone()) {
             Ok(s) => s,
             Err(e) => return Err(typed_error(label, text, document, &e).hint(invalid_hint)),
@@ -156,7 +342,7 @@ fn typed_error(label: &str, text: &str, document: usize, e: &serde_json::Error) 
     }
     Failure::error(format!(
         "{label}: document {document} is not a valid StackSet: {}",
-        one_line(&e.to_string())
+        humanize(&one_line(&e.to_string()))
     ))
 }
 
@@ -263,6 +449,88 @@ spec:
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn a_misspelt_field_is_unknown_with_the_nearest_known_one() {
+        let text = GOOD.replace("stackTemplate:", "stackTemplte:");
+        let err = parse("f.yaml", &text).unwrap_err();
+        assert_eq!(
+            err.message,
+            "f.yaml:7: document 1: unknown field spec.stackTemplte"
+        );
+        assert_eq!(err.hint.as_deref(), Some("did you mean stackTemplate?"));
+        // Deeper down, and without a near name.
+        let text = GOOD.replace("      version: v1", "      version: v1\n      flavour: x");
+        let err = parse("f.yaml", &text).unwrap_err();
+        assert!(
+            err.message
+                .ends_with("unknown field spec.stackTemplate.spec.flavour"),
+            "{}",
+            err.message
+        );
+        // Open maps (labels, annotations) take any key.
+        let text = GOOD.replace(
+            "  name: my-app\n",
+            "  name: my-app\n  labels:\n    anything: goes\n",
+        );
+        assert!(parse("f.yaml", &text).is_ok());
+    }
+
+    #[test]
+    fn parser_messages_speak_yaml_not_rust() {
+        let text = GOOD.replace("version: v1", "version: ~");
+        let err = parse("f.yaml", &text).unwrap_err();
+        assert_eq!(
+            err.message,
+            "f.yaml:9:16: a string is required here, got null"
+        );
+        assert!(!err.message.contains("Option<"), "{}", err.message);
+        assert!(!err.message.contains("deserialize"), "{}", err.message);
+        assert_eq!(
+            humanize("cannot deserialize null into string; use Option<String>"),
+            "a string is required here, got null"
+        );
+    }
+
+    #[test]
+    fn directories_are_read_in_name_order_and_recursively_with_r() {
+        let dir = std::env::temp_dir().join(format!("stackset-manifests-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("b.yaml"), GOOD.replace("my-app", "b")).unwrap();
+        std::fs::write(
+            dir.join("a.json"),
+            serde_json::to_string(&parse("x", GOOD).unwrap()[0].raw)
+                .unwrap()
+                .replace("my-app", "a"),
+        )
+        .unwrap();
+        std::fs::write(dir.join("notes.txt"), "not a manifest").unwrap();
+        std::fs::write(dir.join("sub/c.yml"), GOOD.replace("my-app", "c")).unwrap();
+        let names = |docs: Vec<Manifest>| -> Vec<String> {
+            docs.into_iter()
+                .map(|m| m.stackset.metadata.name.unwrap())
+                .collect()
+        };
+        assert_eq!(
+            names(load_all(std::slice::from_ref(&dir), false).unwrap()),
+            ["a", "b"]
+        );
+        assert_eq!(
+            names(load_all(std::slice::from_ref(&dir), true).unwrap()),
+            ["a", "b", "c"]
+        );
+        let empty = dir.join("sub/empty");
+        std::fs::create_dir_all(&empty).unwrap();
+        let err = load_all(&[empty], false).unwrap_err();
+        assert!(
+            err.message
+                .ends_with("no *.yaml, *.yml or *.json files in the directory"),
+            "{}",
+            err.message
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     mod props {

@@ -79,15 +79,22 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 async fn load_kubeconfig(global: &GlobalArgs) -> Result<Option<(Config, Option<String>)>, Failure> {
     let kubeconfig = match &global.kubeconfig {
         Some(path) => Kubeconfig::read_from(path).map_err(|e| {
-            Failure::error(format!("cannot read kubeconfig {}: {e}", path.display()))
-                .hint("check the --kubeconfig path")
+            Failure::error(format!(
+                "cannot read kubeconfig {}: {}",
+                path.display(),
+                error::root_cause(&e)
+            ))
+            .hint("check the --kubeconfig path")
         })?,
         None => match Kubeconfig::read() {
             Ok(kc) => kc,
             Err(_) if std::env::var_os("KUBERNETES_SERVICE_HOST").is_some() => return Ok(None),
             Err(e) => {
-                return Err(Failure::error(format!("cannot read the kubeconfig: {e}"))
-                    .hint("set KUBECONFIG or pass --kubeconfig PATH"));
+                return Err(Failure::error(format!(
+                    "cannot read the kubeconfig: {}",
+                    error::root_cause(&e)
+                ))
+                .hint("set KUBECONFIG or pass --kubeconfig PATH"));
             }
         },
     };
@@ -140,6 +147,7 @@ pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
         .namespace
         .clone()
         .unwrap_or_else(|| config.default_namespace.clone());
+    error::set_server(&config.cluster_url.to_string());
     // Every request is counted by verb for the controller's /metrics.
     let client = kube::client::ClientBuilder::try_from(config)
         .map_err(|e| Failure::error(format!("cannot create a Kubernetes client: {e}")))?
