@@ -5,8 +5,6 @@
 use std::ffi::OsString;
 use std::io::Write;
 
-use clap::Parser;
-
 use std::io::IsTerminal;
 
 use crate::cli::{Cli, Command, GlobalArgs, TrafficCommand};
@@ -29,7 +27,7 @@ where
         return complete(mode, &words);
     }
     let program = args.first().cloned().unwrap_or_default();
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match crate::cli::parse(args) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() {
@@ -100,7 +98,10 @@ fn complete(mode: completion::Mode, words: &[String]) -> u8 {
 const COMPLETION_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
 
 fn run(cli: Cli, program: &OsString) -> Result<(), Failure> {
-    crate::logging::init(cli.global.verbose);
+    crate::logging::init(
+        cli.global.verbose,
+        Style::for_stderr(cli.global.color).color,
+    );
     match cli.command {
         Command::Crd(args) => commands::crd::run(&args),
         Command::Version => commands::version::run(),

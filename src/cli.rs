@@ -5,8 +5,119 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod contract;
 mod mutating;
 pub use mutating::*;
+
+/// The ids of kubectl's connection flags (hidden where no cluster is contacted).
+const CONNECTION_IDS: &[&str] = &[
+    "namespace",
+    "all_namespaces",
+    "kubeconfig",
+    "context",
+    "cluster",
+    "user",
+    "as_user",
+    "as_group",
+    "request_timeout",
+];
+
+/// The ids of the engine flags ([`EngineArgs`]).
+const ENGINE_IDS: &[&str] = &[
+    "controller_id",
+    "cluster_domains",
+    "traffic_mechanism",
+    "routegroups",
+    "configmap_support",
+    "secret_support",
+    "pcs_support",
+    "sync_ingress_annotations",
+];
+
+/// The commands that contact no cluster.
+pub const LOCAL_COMMANDS: &[&str] = &["version", "crd", "man", "completion"];
+
+/// The clap command, as parsed, documented and completed: the derive's, with
+/// the connection flags hidden (still accepted) on the commands that contact
+/// no cluster. clap propagates a global flag only to a subcommand that does
+/// not define it, so each local command gets a hidden copy.
+pub fn command() -> clap::Command {
+    // `--version` means a stack's version on `create` and `rollout`; the
+    // plugin's version is `kubectl stackset version` (the top-level
+    // `-V/--version` still works, hidden and not propagated).
+    let mut cmd = <Cli as clap::CommandFactory>::command().arg(
+        clap::Arg::new("plugin_version")
+            .short('V')
+            .long("version")
+            .action(clap::ArgAction::Version)
+            .hide(true),
+    );
+    let hidden: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| CONNECTION_IDS.contains(&a.get_id().as_str()))
+        .map(|a| a.clone().hide(true))
+        .collect();
+    for name in LOCAL_COMMANDS {
+        let args = hidden.clone();
+        cmd = cmd.mut_subcommand(name, |sub| sub.args(args));
+    }
+    // `rollout status` only reads: the engine flags stay accepted, hidden.
+    cmd.mut_subcommand("rollout", |rollout| {
+        rollout.mut_subcommand("status", |status| {
+            let ids: Vec<String> = status
+                .get_arguments()
+                .filter(|a| ENGINE_IDS.contains(&a.get_id().as_str()))
+                .map(|a| a.get_id().to_string())
+                .collect();
+            ids.iter()
+                .fold(status, |c, id| c.mut_arg(id, |a| a.hide(true)))
+        })
+    })
+}
+
+/// Parses the command line through [`command`].
+pub fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::FromArgMatches;
+    let args = normalize_args(args.into_iter().map(Into::into).collect());
+    let mut matches = command().try_get_matches_from(args)?;
+    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command()))
+}
+
+/// Rewrites kubectl's spellings that clap cannot express: `-v=N` and
+/// `--v=N` (klog levels) become `-v` (N from 1 to 5) or `-vv` (6 and up,
+/// which show the HTTP requests); `-v=0` is dropped. Nothing after `--`.
+pub fn normalize_args(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut rest = false;
+    for a in args {
+        if !rest {
+            if a == "--" {
+                rest = true;
+            } else if let Some(level) = a.to_str().and_then(klog_level) {
+                match level {
+                    0 => {}
+                    1..=5 => out.push("-v".into()),
+                    _ => out.push("-vv".into()),
+                }
+                continue;
+            }
+        }
+        out.push(a);
+    }
+    out
+}
+
+fn klog_level(arg: &str) -> Option<u32> {
+    let n = arg
+        .strip_prefix("-v=")
+        .or_else(|| arg.strip_prefix("--v="))
+        .or_else(|| arg.strip_prefix("--verbose="))?;
+    n.parse().ok()
+}
 
 /// Ship new versions of a service with StackSets: gradual traffic switching,
 /// rollback by traffic, and the stackset-controller's reconciliation run
@@ -16,13 +127,13 @@ pub use mutating::*;
     name = "kubectl-stackset",
     bin_name = "kubectl stackset",
     version,
-    propagate_version = true,
+    disable_version_flag = true,
     max_term_width = 100,
     after_help = "Exit codes: 0 ok, 1 error, 2 usage, 3 timeout, 4 degraded or not converged, \
                   5 forbidden, 130 interrupted."
 )]
 pub struct Cli {
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Global options")]
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
@@ -37,31 +148,41 @@ pub struct GlobalArgs {
     /// Work across all namespaces (read commands and `reconcile`).
     #[arg(short = 'A', long, global = true)]
     pub all_namespaces: bool,
-    /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).
+    /// Path to the kubeconfig file [default: $KUBECONFIG, ~/.kube/config].
     #[arg(long, global = true, value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,
     /// The kubeconfig context to use.
     #[arg(long, global = true, value_name = "NAME")]
     pub context: Option<String>,
     /// The kubeconfig cluster to use.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", hide_short_help = true)]
     pub cluster: Option<String>,
     /// The kubeconfig user to use.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", hide_short_help = true)]
     pub user: Option<String>,
     /// Username to impersonate for the operation.
-    #[arg(long = "as", global = true, value_name = "USER")]
+    #[arg(
+        long = "as",
+        global = true,
+        value_name = "USER",
+        hide_short_help = true
+    )]
     pub as_user: Option<String>,
     /// Group to impersonate (repeatable).
-    #[arg(long = "as-group", global = true, value_name = "GROUP")]
+    #[arg(
+        long = "as-group",
+        global = true,
+        value_name = "GROUP",
+        hide_short_help = true
+    )]
     pub as_group: Vec<String>,
     /// Timeout of a single request, e.g. 30s or 1m; 0 means no timeout.
-    #[arg(long, global = true, value_name = "DURATION")]
+    #[arg(long, global = true, value_name = "DURATION", hide_short_help = true)]
     pub request_timeout: Option<String>,
     /// When to use colours.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// More logging on stderr (-v debug, -vv trace).
+    /// More logging on stderr: -v, -vv (HTTP requests), or kubectl's -v=N.
     #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
@@ -77,54 +198,58 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print the StackSet and Stack CustomResourceDefinitions.
-    #[command(after_help = "Examples:\n  kubectl stackset crd | kubectl apply --server-side -f -")]
-    Crd(CrdArgs),
-    /// Run the stackset-controller's reconciliation client-side, once or continuously.
-    #[command(after_help = RECONCILE_EXAMPLES)]
-    Reconcile(ReconcileArgs),
-    /// Print the plugin version.
-    #[command(after_help = "Examples:\n  kubectl stackset version")]
-    Version,
     /// Show one StackSet: who manages it, its status, and a row per stack.
     #[command(after_help = GET_EXAMPLES)]
     Get(GetArgs),
     /// List StackSets with their traffic and status.
     #[command(visible_alias = "ls", after_help = LIST_EXAMPLES)]
     List(ListArgs),
-    /// Show desired versus actual traffic per stack; `traffic set` changes it.
-    #[command(after_help = TRAFFIC_EXAMPLES, args_conflicts_with_subcommands = true)]
-    Traffic(TrafficArgs),
-    /// Show the versions of a StackSet: images, creation time, when each last had traffic.
-    #[command(after_help = HISTORY_EXAMPLES)]
-    History(HistoryArgs),
     /// Report whether a StackSet is healthy, or wait until it is; exit codes for CI.
     #[command(after_help = STATUS_EXAMPLES)]
     Status(StatusArgs),
+    /// Show desired versus actual traffic per stack; `traffic set` changes it.
+    #[command(after_help = TRAFFIC_EXAMPLES, args_conflicts_with_subcommands = true)]
+    Traffic(TrafficArgs),
+    /// Roll out a new version step by step; status, pause, resume, promote, abort.
+    #[command(
+        after_help = ROLLOUT_SHORT_EXAMPLES,
+        after_long_help = ROLLOUT_EXAMPLES,
+        disable_version_flag = true
+    )]
+    Rollout(Box<RolloutArgs>),
+    /// Switch all traffic back to an older stack at once.
+    #[command(after_help = ROLLBACK_EXAMPLES)]
+    Rollback(RollbackArgs),
+    /// Show the versions of a StackSet: images, creation time, when each last had traffic.
+    #[command(after_help = HISTORY_EXAMPLES)]
+    History(HistoryArgs),
     /// Create a StackSet from flags; its first stack exists when the command returns.
     #[command(after_help = CREATE_EXAMPLES, disable_version_flag = true)]
     Create(CreateArgs),
     /// Create or update StackSets from a YAML/JSON file (server-side apply).
     #[command(after_help = APPLY_EXAMPLES)]
     Apply(ApplyArgs),
-    /// Roll out a new version step by step; status, pause, resume, promote, abort.
-    #[command(after_help = ROLLOUT_EXAMPLES, disable_version_flag = true)]
-    Rollout(Box<RolloutArgs>),
-    /// Switch all traffic back to an older stack at once.
-    #[command(after_help = ROLLBACK_EXAMPLES)]
-    Rollback(RollbackArgs),
     /// Delete a StackSet; its stacks and their children follow by ownerReference.
     #[command(after_help = DELETE_EXAMPLES)]
     Delete(DeleteArgs),
     /// Apply the stack lifecycle rules now: scale down idle stacks, delete excess ones.
     #[command(after_help = GC_EXAMPLES)]
     Gc(GcArgs),
+    /// Run the stackset-controller's reconciliation client-side, once or continuously.
+    #[command(after_help = RECONCILE_EXAMPLES)]
+    Reconcile(ReconcileArgs),
     /// Print shell completion scripts, or set up `kubectl stackset <TAB>`.
     #[command(after_help = COMPLETION_EXAMPLES)]
     Completion(CompletionArgs),
     /// Print a man page, or write them all.
     #[command(after_help = MAN_EXAMPLES)]
     Man(ManArgs),
+    /// Print the StackSet and Stack CustomResourceDefinitions.
+    #[command(after_help = "Examples:\n  kubectl stackset crd | kubectl apply --server-side -f -")]
+    Crd(CrdArgs),
+    /// Print the plugin version.
+    #[command(after_help = "Examples:\n  kubectl stackset version")]
+    Version,
 }
 
 /// `-o` formats, as kubectl's. Shared by every command that prints objects.
@@ -160,7 +285,7 @@ pub struct ViewArgs {
     /// line per change. Ctrl-C stops (exit 130).
     #[arg(short = 'w', long)]
     pub watch: bool,
-    /// With --watch, refresh at least this often (changes are shown at once).
+    /// With -w or --until: look again this often when nothing changes.
     #[arg(long, default_value = "2s", value_name = "DURATION")]
     pub interval: String,
     /// Omit the table headers.
@@ -292,15 +417,22 @@ pub struct StatusArgs {
     /// Wait until this holds (exit 0), the StackSet has errors (exit 4) or --timeout passes (exit 3).
     #[arg(long, value_enum, value_name = "CONDITION")]
     pub until: Option<Until>,
-    /// With --until, how long to wait; 0 waits forever.
+    /// How long --until waits; 0 waits forever.
     #[arg(long, default_value = "5m", value_name = "DURATION")]
     pub timeout: String,
-    /// With --until, check at least this often (changes are seen at once).
+    /// With -w or --until: look again this often when nothing changes.
     #[arg(long, default_value = "2s", value_name = "DURATION")]
     pub interval: String,
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table, value_name = "FORMAT")]
     pub output: OutputFormat,
+    /// Keep watching: redraw in place on a terminal, else print a timestamped
+    /// line per change. Ctrl-C stops (exit 130).
+    #[arg(short = 'w', long, conflicts_with = "until")]
+    pub watch: bool,
+    /// Omit the table headers.
+    #[arg(long)]
+    pub no_headers: bool,
     /// The controller id that means "managed client-side".
     #[arg(
         long,
@@ -404,6 +536,9 @@ pub enum DryRun {
     Server,
 }
 
+/// The heading of `reconcile`'s controller-mode flags (shown by `--help`).
+const CONTROLLER_MODE: &str = "Controller mode (--watch)";
+
 #[derive(Debug, Args, Default)]
 pub struct ReconcileArgs {
     /// The StackSet (optional when the namespace has exactly one).
@@ -411,16 +546,19 @@ pub struct ReconcileArgs {
     /// Every StackSet in the namespace that kubectl-stackset manages.
     #[arg(long)]
     pub all: bool,
-    /// Print the ordered plan with reasons and change nothing.
+    /// Show what would change and change nothing.
+    ///
+    /// `client` computes locally, `server` sends every write with dryRun=All
+    /// (validated and admitted, never stored).
     #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "client", require_equals = true)]
     pub dry_run: Option<DryRun>,
-    /// Print kubectl-style diffs; exit 0 when nothing would change, 1 when something would.
+    /// Print kubectl-style diffs; exit 0 no change, 1 changes, >1 an error.
     #[arg(long)]
     pub diff: bool,
-    /// Keep reconciling, on every change and at least every --interval.
+    /// Keep reconciling, on every change and at least every --interval (controller mode).
     #[arg(short = 'w', long)]
     pub watch: bool,
-    /// Resync period with --watch.
+    /// With -w or --until: look again this often when nothing changes.
     #[arg(long, default_value = "10s", value_name = "DURATION")]
     pub interval: String,
     /// Take over StackSets that the in-cluster controller (or another id) manages.
@@ -430,25 +568,49 @@ pub struct ReconcileArgs {
     #[arg(long)]
     pub no_events: bool,
     /// With --watch: StackSets reconciled at the same time (upstream's --reconcile-workers).
-    #[arg(long, default_value_t = 4, value_name = "N")]
+    #[arg(long, default_value_t = 4, value_name = "N", help_heading = CONTROLLER_MODE, hide_short_help = true)]
     pub workers: u16,
     /// With --watch: serve /healthz, /readyz and Prometheus /metrics on this address (e.g. :8080).
-    #[arg(long, value_name = "HOST:PORT", env = "STACKSET_METRICS_ADDRESS")]
+    #[arg(
+        long,
+        value_name = "HOST:PORT",
+        env = "STACKSET_METRICS_ADDRESS",
+        help_heading = CONTROLLER_MODE,
+        hide_short_help = true
+    )]
     pub metrics_address: Option<String>,
     /// With --watch: run only while holding a coordination.k8s.io Lease, so several replicas
     /// can run and exactly one reconciles.
-    #[arg(long)]
+    #[arg(long, help_heading = CONTROLLER_MODE, hide_short_help = true)]
     pub leader_elect: bool,
     /// Namespace of the leader Lease (default: the Pod's namespace, else the current one).
-    #[arg(long, value_name = "NAMESPACE", env = "POD_NAMESPACE")]
+    #[arg(
+        long,
+        value_name = "NAMESPACE",
+        env = "POD_NAMESPACE",
+        help_heading = CONTROLLER_MODE,
+        hide_short_help = true
+    )]
     pub leader_election_namespace: Option<String>,
     /// Name of the leader Lease.
-    #[arg(long, default_value = "kubectl-stackset", value_name = "NAME")]
+    #[arg(
+        long,
+        default_value = "kubectl-stackset",
+        value_name = "NAME",
+        help_heading = CONTROLLER_MODE,
+        hide_short_help = true
+    )]
     pub leader_election_id: String,
     /// How long a standby waits after the leader's last renewal before taking over.
-    #[arg(long, default_value = "15s", value_name = "DURATION")]
+    #[arg(
+        long,
+        default_value = "15s",
+        value_name = "DURATION",
+        help_heading = CONTROLLER_MODE,
+        hide_short_help = true
+    )]
     pub lease_duration: String,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Client-side reconcile")]
     pub engine: EngineArgs,
 }
 
@@ -458,6 +620,7 @@ pub struct EngineArgs {
     /// Our controller id, written to stackset-controller.zalando.org/controller.
     #[arg(
         long,
+        hide_short_help = true,
         env = "STACKSET_CONTROLLER_ID",
         default_value = "kubectl-stackset",
         value_name = "ID"
@@ -466,28 +629,33 @@ pub struct EngineArgs {
     /// Cluster domain for per-stack hostnames (repeatable; default: the domain of each public host).
     #[arg(
         long = "cluster-domain",
+        hide_short_help = true,
         env = "STACKSET_CLUSTER_DOMAIN",
         value_delimiter = ',',
         value_name = "DOMAIN"
     )]
     pub cluster_domains: Vec<String>,
     /// Force a traffic mechanism (default: the StackSet's kubectl-stackset.io/traffic-mechanism annotation, else segments).
-    #[arg(long, value_name = "segments|backend-weights")]
+    #[arg(long, hide_short_help = true, value_name = "segments|backend-weights")]
     pub traffic_mechanism: Option<String>,
     /// Manage Skipper RouteGroups (the controller's --enable-routegroup-support).
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub routegroups: bool,
     /// Adopt configMapRef ConfigMaps (--enable-configmap-support).
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub configmap_support: bool,
     /// Adopt secretRef Secrets (--enable-secret-support).
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub secret_support: bool,
     /// Generate a PlatformCredentialsSet for each platformCredentialsSet configuration resource (--enable-pcs-support).
-    #[arg(long, visible_alias = "enable-pcs-support")]
+    #[arg(long, hide_short_help = true, visible_alias = "enable-pcs-support")]
     pub pcs_support: bool,
     /// Annotation synchronised onto every segment (repeatable).
-    #[arg(long = "sync-ingress-annotation", value_name = "KEY")]
+    #[arg(
+        long = "sync-ingress-annotation",
+        hide_short_help = true,
+        value_name = "KEY"
+    )]
     pub sync_ingress_annotations: Vec<String>,
 }
 

@@ -11,10 +11,20 @@ use super::{DryRun, EngineArgs};
 /// `--dry-run[=client|server]`, as on every mutating command.
 #[derive(Debug, Clone, Copy, Args, Default)]
 pub struct DryRunArg {
-    /// Show what would change and change nothing: `client` computes locally,
-    /// `server` sends every write with dryRun=All (validated, never stored).
+    /// Show what would change and change nothing.
+    ///
+    /// `client` computes locally, `server` sends every write with dryRun=All
+    /// (validated and admitted, never stored).
     #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "client", require_equals = true)]
     pub dry_run: Option<DryRun>,
+}
+
+/// `-o` of a mutating command.
+#[derive(Debug, Clone, Copy, Args, Default)]
+pub struct OutputArg {
+    /// Output format: print the resulting StackSet instead.
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub output: Option<ObjectOutput>,
 }
 
 /// Output of a mutating command, as kubectl's `-o` on `create`/`apply`.
@@ -69,12 +79,13 @@ pub struct CreateArgs {
     /// Container image of the first stack.
     #[arg(long, value_name = "IMAGE")]
     pub image: String,
-    /// Version of the first stack; the stack is named NAME-VERSION.
+    /// Version of the stack; the stack is named NAME-VERSION.
     #[arg(long, default_value = "v1", value_name = "VERSION")]
     pub version: String,
-    /// Public hostname routed to the StackSet (repeatable). Without one, the
-    /// StackSet gets `externalIngress`: weights are managed, routing is up to
-    /// another ingress controller.
+    /// Public hostname routed to the StackSet (repeatable).
+    ///
+    /// Without one, the StackSet gets `externalIngress`: weights are managed,
+    /// routing is up to another ingress controller.
     #[arg(long = "host", value_name = "HOST")]
     pub hosts: Vec<String>,
     /// Container and backend port.
@@ -84,15 +95,15 @@ pub struct CreateArgs {
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub replicas: i32,
     /// Autoscale each stack: MIN:MAX, optionally with targets, e.g. 2:10,cpu=70,memory=80.
-    #[arg(long, value_name = "MIN:MAX[,cpu=N][,memory=N]")]
+    #[arg(long, value_name = "MIN:MAX[,..]")]
     pub autoscale: Option<String>,
-    /// Leave the StackSet to the in-cluster stackset-controller (no
-    /// controller annotation; nothing is reconciled client-side).
+    /// Leave the StackSet to the in-cluster stackset-controller.
+    ///
+    /// No controller annotation is written and nothing is reconciled client-side.
     #[arg(long)]
     pub controller_managed: bool,
-    /// Print the resulting object.
-    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
-    pub output: Option<ObjectOutput>,
+    #[command(flatten)]
+    pub output: OutputArg,
     #[command(flatten)]
     pub dry_run: DryRunArg,
     #[command(flatten, next_help_heading = "Client-side reconcile")]
@@ -109,12 +120,15 @@ pub const APPLY_EXAMPLES: &str = "Examples:
 /// `kubectl stackset apply -f FILE|-`
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
-    /// YAML or JSON file with one or more StackSets; `-` reads stdin.
-    #[arg(short = 'f', long = "filename", value_name = "FILE")]
-    pub file: PathBuf,
-    /// Print the resulting objects.
-    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
-    pub output: Option<ObjectOutput>,
+    /// YAML or JSON file with one or more StackSets, a directory of them
+    /// (*.yaml, *.yml, *.json), or `-` for stdin (repeatable).
+    #[arg(short = 'f', long = "filename", value_name = "FILE", required = true)]
+    pub file: Vec<PathBuf>,
+    /// With a directory, also read its subdirectories.
+    #[arg(short = 'R', long)]
+    pub recursive: bool,
+    #[command(flatten)]
+    pub output: OutputArg,
     #[command(flatten)]
     pub dry_run: DryRunArg,
     #[command(flatten, next_help_heading = "Client-side reconcile")]
@@ -151,25 +165,33 @@ pub struct TrafficSetArgs {
     /// Do not ask before moving a stack to 0% or 100%.
     #[arg(short = 'y', long)]
     pub yes: bool,
-    /// Return once the desired weights are written.
+    /// Return once the change is written; do not wait for the traffic to follow.
     #[arg(long)]
     pub no_wait: bool,
     /// How long to wait for the actual traffic to follow.
     #[arg(long, default_value = "5m", value_name = "DURATION")]
     pub timeout: String,
     #[command(flatten)]
+    pub output: OutputArg,
+    #[command(flatten)]
     pub dry_run: DryRunArg,
     #[command(flatten, next_help_heading = "Client-side reconcile")]
     pub engine: EngineArgs,
 }
 
+pub const ROLLOUT_SHORT_EXAMPLES: &str = "Examples:
+  kubectl stackset rollout my-app --version v2 --image ghcr.io/example/my-app:2.0
+  kubectl stackset rollout status my-app
+
+More examples, exit codes and the engine flags: kubectl stackset rollout --help";
+
 pub const ROLLOUT_EXAMPLES: &str = "Examples:
   # roll out v2 with a new image: 10%, 25%, 50%, 100%, one minute per step
-  kubectl stackset rollout my-app --version v2 --image ghcr.io/example/my-app:2.0 --interval 1m
+  kubectl stackset rollout my-app --version v2 --image ghcr.io/example/my-app:2.0 --step-interval 1m
 
   # in CI: no prompts, 20% per step, pause (instead of abort) when something fails
   kubectl stackset rollout my-app --version v2 --image app=ghcr.io/example/my-app:2.0 \\
-      --step-weight 20 --interval 30s --yes --on-failure pause
+      --step-weight 20 --step-interval 30s --yes --on-failure pause
 
   # the template from a file
   kubectl stackset rollout -f my-app.yaml --steps 5,25,100
@@ -204,14 +226,16 @@ pub struct RolloutArgs {
 pub struct RolloutStartArgs {
     /// The StackSet (optional when the namespace has exactly one, or with -f).
     pub name: Option<String>,
-    /// The new version; its stack is named NAME-VERSION.
+    /// Version of the stack; the stack is named NAME-VERSION.
     #[arg(long, value_name = "VERSION")]
     pub version: Option<String>,
-    /// New image for a container of the template (repeatable); CONTAINER may
-    /// be left out when the template has one container.
+    /// Container image of the new stack (repeatable).
+    ///
+    /// CONTAINER names the template's container; it may be left out when the
+    /// template has one container.
     #[arg(long = "image", value_name = "[CONTAINER=]IMAGE")]
     pub images: Vec<String>,
-    /// Take the StackSet spec (template included) from this file; `-` reads stdin.
+    /// Take the StackSet spec from a file (`-`: stdin).
     #[arg(
         short = 'f',
         long = "filename",
@@ -222,24 +246,47 @@ pub struct RolloutStartArgs {
     /// Weights of the new stack, step by step [default: 10,25,50,100].
     #[arg(long, value_name = "LIST", conflicts_with = "step_weight")]
     pub steps: Option<String>,
-    /// Add this many percent to the new stack per step, instead of --steps.
+    /// Percent added to the new stack per step (instead of --steps).
     #[arg(long, value_name = "N")]
     pub step_weight: Option<u32>,
-    /// How long to hold each step once the traffic reached it.
-    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    /// How long each step is held once the traffic reached it.
+    ///
+    /// Formerly --interval, which is still accepted.
+    #[arg(
+        long = "step-interval",
+        alias = "interval",
+        default_value = "30s",
+        value_name = "DURATION"
+    )]
     pub interval: String,
     /// Do not ask before each step.
     #[arg(short = 'y', long)]
     pub yes: bool,
-    /// How long the new stack may take to be created and become ready.
+    /// How long the new stack may take to become ready.
     #[arg(long, default_value = "5m", value_name = "DURATION")]
     pub ready_timeout: String,
-    /// How long the actual traffic may take to follow one step.
+    /// How long the traffic may take to follow a step.
     #[arg(long, default_value = "5m", value_name = "DURATION")]
     pub step_timeout: String,
-    /// What to do when the stack does not become ready or a step cannot complete.
-    #[arg(long, value_enum, default_value_t = OnFailure::Abort)]
+    /// How long the whole rollout may take (0: no limit).
+    ///
+    /// When it runs out (exit 3) the rollout stays recorded: re-run to continue.
+    #[arg(long, default_value = "0", value_name = "DURATION")]
+    pub timeout: String,
+    /// What a failed step does.
+    ///
+    /// A step fails when the stack does not become ready or the traffic does
+    /// not follow in time.
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = OnFailure::Abort,
+        value_name = "abort|pause",
+        hide_possible_values = true
+    )]
     pub on_failure: OnFailure,
+    #[command(flatten)]
+    pub output: OutputArg,
     #[command(flatten)]
     pub dry_run: DryRunArg,
     #[command(flatten, next_help_heading = "Client-side reconcile")]
@@ -279,9 +326,19 @@ pub struct RolloutStatusArgs {
     /// The StackSet (optional when the namespace has exactly one).
     pub name: Option<String>,
     /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value_t = StatusOutput::Table)]
+    #[arg(short = 'o', long, value_enum, default_value_t = StatusOutput::Table, value_name = "FORMAT")]
     pub output: StatusOutput,
-    #[command(flatten, next_help_heading = "Client-side reconcile")]
+    /// Keep watching: print the status again whenever it changes. Ctrl-C stops (exit 130).
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+    /// With -w or --until: look again this often when nothing changes.
+    #[arg(long, default_value = "2s", value_name = "DURATION")]
+    pub interval: String,
+    /// Omit the table headers.
+    #[arg(long)]
+    pub no_headers: bool,
+    /// The engine's settings (hidden here: `rollout status` only reads).
+    #[command(flatten)]
     pub engine: EngineArgs,
 }
 
@@ -290,6 +347,8 @@ pub struct RolloutStatusArgs {
 pub struct RolloutControlArgs {
     /// The StackSet (optional when the namespace has exactly one).
     pub name: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArg,
     #[command(flatten)]
     pub dry_run: DryRunArg,
 }
@@ -305,12 +364,14 @@ pub struct RolloutPromoteArgs {
     /// Do not ask before moving a stack to 0% or 100%.
     #[arg(short = 'y', long)]
     pub yes: bool,
-    /// Return once the weights are written.
+    /// Return once the change is written; do not wait for the traffic to follow.
     #[arg(long)]
     pub no_wait: bool,
     /// How long to wait for the actual traffic to follow.
     #[arg(long, default_value = "5m", value_name = "DURATION")]
     pub timeout: String,
+    #[command(flatten)]
+    pub output: OutputArg,
     #[command(flatten)]
     pub dry_run: DryRunArg,
     #[command(flatten, next_help_heading = "Client-side reconcile")]
@@ -325,12 +386,14 @@ pub struct RolloutAbortArgs {
     /// Do not ask first.
     #[arg(short = 'y', long)]
     pub yes: bool,
-    /// Return once the weights are written.
+    /// Return once the change is written; do not wait for the traffic to follow.
     #[arg(long)]
     pub no_wait: bool,
     /// How long to wait for the actual traffic to follow.
     #[arg(long, default_value = "5m", value_name = "DURATION")]
     pub timeout: String,
+    #[command(flatten)]
+    pub output: OutputArg,
     #[command(flatten)]
     pub dry_run: DryRunArg,
     #[command(flatten, next_help_heading = "Client-side reconcile")]
@@ -355,12 +418,14 @@ pub struct RollbackArgs {
     /// Do not ask first.
     #[arg(short = 'y', long)]
     pub yes: bool,
-    /// Return once the weights are written.
+    /// Return once the change is written; do not wait for the traffic to follow.
     #[arg(long)]
     pub no_wait: bool,
     /// How long to wait for the stack to be ready and the traffic to follow.
     #[arg(long, default_value = "5m", value_name = "DURATION")]
     pub timeout: String,
+    #[command(flatten)]
+    pub output: OutputArg,
     #[command(flatten)]
     pub dry_run: DryRunArg,
     #[command(flatten, next_help_heading = "Client-side reconcile")]
@@ -392,6 +457,8 @@ pub struct DeleteArgs {
     #[arg(long, default_value = "2m", value_name = "DURATION")]
     pub timeout: String,
     #[command(flatten)]
+    pub output: OutputArg,
+    #[command(flatten)]
     pub dry_run: DryRunArg,
 }
 
@@ -400,13 +467,21 @@ pub const GC_EXAMPLES: &str = "Examples:
   kubectl stackset gc my-app
 
   # only show what would go
-  kubectl stackset gc my-app --dry-run";
+  kubectl stackset gc my-app --dry-run
+
+  # in scripts (off a terminal, deleting stacks needs --yes)
+  kubectl stackset gc my-app --yes";
 
 /// `kubectl stackset gc [NAME]`
 #[derive(Debug, Args)]
 pub struct GcArgs {
     /// The StackSet (optional when the namespace has exactly one).
     pub name: Option<String>,
+    /// Do not ask before deleting stacks.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    #[command(flatten)]
+    pub output: OutputArg,
     #[command(flatten)]
     pub dry_run: DryRunArg,
     #[command(flatten, next_help_heading = "Client-side reconcile")]
@@ -415,16 +490,14 @@ pub struct GcArgs {
 
 #[cfg(test)]
 mod tests {
-    use clap::{CommandFactory, Parser};
 
     use crate::cli::{Cli, Command, RolloutAction, TrafficCommand};
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
-        Cli::try_parse_from(std::iter::once("kubectl-stackset").chain(args.iter().copied()))
+        crate::cli::parse(std::iter::once("kubectl-stackset").chain(args.iter().copied()))
     }
 
     mod props {
-        use clap::Parser;
         use proptest::prelude::*;
 
         proptest! {
@@ -438,19 +511,19 @@ mod tests {
                 let argv = std::iter::once("kubectl-stackset".to_string())
                     .chain(std::iter::once(sub.to_string()))
                     .chain(args);
-                let _ = crate::cli::Cli::try_parse_from(argv);
+                let _ = crate::cli::parse(argv);
             }
         }
     }
 
     #[test]
     fn definitions_are_consistent() {
-        Cli::command().debug_assert();
+        crate::cli::command().debug_assert();
     }
 
     #[test]
     fn every_mutating_command_has_examples() {
-        let cli = Cli::command();
+        let cli = crate::cli::command();
         for name in [
             "create", "apply", "traffic", "rollout", "rollback", "delete", "gc",
         ] {

@@ -4,15 +4,15 @@
 
 use std::path::Path;
 
-use clap::{Command, CommandFactory};
+use clap::Command;
 
-use crate::cli::{Cli, ManArgs};
+use crate::cli::ManArgs;
 use crate::error::Failure;
 use crate::render::out;
 
 /// Every page as (file name, roff text), the main page first.
 pub fn pages() -> Vec<(String, String)> {
-    let mut cmd = Cli::command().disable_help_subcommand(true);
+    let mut cmd = crate::cli::command().disable_help_subcommand(true);
     cmd.build();
     let mut pages = Vec::new();
     collect(&cmd, &mut pages);

@@ -20,8 +20,6 @@
 use std::ffi::OsString;
 use std::path::Path;
 
-use clap::CommandFactory;
-
 pub mod engine;
 pub mod scripts;
 
@@ -75,7 +73,7 @@ pub fn request(args: &[OsString]) -> Option<(Mode, Vec<String>)> {
 
 /// Analyses the words against the real command line definition.
 pub fn analyse(mode: Mode, words: &[String]) -> Request {
-    let mut req = engine::analyse(&crate::cli::Cli::command(), words);
+    let mut req = engine::analyse(&crate::cli::command(), words);
     if mode == Mode::DynamicOnly {
         req.wants.retain(Want::is_dynamic);
         if req.wants.is_empty() {

@@ -5,11 +5,10 @@
 //! answer (not on PATH, crashed), the static script still completes
 //! subcommands and flags.
 
-use clap::CommandFactory;
 use clap_complete::Shell as ClapShell;
 
 use super::engine;
-use crate::cli::{Cli, CompletionShell};
+use crate::cli::CompletionShell;
 
 /// The name the scripts complete.
 pub const BIN: &str = "kubectl-stackset";
@@ -40,7 +39,7 @@ pub fn script(shell: CompletionShell) -> String {
         CompletionShell::Fish => ClapShell::Fish,
         CompletionShell::Powershell => ClapShell::PowerShell,
     };
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(clap_shell, &mut cmd, BIN, &mut buf);
     let generated = String::from_utf8_lossy(&buf).into_owned();
