@@ -19,8 +19,8 @@ sleep 3
 ks reconcile shop >/dev/null
 ks get shop
 
-say "kubectl stackset rollout shop --version v2 --image example/shop:v2 --steps 10,50,100 --interval 5s --yes"
-ks rollout shop --version v2 --image example/shop:v2 --steps 10,50,100 --interval 5s --yes
+say "kubectl stackset rollout shop --version v2 --image example/shop:v2 --steps 10,50,100 --step-interval 5s --yes"
+ks rollout shop --version v2 --image example/shop:v2 --steps 10,50,100 --step-interval 5s --yes
 
 say "kubectl stackset get shop"
 ks get shop

@@ -2,7 +2,9 @@
 //! `-v` adds our debug lines, `-vv` traces and kube's debug lines. Never logs
 //! tokens or kubeconfig contents (kube redacts credentials in its own logs).
 
-pub fn init(verbose: u8) {
+/// `ansi`: colour the lines (the `--color`/NO_COLOR/terminal decision for
+/// stderr); off, the lines carry no escape codes at all.
+pub fn init(verbose: u8, ansi: bool) {
     use tracing_subscriber::EnvFilter;
     let default = match verbose {
         // kube's client logs an ERROR for every failed attempt (target
@@ -16,6 +18,7 @@ pub fn init(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(ansi)
         .with_target(verbose > 1)
         .try_init();
 }

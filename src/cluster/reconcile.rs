@@ -133,8 +133,9 @@ pub async fn ensure_ours(
     match Management::of(stackset, &settings.controller_id) {
         Management::ClientSide => return Ok(stackset.clone()),
         m if !settings.claim => {
+            // Like a missing --yes: a flag is needed to go on (exit 2).
             return Err(Failure::new(
-                Exit::Error,
+                Exit::Usage,
                 format!("stackset {ns}/{name} is managed by the {}, not by kubectl-stackset", m.describe()),
             )
             .hint(format!(

@@ -44,7 +44,7 @@ fn intent(ss: &StackSet) -> Value {
 pub async fn run(ctx: &Ctx<'_>, args: &ApplyArgs) -> Result<(), Failure> {
     let mode = WriteMode::from_flag(args.dry_run.dry_run);
     let settings = settings(&args.engine, mode)?;
-    let docs = manifest::load(&args.file)?;
+    let docs = manifest::load_all(&args.file, args.recursive)?;
     // Check every document before writing any.
     let mut targets = Vec::with_capacity(docs.len());
     for m in &docs {
@@ -90,7 +90,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &ApplyArgs) -> Result<(), Failure> {
             };
             print_result(
                 &ss,
-                args.output,
+                args.output.output,
                 &format!("stackset.zalando.org/{name} {verb} (dry run)"),
             )?;
             continue;
@@ -121,7 +121,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &ApplyArgs) -> Result<(), Failure> {
         }
         print_result(
             &applied,
-            args.output,
+            args.output.output,
             &format!("stackset.zalando.org/{name} {verb}{}", mode.suffix()),
         )?;
     }

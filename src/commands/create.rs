@@ -280,7 +280,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &CreateArgs) -> Result<(), Failure> {
     if mode == WriteMode::ClientDryRun {
         return print_result(
             &ss,
-            args.output,
+            args.output.output,
             &format!("stackset.zalando.org/{name} created (dry run)"),
         );
     }
@@ -319,7 +319,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &CreateArgs) -> Result<(), Failure> {
         }
         return print_result(
             &existing,
-            args.output,
+            args.output.output,
             &format!("stackset.zalando.org/{name} unchanged{}", mode.suffix()),
         );
     }
@@ -342,7 +342,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &CreateArgs) -> Result<(), Failure> {
     }
     print_result(
         &created,
-        args.output,
+        args.output.output,
         &format!("stackset.zalando.org/{name} created{}", mode.suffix()),
     )
 }

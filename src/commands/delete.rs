@@ -8,13 +8,13 @@ use std::time::Duration;
 use kube::api::{Api, DeleteParams, ListParams, Preconditions, PropagationPolicy};
 use stackset_core::api::{Stack, StackSet};
 
+use super::common::emit;
 use super::follow::{Ctx, duration_flag, seconds_since};
 use crate::cli::DeleteArgs;
 use crate::cluster::error::{Op, failure};
 use crate::cluster::mutate::WriteMode;
 use crate::cluster::snapshot::selector;
 use crate::error::{Exit, Failure};
-use crate::render::out;
 use crate::render::progress::duration_text;
 use crate::render::prompt::confirm;
 
@@ -78,7 +78,15 @@ pub async fn run(ctx: &Ctx<'_>, args: &DeleteArgs) -> Result<(), Failure> {
     };
     if mode == WriteMode::ClientDryRun {
         eprintln!("would delete {what}");
-        return out(&format!("stackset.zalando.org/{name} deleted (dry run)\n"));
+        return emit(
+            client,
+            ns,
+            name,
+            args.output.output,
+            Some(&ss),
+            &format!("stackset.zalando.org/{name} deleted (dry run)"),
+        )
+        .await;
     }
     if mode.is_live()
         && !confirm(
@@ -138,8 +146,13 @@ pub async fn run(ctx: &Ctx<'_>, args: &DeleteArgs) -> Result<(), Failure> {
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
     }
-    out(&format!(
-        "stackset.zalando.org/{name} deleted{}\n",
-        mode.suffix()
-    ))
+    emit(
+        client,
+        ns,
+        name,
+        args.output.output,
+        Some(&ss),
+        &format!("stackset.zalando.org/{name} deleted{}", mode.suffix()),
+    )
+    .await
 }

@@ -10,15 +10,15 @@ use stackset_core::StackFacts;
 use stackset_core::api::Stack;
 use stackset_core::api::constants::{DEFAULT_SCALEDOWN_TTL_SECONDS, DEFAULT_STACK_LIFECYCLE_LIMIT};
 
-use super::common::resolve_stackset_name;
+use super::common::{emit, resolve_stackset_name};
 use super::follow::{Ctx, View, observe, seconds_since, settings};
 use crate::cli::GcArgs;
 use crate::cluster::error::{Op, failure};
 use crate::cluster::mutate::WriteMode;
 use crate::cluster::reconcile::{Management, reconcile_one};
 use crate::error::Failure;
-use crate::render::out;
 use crate::render::progress::duration_text;
+use crate::render::prompt::confirm;
 
 /// What the lifecycle rules do to one stack now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +80,22 @@ pub async fn run(ctx: &Ctx<'_>, args: &GcArgs) -> Result<(), Failure> {
     let now = (ctx.now)();
     let planned = fates(&view, now);
     let ours = view.management == Management::ClientSide;
+    let doomed: Vec<&str> = planned
+        .iter()
+        .filter(|(_, f)| matches!(f, Fate::Deleted(_)))
+        .map(|(s, _)| s.as_str())
+        .collect();
+    if mode.is_live()
+        && !doomed.is_empty()
+        && !confirm(
+            ctx.ia,
+            args.yes,
+            "deleting stacks",
+            &format!("Delete stack(s) {} of stackset {name}?", doomed.join(", ")),
+        )?
+    {
+        return Err(Failure::error("cancelled; nothing was changed"));
+    }
     if mode != WriteMode::ClientDryRun {
         if ours {
             reconcile_one(client, ns, &name, &settings, now).await?;
@@ -135,5 +151,5 @@ pub async fn run(ctx: &Ctx<'_>, args: &GcArgs) -> Result<(), Failure> {
     if text.is_empty() {
         text = format!("stackset.zalando.org/{name} unchanged: nothing to collect\n");
     }
-    out(&text)
+    emit(client, ns, &name, args.output.output, None, &text).await
 }

@@ -36,6 +36,28 @@ pub async fn run(
     args: &ReconcileArgs,
     now: fn() -> Timestamp,
 ) -> Result<(), Failure> {
+    let result = run_once_or_watch(conn, all_namespaces, args, now).await;
+    if args.diff { diff_exit(result) } else { result }
+}
+
+/// `--diff` exits as `kubectl diff`: 0 no differences, 1 differences, above
+/// 1 an error; an error that exits 1 elsewhere exits 2 here, so that it is
+/// never taken for "there are differences".
+pub fn diff_exit(result: Result<(), Failure>) -> Result<(), Failure> {
+    result.map_err(|mut f| {
+        if f.exit == Exit::Error && !f.message.is_empty() {
+            f.exit = Exit::Usage;
+        }
+        f
+    })
+}
+
+async fn run_once_or_watch(
+    conn: &Connection,
+    all_namespaces: bool,
+    args: &ReconcileArgs,
+    now: fn() -> Timestamp,
+) -> Result<(), Failure> {
     let settings = Settings {
         options: args.engine.options()?,
         controller_id: args.engine.controller_id.clone(),
@@ -207,7 +229,8 @@ async fn pass(
 
 fn not_ours(ns: &str, name: &str, ss: &StackSet, settings: &Settings) -> Failure {
     let m = Management::of(ss, &settings.controller_id);
-    Failure::error(format!(
+    // Like a missing --yes: a flag is needed to go on (exit 2).
+    Failure::usage(format!(
         "stackset {ns}/{name} is managed by the {}, not by kubectl-stackset",
         m.describe()
     ))

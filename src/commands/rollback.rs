@@ -8,12 +8,11 @@
 use stackset_core::StackFacts;
 use stackset_core::shift::resolve_stack_name;
 
-use super::common::resolve_stackset_name;
+use super::common::{emit, resolve_stackset_name, unknown_stack};
 use super::follow::{Ctx, View, drastic, duration_flag, follow, observe, settings, spec_traffic};
 use crate::cli::RollbackArgs;
 use crate::cluster::mutate::{WriteMode, edit_stackset};
 use crate::error::Failure;
-use crate::render::out;
 use crate::render::progress::Progress;
 use crate::render::prompt::confirm;
 use crate::render::weights::{inline, preview};
@@ -25,13 +24,7 @@ pub fn pick_target(view: &View, to: Option<&str>) -> Result<String, Failure> {
     let name = view.name();
     let known = view.known();
     if let Some(to) = to {
-        return resolve_stack_name(to, name, &known).ok_or_else(|| {
-            Failure::usage(format!(
-                "stackset {name} has no stack {to:?} (stacks: {})",
-                known.join(", ")
-            ))
-            .hint("--to takes a stack name or its version, e.g. --to v1")
-        });
+        return resolve_stack_name(to, name, &known).ok_or_else(|| unknown_stack(name, to, &known));
     }
     let mut by_age: Vec<&StackFacts> = view.live().collect();
     by_age.sort_by(|a, b| a.created.cmp(&b.created).then(a.name.cmp(&b.name)));
@@ -65,12 +58,20 @@ pub async fn run(ctx: &Ctx<'_>, args: &RollbackArgs) -> Result<(), Failure> {
     let facts = view.stack(&target).cloned();
     let waking = facts.as_ref().is_some_and(|f| !f.ready);
     let table = preview(&view.rows(Some(&after)));
-    if mode == WriteMode::ClientDryRun {
-        return out(&format!(
-            "{table}stackset.zalando.org/{name} rolled back to {target} (dry run)\n"
-        ));
-    }
+    // The before/after preview goes to stderr in every mode; stdout gets
+    // only the result.
     eprint!("{table}");
+    if mode == WriteMode::ClientDryRun {
+        return emit(
+            client,
+            ns,
+            &name,
+            args.output.output,
+            None,
+            &format!("stackset.zalando.org/{name} would roll back to {target} (dry run)"),
+        )
+        .await;
+    }
     if let Some(f) = &facts
         && waking
     {
@@ -108,10 +109,23 @@ pub async fn run(ctx: &Ctx<'_>, args: &RollbackArgs) -> Result<(), Failure> {
         super::follow::nudge(ctx, &name, &settings).await?;
     }
     if !mode.is_live() || args.no_wait {
-        return out(&format!(
-            "stackset.zalando.org/{name} rolled back to {target}{}\n",
-            mode.suffix()
-        ));
+        let verb = if mode.is_live() {
+            "rolled back to"
+        } else {
+            "would roll back to"
+        };
+        return emit(
+            client,
+            ns,
+            &name,
+            args.output.output,
+            (!mode.is_live()).then_some(&edited.after),
+            &format!(
+                "stackset.zalando.org/{name} {verb} {target}{}",
+                mode.suffix()
+            ),
+        )
+        .await;
     }
     let progress = Progress::new(ctx.ia.bars, ctx.now);
     let done = follow(ctx, &name, &settings, timeout, &progress).await?;
@@ -121,8 +135,16 @@ pub async fn run(ctx: &Ctx<'_>, args: &RollbackArgs) -> Result<(), Failure> {
     } else {
         "already on"
     };
-    out(&format!(
-        "stackset.zalando.org/{name} {verb} {target}: {}\n",
-        inline(&done.actual())
-    ))
+    emit(
+        client,
+        ns,
+        &name,
+        args.output.output,
+        None,
+        &format!(
+            "stackset.zalando.org/{name} {verb} {target}: {}",
+            inline(&done.actual())
+        ),
+    )
+    .await
 }

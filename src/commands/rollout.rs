@@ -14,10 +14,10 @@ use stackset_core::api::StackSet;
 use stackset_core::reconcile::validate_template;
 use stackset_core::shift::StepPlan;
 
-use super::common::resolve_stackset_name;
+use super::common::{emit, resolve_stackset_name};
 use super::follow::{Ctx, View, duration_flag, observe, settings, spec_traffic, tick};
 use super::rollout_control;
-use crate::cli::{OnFailure, RolloutAction, RolloutArgs, RolloutStartArgs};
+use crate::cli::{ObjectOutput, OnFailure, RolloutAction, RolloutArgs, RolloutStartArgs};
 use crate::cluster::mutate::{WriteMode, edit_stackset};
 use crate::cluster::reconcile::Settings;
 use crate::error::{Exit, Failure};
@@ -41,7 +41,27 @@ pub async fn run(ctx: &Ctx<'_>, args: &RolloutArgs) -> Result<(), Failure> {
         Some(RolloutAction::Resume(a)) => rollout_control::resume(ctx, a).await,
         Some(RolloutAction::Promote(a)) => rollout_control::promote(ctx, a).await,
         Some(RolloutAction::Abort(a)) => rollout_control::abort(ctx, a).await,
-        None => start(ctx, &args.start).await,
+        None => start_within(ctx, &args.start).await,
+    }
+}
+
+/// `rollout --timeout`: the whole rollout within a deadline (0: none). When
+/// it runs out, the rollout stays recorded where it is (exit 3).
+async fn start_within(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
+    let limit = duration_flag("--timeout", &a.timeout)?;
+    if limit.is_zero() {
+        return start(ctx, a).await;
+    }
+    match tokio::time::timeout(limit, start(ctx, a)).await {
+        Ok(r) => r,
+        Err(_) => Err(Failure::new(
+            Exit::Timeout,
+            format!("the rollout did not finish within --timeout {}", a.timeout),
+        )
+        .hint(
+            "it stays recorded in the StackSet: continue with `kubectl stackset rollout NAME`, \
+             see it with `kubectl stackset rollout status NAME`, or abort it",
+        )),
     }
 }
 
@@ -144,7 +164,7 @@ fn template_equal(a: &StackSet, b: &StackSet) -> bool {
 async fn start(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
     let mode = WriteMode::from_flag(a.dry_run.dry_run);
     let settings = settings(&a.engine, mode)?;
-    let interval = duration_flag("--interval", &a.interval)?;
+    let interval = duration_flag("--step-interval", &a.interval)?;
     let ready_timeout = duration_flag("--ready-timeout", &a.ready_timeout)?;
     let step_timeout = duration_flag("--step-timeout", &a.step_timeout)?;
     let plan = plan_of(a)?;
@@ -208,7 +228,16 @@ async fn start(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
                     r.version,
                     r.step_text()
                 );
-                drive(ctx, &name, &r.version, &settings, a.yes, limits((ctx.now)())).await
+                drive(
+                    ctx,
+                    &name,
+                    &r.version,
+                    &settings,
+                    a.yes,
+                    a.output.output,
+                    limits((ctx.now)()),
+                )
+                .await
             }
             RolloutState::Paused => Err(Failure::new(
                 Exit::Degraded,
@@ -296,7 +325,16 @@ async fn start(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
             "continuing the rollout of stackset {name} to {version} at {}",
             r.step_text()
         );
-        return drive(ctx, &name, &version, &settings, a.yes, limits((ctx.now)())).await;
+        return drive(
+            ctx,
+            &name,
+            &version,
+            &settings,
+            a.yes,
+            a.output.output,
+            limits((ctx.now)()),
+        )
+        .await;
     }
 
     if view.stack(&stack).is_some() && template_changes {
@@ -360,10 +398,18 @@ async fn start(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
         message: None,
     };
     let text = plan_text(&name, &stack, &notes, &steps, &record);
+    // The plan goes to stderr in every mode; stdout gets only the result.
+    eprint!("{text}");
     if mode == WriteMode::ClientDryRun {
-        return out(&format!(
-            "{text}stackset.zalando.org/{name} rollout to {version} started (dry run)\n"
-        ));
+        return emit(
+            client,
+            ns,
+            &name,
+            a.output.output,
+            None,
+            &format!("stackset.zalando.org/{name} rollout to {version} would start (dry run)"),
+        )
+        .await;
     }
     edit_stackset(client, ns, &name, mode, Some(view.stackset.clone()), |ss| {
         if let Some(r) = RolloutRecord::from_annotations(ss.metadata.annotations.as_ref())
@@ -381,13 +427,52 @@ async fn start(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
     })
     .await?;
     if mode == WriteMode::ServerDryRun {
-        return out(&format!(
-            "{text}stackset.zalando.org/{name} rollout to {version} started{}\n",
-            mode.suffix()
-        ));
+        return emit(
+            client,
+            ns,
+            &name,
+            a.output.output,
+            None,
+            &format!(
+                "stackset.zalando.org/{name} rollout to {version} would start{}",
+                mode.suffix()
+            ),
+        )
+        .await;
     }
-    eprint!("{text}");
-    drive(ctx, &name, &version, &settings, a.yes, limits(now)).await
+    drive(
+        ctx,
+        &name,
+        &version,
+        &settings,
+        a.yes,
+        a.output.output,
+        limits(now),
+    )
+    .await
+}
+
+/// `steps: N (w1%, ..., 100%), interval D`: the count and the weights of
+/// the stack come from the same simulated steps, and the requested plan is
+/// named when the simulation differs from it (a stack that already has
+/// traffic skips the steps below its weight).
+pub fn steps_line(stack: &str, steps: &[Weights], record: &RolloutRecord) -> String {
+    let shown: Vec<String> = steps
+        .iter()
+        .map(|w| format!("{}%", w.get(stack).copied().unwrap_or(0)))
+        .collect();
+    let shown = shown.join(", ");
+    let plan = record.plan.to_string();
+    let from = if plan == shown {
+        String::new()
+    } else {
+        format!(" from the plan {plan}")
+    };
+    format!(
+        "  steps: {} ({shown}){from}, interval {}\n",
+        steps.len(),
+        duration_text(i64::try_from(record.interval_seconds).unwrap_or(i64::MAX))
+    )
 }
 
 fn plan_text(
@@ -403,12 +488,7 @@ fn plan_text(
     } else {
         text.push_str(&format!("  template: {}\n", notes.join("; ")));
     }
-    text.push_str(&format!(
-        "  steps: {} ({}), interval {}\n",
-        steps.len(),
-        record.plan,
-        duration_text(i64::try_from(record.interval_seconds).unwrap_or(i64::MAX))
-    ));
+    text.push_str(&steps_line(stack, steps, record));
     for (i, w) in steps.iter().enumerate() {
         text.push_str(&format!("  {:>3}. {}\n", i + 1, inline(w)));
     }
@@ -481,6 +561,10 @@ impl<'p> Ui<'p> {
                 "stack {} is ready ({})",
                 record.stack, f.readiness
             ));
+            // The status line said what was missing; it must not keep
+            // saying so now that the stack is ready.
+            self.progress
+                .restate(&format!("stack {} is ready", record.stack));
         }
     }
 
@@ -553,6 +637,8 @@ impl<'p> Ui<'p> {
         self.step = Some((index, bar));
         self.progress
             .event(&format!("step {index}/{total}: {}", inline(weights)));
+        self.progress
+            .restate(&format!("step {index}/{total}: switching the traffic"));
     }
 }
 
@@ -564,6 +650,7 @@ pub async fn drive(
     version: &str,
     settings: &Settings,
     yes: bool,
+    output: Option<ObjectOutput>,
     limits: Limits,
 ) -> Result<(), Failure> {
     let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
@@ -593,10 +680,18 @@ pub async fn drive(
         match decision {
             Decision::Finished(RolloutState::Done) => {
                 progress.done();
-                return out(&format!(
-                    "stackset.zalando.org/{name} rolled out: {}\n",
-                    inline(&view.actual())
-                ));
+                return emit(
+                    client,
+                    ns,
+                    name,
+                    output,
+                    None,
+                    &format!(
+                        "stackset.zalando.org/{name} rolled out: {}",
+                        inline(&view.actual())
+                    ),
+                )
+                .await;
             }
             Decision::Finished(_) => {
                 progress.done();
@@ -655,8 +750,9 @@ pub async fn drive(
                             r.updated = now;
                         })
                         .await?;
+                        // A declined prompt exits 1 on every command.
                         return Err(Failure::new(
-                            Exit::Degraded,
+                            Exit::Error,
                             format!("step {index}/{total} declined; the rollout of stackset {name} is paused"),
                         )
                         .hint(format!(
@@ -822,6 +918,50 @@ mod tests {
             .find(|c| c.name == container)
             .and_then(|c| c.image.clone())
             .unwrap()
+    }
+
+    #[test]
+    fn the_step_count_and_the_weights_come_from_the_same_steps() {
+        let w = |pairs: &[(&str, u32)]| -> Weights {
+            pairs.iter().map(|(k, v)| ((*k).to_string(), *v)).collect()
+        };
+        let record = |plan: &str| RolloutRecord {
+            version: "v2".into(),
+            stack: "app-v2".into(),
+            plan: StepSpec::from_plan(&StepPlan::parse_steps(plan).unwrap()),
+            interval_seconds: 30,
+            on_failure: FailurePolicy::Abort,
+            previous: w(&[("app-v1", 100)]),
+            state: RolloutState::Running,
+            step: 0,
+            total_steps: 3,
+            started: Timestamp::UNIX_EPOCH,
+            updated: Timestamp::UNIX_EPOCH,
+            step_started: None,
+            step_reached: None,
+            message: None,
+        };
+        // --steps 5,25: 100% is added, and the line says 3 steps of 3 weights.
+        let steps = [
+            w(&[("app-v1", 95), ("app-v2", 5)]),
+            w(&[("app-v1", 75), ("app-v2", 25)]),
+            w(&[("app-v2", 100)]),
+        ];
+        assert_eq!(
+            steps_line("app-v2", &steps, &record("5,25")),
+            "  steps: 3 (5%, 25%, 100%) from the plan 5%, 25%, interval 30s\n"
+        );
+        // A stack that already has 25% skips the lower steps.
+        let steps = [w(&[("app-v1", 50), ("app-v2", 50)]), w(&[("app-v2", 100)])];
+        assert_eq!(
+            steps_line("app-v2", &steps, &record("10,25,50,100")),
+            "  steps: 2 (50%, 100%) from the plan 10%, 25%, 50%, 100%, interval 30s\n"
+        );
+        let steps = [w(&[("app-v1", 50), ("app-v2", 50)]), w(&[("app-v2", 100)])];
+        assert_eq!(
+            steps_line("app-v2", &steps, &record("50,100")),
+            "  steps: 2 (50%, 100%), interval 30s\n"
+        );
     }
 
     #[test]

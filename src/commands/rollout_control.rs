@@ -6,7 +6,7 @@
 use stackset_core::Weights;
 use stackset_core::shift::{Step, next_step};
 
-use super::common::resolve_stackset_name;
+use super::common::{emit, resolve_stackset_name};
 use super::follow::{
     Ctx, View, drastic, duration_flag, follow, moves, observe, same_weights, seconds_since,
     settings, spec_traffic,
@@ -34,9 +34,75 @@ pub async fn status(ctx: &Ctx<'_>, a: &RolloutStatusArgs) -> Result<(), Failure>
     let settings = settings(&a.engine, WriteMode::Live)?;
     let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
     let name = resolve_stackset_name(client, ns, a.name.as_deref()).await?;
-    let view = observe(ctx, &name, &settings, false).await?;
-    let record = view.record()?.ok_or_else(|| no_rollout(&name))?;
-    match a.output {
+    if a.watch {
+        return watch_status(ctx, a, &settings, &name).await;
+    }
+    let (text, state) = status_once(ctx, a, &settings, &name).await?;
+    out(&text)?;
+    if state == RolloutState::Aborted {
+        return Err(Failure::new(Exit::Degraded, String::new()));
+    }
+    Ok(())
+}
+
+/// `rollout status -w`: the status again whenever it changes (a document
+/// per change with `-o json|yaml`, else the summary with a timestamp), until
+/// Ctrl-C (exit 130).
+async fn watch_status(
+    ctx: &Ctx<'_>,
+    a: &RolloutStatusArgs,
+    settings: &Settings,
+    name: &str,
+) -> Result<(), Failure> {
+    let format = match a.output {
+        StatusOutput::Table => crate::cli::OutputFormat::Table,
+        StatusOutput::Json => crate::cli::OutputFormat::Json,
+        StatusOutput::Yaml => crate::cli::OutputFormat::Yaml,
+    };
+    let every = super::observe::interval(&a.interval)?;
+    super::observe::watch(
+        &ctx.conn.client,
+        super::observe::Watch {
+            ns: Some(ctx.conn.namespace.as_str()),
+            stackset: Some(name),
+            format,
+            screen: crate::render::watch::Screen {
+                style: crate::render::style::Style::PLAIN,
+                terminal: None,
+            },
+            every,
+        },
+        ctx.now,
+        |_| async move {
+            let (text, _) = status_once(ctx, a, settings, name).await?;
+            // Off a terminal: one line per change, without the ages that
+            // change every second.
+            let line = text
+                .lines()
+                .filter(|l| l.starts_with("State:") || l.starts_with("Step:"))
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join("; ");
+            Ok(super::observe::Rendered {
+                text,
+                lines: vec![(name.to_string(), format!("{name} {line}"))],
+            })
+        },
+    )
+    .await
+}
+
+/// The text of `rollout status` once, and the rollout's state.
+async fn status_once(
+    ctx: &Ctx<'_>,
+    a: &RolloutStatusArgs,
+    settings: &Settings,
+    name: &str,
+) -> Result<(String, RolloutState), Failure> {
+    let ns = ctx.conn.namespace.as_str();
+    let view = observe(ctx, name, settings, false).await?;
+    let record = view.record()?.ok_or_else(|| no_rollout(name))?;
+    let text = match a.output {
         StatusOutput::Json | StatusOutput::Yaml => {
             let stacks: Vec<serde_json::Value> = view
                 .rows(None)
@@ -55,24 +121,25 @@ pub async fn status(ctx: &Ctx<'_>, a: &RolloutStatusArgs) -> Result<(), Failure>
                 "rollout": record,
                 "stacks": stacks,
             });
-            let text = if a.output == StatusOutput::Json {
+            if a.output == StatusOutput::Json {
                 serde_json::to_string_pretty(&doc)
                     .map(|s| s + "\n")
                     .map_err(|e| Failure::error(e.to_string()))?
             } else {
                 serde_saphyr::to_string(&doc).map_err(|e| Failure::error(e.to_string()))?
-            };
-            out(&text)?;
+            }
         }
-        StatusOutput::Table => out(&status_text(&view, &record, (ctx.now)()))?,
-    }
-    if record.state == RolloutState::Aborted {
-        return Err(Failure::new(Exit::Degraded, String::new()));
-    }
-    Ok(())
+        StatusOutput::Table => status_text(&view, &record, (ctx.now)(), a.no_headers),
+    };
+    Ok((text, record.state))
 }
 
-fn status_text(view: &View, r: &RolloutRecord, now: k8s_openapi::jiff::Timestamp) -> String {
+fn status_text(
+    view: &View,
+    r: &RolloutRecord,
+    now: k8s_openapi::jiff::Timestamp,
+    no_headers: bool,
+) -> String {
     let mut text = String::new();
     let ago =
         |t: k8s_openapi::jiff::Timestamp| format!("{} ago", duration_text(seconds_since(now, t)));
@@ -99,7 +166,16 @@ fn status_text(view: &View, r: &RolloutRecord, now: k8s_openapi::jiff::Timestamp
         text.push_str(&format!("Message:    {m}\n"));
     }
     text.push_str(&format!("Before:     {}\n\n", inline(&r.previous)));
-    text.push_str(&stacks(&view.rows(None)));
+    let table = stacks(&view.rows(None));
+    if no_headers {
+        // The first line of the per-stack table is its header.
+        for l in table.lines().skip(1) {
+            text.push_str(l);
+            text.push('\n');
+        }
+    } else {
+        text.push_str(&table);
+    }
     text
 }
 
@@ -171,20 +247,24 @@ pub async fn abort(ctx: &Ctx<'_>, a: &RolloutAbortArgs) -> Result<(), Failure> {
     let view = observe(ctx, &name, &settings, false).await?;
     let record = view.record()?.ok_or_else(|| no_rollout(&name))?;
     if record.state == RolloutState::Aborted {
-        return out(&format!(
-            "stackset.zalando.org/{name} rollout to {} already aborted\n",
-            record.version
-        ));
+        return emit(
+            client,
+            ns,
+            &name,
+            a.output.output,
+            None,
+            &format!(
+                "stackset.zalando.org/{name} rollout to {} already aborted",
+                record.version
+            ),
+        )
+        .await;
     }
     if record.state.is_open()
         && let Some(after) = restore_weights(&record.previous, &view.known())
     {
-        let table = preview(&view.rows(Some(&after)));
-        if mode == WriteMode::ClientDryRun {
-            out(&table)?;
-        } else {
-            eprint!("{table}");
-        }
+        // The before/after preview goes to stderr in every mode.
+        eprint!("{}", preview(&view.rows(Some(&after))));
         if mode.is_live() {
             let question = format!(
                 "Abort the rollout of stackset {name} to {} and restore {}?",
@@ -209,25 +289,52 @@ pub async fn abort(ctx: &Ctx<'_>, a: &RolloutAbortArgs) -> Result<(), Failure> {
         super::follow::nudge(ctx, &name, &settings).await?;
     }
     if !mode.is_live() || a.no_wait {
-        return out(&format!(
-            "stackset.zalando.org/{name} rollout to {} aborted: {}{}\n",
-            record.version,
-            restored.as_ref().map(inline).unwrap_or_default(),
-            mode.suffix()
-        ));
+        return emit(
+            client,
+            ns,
+            &name,
+            a.output.output,
+            None,
+            &format!(
+                "stackset.zalando.org/{name} rollout to {} aborted: {}{}",
+                record.version,
+                restored.as_ref().map(inline).unwrap_or_default(),
+                mode.suffix()
+            ),
+        )
+        .await;
     }
     let progress = Progress::new(ctx.ia.bars, ctx.now);
     let view = follow(ctx, &name, &settings, timeout, &progress).await?;
     progress.done();
-    eprintln!(
-        "stack {} keeps no traffic and is scaled down after the TTL; the template stays at {}",
-        record.stack, record.version
-    );
-    out(&format!(
-        "stackset.zalando.org/{name} rollout to {} aborted: {}\n",
-        record.version,
-        inline(&view.actual())
-    ))
+    let actual = view.actual();
+    eprintln!("{}", kept_note(&record.stack, &record.version, &actual));
+    emit(
+        client,
+        ns,
+        &name,
+        a.output.output,
+        None,
+        &format!(
+            "stackset.zalando.org/{name} rollout to {} aborted: {}",
+            record.version,
+            inline(&actual)
+        ),
+    )
+    .await
+}
+
+/// What becomes of the rollout's stack after an abort: it keeps the traffic
+/// it had before the rollout, if any; otherwise it is scaled down later.
+pub fn kept_note(stack: &str, version: &str, actual: &Weights) -> String {
+    match actual.get(stack).copied().unwrap_or(0) {
+        0 => format!(
+            "stack {stack} keeps no traffic and is scaled down after the TTL; the template stays at {version}"
+        ),
+        w => format!(
+            "stack {stack} keeps {w}%, the traffic it had before the rollout; the template stays at {version}"
+        ),
+    }
 }
 
 /// `rollout pause`.
@@ -294,12 +401,20 @@ async fn set_state(ctx: &Ctx<'_>, a: &RolloutControlArgs, to: RolloutState) -> R
             "a running `kubectl stackset rollout` continues now; if none runs, continue with `kubectl stackset rollout {name}`"
         );
     }
-    out(&format!(
-        "stackset.zalando.org/{name} rollout to {} {what} at {}{}\n",
-        r.version,
-        r.step_text(),
-        mode.suffix()
-    ))
+    emit(
+        client,
+        ns,
+        &name,
+        a.output.output,
+        None,
+        &format!(
+            "stackset.zalando.org/{name} rollout to {} {what} at {}{}",
+            r.version,
+            r.step_text(),
+            mode.suffix()
+        ),
+    )
+    .await
 }
 
 /// `rollout promote [--full]`: apply the next step now (or the target).
@@ -332,10 +447,18 @@ pub async fn promote(ctx: &Ctx<'_>, a: &RolloutPromoteArgs) -> Result<(), Failur
         match next_step(&shift, &target, &plan) {
             Step::Apply(w) => (w, record.step + 1),
             Step::Done => {
-                return out(&format!(
-                    "stackset.zalando.org/{name} rollout to {} already at 100%\n",
-                    record.version
-                ));
+                return emit(
+                    client,
+                    ns,
+                    &name,
+                    a.output.output,
+                    None,
+                    &format!(
+                        "stackset.zalando.org/{name} rollout to {} already at 100%",
+                        record.version
+                    ),
+                )
+                .await;
             }
             Step::Wait { reason } => {
                 return Err(Failure::error(format!(
@@ -347,16 +470,24 @@ pub async fn promote(ctx: &Ctx<'_>, a: &RolloutPromoteArgs) -> Result<(), Failur
         }
     };
     let before = view.desired();
-    let table = preview(&view.rows(Some(&weights)));
+    // The before/after preview goes to stderr in every mode.
+    eprint!("{}", preview(&view.rows(Some(&weights))));
     if mode == WriteMode::ClientDryRun {
-        return out(&format!(
-            "{table}stackset.zalando.org/{name} rollout to {} promoted to step {index}: {}{}\n",
-            record.version,
-            inline(&weights),
-            mode.suffix()
-        ));
+        return emit(
+            client,
+            ns,
+            &name,
+            a.output.output,
+            None,
+            &format!(
+                "stackset.zalando.org/{name} rollout to {} promoted to step {index}: {}{}",
+                record.version,
+                inline(&weights),
+                mode.suffix()
+            ),
+        )
+        .await;
     }
-    eprint!("{table}");
     let big = drastic(&before, &weights);
     if !big.is_empty() && mode.is_live() {
         let question = format!("Promote: {}?", moves(&before, &weights));
@@ -400,11 +531,19 @@ pub async fn promote(ctx: &Ctx<'_>, a: &RolloutPromoteArgs) -> Result<(), Failur
         super::follow::nudge(ctx, &name, &settings).await?;
     }
     if !mode.is_live() || a.no_wait {
-        return out(&format!(
-            "stackset.zalando.org/{name} rollout to {version} {verb}: {}{}\n",
-            inline(&weights),
-            mode.suffix()
-        ));
+        return emit(
+            client,
+            ns,
+            &name,
+            a.output.output,
+            None,
+            &format!(
+                "stackset.zalando.org/{name} rollout to {version} {verb}: {}{}",
+                inline(&weights),
+                mode.suffix()
+            ),
+        )
+        .await;
     }
     let progress = Progress::new(ctx.ia.bars, ctx.now);
     let after = follow(ctx, &name, &settings, timeout, &progress).await?;
@@ -426,8 +565,16 @@ pub async fn promote(ctx: &Ctx<'_>, a: &RolloutPromoteArgs) -> Result<(), Failur
         })
         .await?;
     }
-    out(&format!(
-        "stackset.zalando.org/{name} rollout to {version} {verb}: {}\n",
-        inline(&after.actual())
-    ))
+    emit(
+        client,
+        ns,
+        &name,
+        a.output.output,
+        None,
+        &format!(
+            "stackset.zalando.org/{name} rollout to {version} {verb}: {}",
+            inline(&after.actual())
+        ),
+    )
+    .await
 }

@@ -16,7 +16,9 @@ use futures::StreamExt;
 use k8s_openapi::jiff::Timestamp;
 use kube::Client;
 
-use super::observe::{Clock, interval, read_one, refuse_all_namespaces, structured};
+use super::observe::{
+    Clock, Rendered, Watch, interval, read_one, refuse_all_namespaces, structured, watch,
+};
 use crate::cli::{OutputFormat, StatusArgs, Until};
 use crate::cluster::inspect::{changes, resolve_stackset};
 use crate::cluster::{Connection, parse_duration};
@@ -65,6 +67,53 @@ fn print(view: &StatusView, format: OutputFormat, screen: Screen) -> Result<(), 
     }
 }
 
+/// `status -w`: the status again on every change, like `get -w` (in place
+/// on a terminal, a timestamped line per change elsewhere, a document per
+/// change with `-o json|yaml`), until Ctrl-C (exit 130).
+async fn watch_status(
+    client: &Client,
+    ns: &str,
+    args: &StatusArgs,
+    screen: Screen,
+    now: Clock<'_>,
+    every: std::time::Duration,
+) -> Result<(), Failure> {
+    let name = match &args.name {
+        Some(n) => n.clone(),
+        None => resolve_stackset(client, ns, None)
+            .await?
+            .metadata
+            .name
+            .unwrap_or_default(),
+    };
+    let name = name.as_str();
+    let id = args.controller_id.as_str();
+    watch(
+        client,
+        Watch {
+            ns: Some(ns),
+            stackset: Some(name),
+            format: args.output,
+            screen,
+            every,
+        },
+        now,
+        |at| async move {
+            let v = view(client, ns, Some(name), id, at).await?;
+            let names = || format!("stackset.zalando.org/{name}\n");
+            let text = match structured(&v, args.output, true, names)? {
+                Some(text) => text,
+                None => status_text(&v, args.output == OutputFormat::Wide, screen.style),
+            };
+            Ok(Rendered {
+                text,
+                lines: vec![(name.to_string(), format!("{name} {}", line(&v)))],
+            })
+        },
+    )
+    .await
+}
+
 fn line(view: &StatusView) -> String {
     format!("{} - {}", view.status.phase.as_str(), view.status.message)
 }
@@ -84,6 +133,9 @@ pub async fn run(
     let (client, ns) = (&conn.client, conn.namespace.as_str());
     let id = args.controller_id.as_str();
 
+    if args.watch {
+        return watch_status(client, ns, args, screen, now, every).await;
+    }
     let Some(until) = args.until else {
         let v = view(client, ns, args.name.as_deref(), id, now()).await?;
         print(&v, args.output, screen)?;

@@ -7,12 +7,11 @@
 
 use stackset_core::shift::{EditMode, WeightError, parse_assignments, set_weights};
 
-use super::common::resolve_stackset_name;
+use super::common::{emit, resolve_stackset_name, unknown_stack};
 use super::follow::{Ctx, drastic, duration_flag, follow, observe, settings, spec_traffic};
 use crate::cli::TrafficSetArgs;
 use crate::cluster::mutate::{WriteMode, edit_stackset};
 use crate::error::Failure;
-use crate::render::out;
 use crate::render::progress::Progress;
 use crate::render::prompt::confirm;
 use crate::render::weights::{inline, preview};
@@ -56,8 +55,13 @@ pub async fn run(ctx: &Ctx<'_>, args: &TrafficSetArgs) -> Result<(), Failure> {
     let name = resolve_stackset_name(client, ns, name).await?;
     let view = observe(ctx, &name, &settings, false).await?;
     view.require_traffic()?;
-    let parsed =
-        parse_assignments(assignments, &name, &view.known()).map_err(|e| weight_failure(&e))?;
+    let parsed = parse_assignments(assignments, &name, &view.known()).map_err(|e| match &e {
+        WeightError::UnknownStack {
+            name: wanted,
+            known,
+        } => unknown_stack(&name, wanted, known),
+        _ => weight_failure(&e),
+    })?;
     let edit_mode = if args.exact {
         EditMode::Exact
     } else {
@@ -76,15 +80,28 @@ pub async fn run(ctx: &Ctx<'_>, args: &TrafficSetArgs) -> Result<(), Failure> {
             r.step_text()
         );
     }
+    // The before/after preview goes to stderr in every mode; stdout gets
+    // only the result.
+    eprint!("{table}");
     if mode == WriteMode::ClientDryRun {
-        return out(&format!(
-            "{table}stackset.zalando.org/{name} traffic switched: {}{}\n",
-            inline(&planned),
-            mode.suffix()
-        ));
-    }
-    if mode.is_live() {
-        eprint!("{table}");
+        let verb = if planned == before {
+            "traffic unchanged"
+        } else {
+            "traffic would switch"
+        };
+        return emit(
+            client,
+            ns,
+            &name,
+            args.output.output,
+            None,
+            &format!(
+                "stackset.zalando.org/{name} {verb}: {}{}",
+                inline(&planned),
+                mode.suffix()
+            ),
+        )
+        .await;
     }
     let big = drastic(&before, &planned);
     if !big.is_empty() && mode.is_live() {
@@ -109,11 +126,24 @@ pub async fn run(ctx: &Ctx<'_>, args: &TrafficSetArgs) -> Result<(), Failure> {
     .await?;
     let weights = edited.value;
     if mode == WriteMode::ServerDryRun {
-        return out(&format!(
-            "{table}stackset.zalando.org/{name} traffic switched: {}{}\n",
-            inline(&weights),
-            mode.suffix()
-        ));
+        let verb = if edited.changed {
+            "traffic would switch"
+        } else {
+            "traffic unchanged"
+        };
+        return emit(
+            client,
+            ns,
+            &name,
+            args.output.output,
+            Some(&edited.after),
+            &format!(
+                "stackset.zalando.org/{name} {verb}: {}{}",
+                inline(&weights),
+                mode.suffix()
+            ),
+        )
+        .await;
     }
     if args.no_wait {
         super::follow::nudge(ctx, &name, &settings).await?;
@@ -126,10 +156,15 @@ pub async fn run(ctx: &Ctx<'_>, args: &TrafficSetArgs) -> Result<(), Failure> {
     } else {
         "traffic unchanged"
     };
-    out(&format!(
-        "stackset.zalando.org/{name} {verb}: {}\n",
-        inline(&weights)
-    ))
+    emit(
+        client,
+        ns,
+        &name,
+        args.output.output,
+        None,
+        &format!("stackset.zalando.org/{name} {verb}: {}", inline(&weights)),
+    )
+    .await
 }
 
 #[cfg(test)]

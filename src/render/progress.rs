@@ -144,6 +144,17 @@ impl<'a> Progress<'a> {
         self.line(msg);
     }
 
+    /// Replaces the current state after an event made it stale: on a
+    /// terminal the status line shows `msg`; off a terminal nothing is
+    /// printed (the event line said it) and the next `status` prints again.
+    pub fn restate(&self, msg: &str) {
+        if let Some(s) = &self.status {
+            s.set_message(msg.to_string());
+        } else if let Ok(mut last) = self.last.lock() {
+            last.clear();
+        }
+    }
+
     /// A new bar (hidden off a terminal).
     pub fn bar(&self, kind: BarKind, prefix: &str, len: u64) -> Bar {
         Bar(self.multi.as_ref().map(|m| {

@@ -1355,11 +1355,16 @@ fn an_unreachable_api_server_is_one_line_and_a_hint() {
         let lines: Vec<&str> = r.stderr.lines().collect();
         assert_eq!(lines.len(), 2, "{args:?}: {}", r.stderr);
         assert!(lines[0].starts_with("error: cannot "), "{}", r.stderr);
+        // The server is named, the cause is the operating system's, and no
+        // Rust type name leaks (`ServiceError: client error (Connect)`).
         assert!(
-            lines[0].contains("the API server is unreachable"),
+            lines[0].ends_with(&format!(
+                "the API server at https://127.0.0.1:{port} is unreachable: Connection refused (os error 111)"
+            )),
             "{}",
             r.stderr
         );
+        assert!(!r.stderr.contains("Error"), "{}", r.stderr);
         assert_eq!(
             lines[1],
             "hint: check that the cluster is up and that --context/--kubeconfig point at it"
@@ -1446,6 +1451,53 @@ fn every_read_command_has_examples_in_its_help() {
         "{}",
         r.stdout
     );
+}
+
+#[test]
+fn a_missing_kubeconfig_is_named_as_given() {
+    let r =
+        run(Command::new(bin()).args(["--kubeconfig", "/nonexistent/kubeconfig", "get", "shop"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "error: cannot read kubeconfig /nonexistent/kubeconfig: No such file or directory (os error 2)\n\
+         hint: check the --kubeconfig path\n"
+    );
+}
+
+#[test]
+fn kubectl_verbosity_logs_without_colour_under_color_never() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let kc = write_kubeconfig(&format!("https://127.0.0.1:{port}"));
+    for level in ["-v=6", "-vv"] {
+        let r = run(Command::new(bin())
+            .arg("--kubeconfig")
+            .arg(&kc)
+            .args(["get", "shop", level, "--color", "always"])
+            .env_remove("RUST_LOG"));
+        assert_eq!(r.code, 1, "{level}: {}", r.stderr);
+        assert!(r.stderr.contains("DEBUG"), "{level}: logs: {}", r.stderr);
+        assert!(
+            r.stderr.contains("\x1b["),
+            "{level}: --color always colours"
+        );
+        let r = run(Command::new(bin())
+            .arg("--kubeconfig")
+            .arg(&kc)
+            .args(["get", "shop", level, "--color", "never"])
+            .env_remove("RUST_LOG"));
+        assert!(r.stderr.contains("DEBUG"), "{level}: logs: {}", r.stderr);
+        assert!(
+            !r.stderr.contains('\x1b'),
+            "{level}: ANSI under --color never: {:?}",
+            r.stderr
+        );
+    }
+    let _ = std::fs::remove_file(kc);
 }
 
 #[test]

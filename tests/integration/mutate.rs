@@ -456,7 +456,7 @@ async fn traffic_set_previews_confirms_and_waits() {
     add_stack(&client, &ns.name, "app", "v2", false).await;
 
     // Preview only.
-    let (out, _) = expect_code(
+    let (out, err) = expect_code(
         &run(
             cluster,
             &ns.name,
@@ -464,15 +464,15 @@ async fn traffic_set_previews_confirms_and_waits() {
         ),
         0,
     );
+    // The preview goes to stderr as in a real run; stdout holds only the
+    // result, which says that nothing switched.
     assert!(
-        out.contains("STACK") && out.contains("AFTER"),
-        "preview on stdout: {out}"
+        err.contains("STACK") && err.contains("AFTER"),
+        "preview on stderr: {err}"
     );
-    assert!(
-        out.ends_with(
-            "stackset.zalando.org/app traffic switched: app-v1 75%, app-v2 25% (dry run)\n"
-        ),
-        "{out}"
+    assert_eq!(
+        out,
+        "stackset.zalando.org/app traffic would switch: app-v1 75%, app-v2 25% (dry run)\n"
     );
     assert_eq!(
         weights(&client, &ns.name, "app").await.0,
@@ -497,7 +497,6 @@ async fn traffic_set_previews_confirms_and_waits() {
     let before = stackset(&client, &ns.name, "app").await.resource_version();
     for (args, says) in [
         (vec!["traffic", "set", "v1=60", "v2=50"], "add up to 110"),
-        (vec!["traffic", "set", "v9=10"], "unknown stack \"v9\""),
         (vec!["traffic", "set", "v2=lots"], "not a number"),
         (vec!["traffic", "set", "v2=-3"], "from 0 to 100"),
         (
@@ -515,6 +514,13 @@ async fn traffic_set_previews_confirms_and_waits() {
         assert!(err.contains(says), "{args:?}: {err}");
         assert!(err.contains("hint: "), "{args:?}: {err}");
     }
+    // An unknown stack is "not found" (exit 1), worded as `get` words it.
+    let (_, err) = expect_code(&run(cluster, &ns.name, &["traffic", "set", "v9=10"]), 1);
+    assert!(
+        err.starts_with("error: stackset app has no stack 'v9'; its stacks: v1, v2\n"),
+        "{err}"
+    );
+    assert!(err.contains("hint: "), "{err}");
     assert_eq!(
         stackset(&client, &ns.name, "app").await.resource_version(),
         before
@@ -756,11 +762,15 @@ async fn rollback_scales_a_scaled_down_stack_up_and_switches() {
     })
     .await;
 
+    // An unknown stack is "not found" (exit 1), worded as everywhere.
     let (_, err) = expect_code(
         &run(cluster, &ns.name, &["rollback", "--to", "v9", "--yes"]),
-        2,
+        1,
     );
-    assert!(err.contains("no stack \"v9\""), "{err}");
+    assert!(
+        err.contains("stackset app has no stack 'v9'; its stacks: "),
+        "{err}"
+    );
     let (_, err) = expect_code(&run(cluster, &ns.name, &["rollback"]), 2);
     assert!(err.contains("pass --yes"), "{err}");
 
@@ -869,7 +879,14 @@ async fn gc_scales_down_idle_stacks_and_deletes_excess_ones() {
         vec!["app-v1", "app-v2", "app-v3"]
     );
 
-    let (out, _) = expect_code(&run(cluster, &ns.name, &["gc"]), 0);
+    // Deleting stacks needs a confirmation: off a terminal, --yes.
+    let (_, err) = expect_code(&run(cluster, &ns.name, &["gc"]), 2);
+    assert!(err.contains("hint: pass --yes"), "{err}");
+    assert_eq!(
+        stack_names(&client, &ns.name).await,
+        vec!["app-v1", "app-v2", "app-v3"]
+    );
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["gc", "--yes"]), 0);
     assert!(
         out.contains("stack.zalando.org/app-v1 deleted: idle for"),
         "{out}"
@@ -886,6 +903,7 @@ async fn gc_scales_down_idle_stacks_and_deletes_excess_ones() {
     assert_eq!(v2.spec.unwrap().replicas, Some(0));
     assert!(stack_ready(&client, &ns.name, "app-v3").await);
 
+    // Nothing to delete: nothing to confirm.
     let (out, _) = expect_code(&run(cluster, &ns.name, &["gc"]), 0);
     assert_eq!(
         out,
@@ -1003,7 +1021,8 @@ async fn on_a_terminal_moving_all_traffic_asks_first() {
     )
     .await;
     assert!(shown.contains("Apply step 1/1 of stackset app"), "{shown}");
-    assert_eq!(code, Some(4), "{shown}");
+    // A declined prompt exits 1, as on `traffic set` and `delete` above.
+    assert_eq!(code, Some(1), "{shown}");
     let r = record(&client, &ns.name, "app").await.unwrap();
     assert_eq!(
         (r.state.as_str(), r.message.as_deref()),

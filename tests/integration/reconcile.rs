@@ -757,10 +757,26 @@ async fn unclaimed_stackset_belongs_to_the_controller_until_claimed() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    // A flag is needed to go on (--claim), like --yes off a terminal: exit 2.
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("in-cluster stackset-controller"),
         "{stderr}"
+    );
+    // With --diff, too: never 1, which --diff means "there are changes".
+    let diff = stackset_cmd(cluster, &ns.name)
+        .args(["reconcile", "theirs", "--diff"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        diff.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&diff.stderr)
+    );
+    assert!(
+        diff.stdout.is_empty(),
+        "no diff for a StackSet we do not manage"
     );
     assert!(
         stderr.contains("--claim"),

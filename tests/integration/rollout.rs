@@ -69,18 +69,18 @@ async fn rollout_shifts_traffic_from_v1_to_v2_step_by_step() {
                 "app",
                 "--version",
                 "v2",
-                "--interval",
+                "--step-interval",
                 "soon",
                 "--yes",
             ],
-            "--interval",
+            "--step-interval",
         ),
     ] {
         let (_, err) = expect_code(&run(cluster, &ns.name, &args), 2);
         assert!(err.contains(says), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{err}");
     }
-    let (out, _) = expect_code(
+    let (out, err) = expect_code(
         &run(
             cluster,
             &ns.name,
@@ -98,8 +98,14 @@ async fn rollout_shifts_traffic_from_v1_to_v2_step_by_step() {
         ),
         0,
     );
-    assert!(out.contains("1. app-v1 75%, app-v2 25%"), "{out}");
-    assert!(out.contains("3. app-v2 100%"), "{out}");
+    // The plan goes to stderr, as in a real run; its count and weights agree.
+    assert!(err.contains("steps: 3 (25%, 50%, 100%), interval"), "{err}");
+    assert!(err.contains("1. app-v1 75%, app-v2 25%"), "{err}");
+    assert!(err.contains("3. app-v2 100%"), "{err}");
+    assert_eq!(
+        out,
+        "stackset.zalando.org/app rollout to v2 would start (dry run)\n"
+    );
     assert_eq!(
         stackset(&client, &ns.name, "app").await.resource_version(),
         before
@@ -135,7 +141,7 @@ async fn rollout_shifts_traffic_from_v1_to_v2_step_by_step() {
             "example/app:v2",
             "--steps",
             "25,50,100",
-            "--interval",
+            "--step-interval",
             "1s",
             "--yes",
         ],
@@ -220,7 +226,7 @@ async fn rollout_whose_pods_never_become_ready_aborts_and_keeps_v1() {
                 "example/app:broken",
                 "--ready-timeout",
                 "5s",
-                "--interval",
+                "--step-interval",
                 "1s",
                 "--yes",
             ],
@@ -311,7 +317,7 @@ async fn a_rollout_killed_at_every_step_resumes_and_completes() {
         "example/app:v2",
         "--steps",
         "25,50,75,100",
-        "--interval",
+        "--step-interval",
         "2s",
         "--yes",
     ];
@@ -394,6 +400,7 @@ async fn pause_resume_promote_and_status_work_from_another_terminal() {
             "example/app:v2",
             "--steps",
             "10,50,100",
+            // The old spelling of --step-interval, kept as a hidden alias.
             "--interval",
             "1h",
             "--yes",
@@ -585,7 +592,7 @@ async fn rollout_takes_the_template_from_a_file() {
                 path,
                 "--steps",
                 "50,100",
-                "--interval",
+                "--step-interval",
                 "0s",
                 "--yes",
             ],
