@@ -1302,7 +1302,7 @@ async fn forbidden_names_the_verb_and_resource_and_the_can_i_line() {
     assert_eq!(
         r.stderr.trim_end(),
         format!(
-            "warning: events not shown: cannot list events in namespace \"{n}\": forbidden: events is forbidden: User \"{no_events}\" cannot list resource \"events\" in API group \"\" in the namespace \"{n}\""
+            "warning: events not shown: cannot list events in namespace \"{n}\": forbidden: User \"{no_events}\" cannot list resource \"events\" in API group \"\" in the namespace \"{n}\""
         )
     );
 }
