@@ -194,7 +194,7 @@ _kubectl__stackset() {
 
     case "${cmd}" in
         kubectl__stackset)
-            opts="-n -A -v -h -V --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version crd reconcile version get list ls traffic history status create apply rollout rollback delete gc completion man help"
+            opts="-n -A -v -V -h --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --version --help get list ls status traffic rollback history create apply delete gc reconcile version crd man completion rollout help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -248,7 +248,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__apply)
-            opts="-f -o -n -A -v -h -V --filename --output --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-f -R -o -n -A -v -h --filename --recursive --output --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -338,7 +338,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__completion)
-            opts="-n -A -v -h -V --output-dir --kubectl-helper --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version bash zsh fish powershell"
+            opts="-n -A -v -h --output-dir --kubectl-helper --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help bash zsh fish powershell"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -400,7 +400,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__crd)
-            opts="-n -A -v -h -V --with-routegroup --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-n -A -v -h --with-routegroup --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -560,7 +560,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__delete)
-            opts="-y -n -A -v -h -V --yes --ignore-not-found --wait --timeout --dry-run --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-y -o -n -A -v -h --yes --ignore-not-found --wait --timeout --output --dry-run --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -568,6 +568,14 @@ _kubectl__stackset() {
             case "${prev}" in
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --dry-run)
@@ -622,12 +630,20 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__gc)
-            opts="-n -A -v -h -V --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-y -o -n -A -v -h --yes --output --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
                 --dry-run)
                     COMPREPLY=($(compgen -W "client server" -- "${cur}"))
                     return 0
@@ -696,7 +712,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__get)
-            opts="-o -w -n -A -v -h -V --output --watch --interval --no-headers --controller-id --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-o -w -n -A -v -h --output --watch --interval --no-headers --controller-id --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -766,7 +782,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__help)
-            opts="crd reconcile version get list traffic history status create apply rollout rollback delete gc completion man help"
+            opts="get list status traffic rollback history create apply delete gc reconcile version crd man completion rollout help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -962,7 +978,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__help__subcmd__rollout)
-            opts="status pause resume promote abort"
+            opts="pause resume promote abort status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1102,7 +1118,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__history)
-            opts="-o -w -n -A -v -h -V --output --watch --interval --no-headers --controller-id --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-o -w -n -A -v -h --output --watch --interval --no-headers --controller-id --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1172,7 +1188,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__list)
-            opts="-l -o -w -n -A -v -h -V --selector --output --watch --interval --no-headers --controller-id --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-l -o -w -n -A -v -h --selector --output --watch --interval --no-headers --controller-id --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1250,7 +1266,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__man)
-            opts="-n -A -v -h -V --output-dir --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-n -A -v -h --output-dir --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1308,7 +1324,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__reconcile)
-            opts="-w -n -A -v -h -V --all --dry-run --diff --watch --interval --claim --no-events --workers --metrics-address --leader-elect --leader-election-namespace --leader-election-id --lease-duration --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-w -n -A -v -h --all --dry-run --diff --watch --interval --claim --no-events --workers --metrics-address --leader-elect --leader-election-namespace --leader-election-id --lease-duration --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1406,7 +1422,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__rollback)
-            opts="-y -n -A -v -h -V --to --yes --no-wait --timeout --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-y -o -n -A -v -h --to --yes --no-wait --timeout --output --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1418,6 +1434,14 @@ _kubectl__stackset() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --dry-run)
@@ -1488,7 +1512,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__rollout)
-            opts="-f -y -n -A -v -h --version --image --filename --steps --step-weight --interval --yes --ready-timeout --step-timeout --on-failure --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help status pause resume promote abort help"
+            opts="-f -y -o -n -A -v -h --version --image --filename --steps --step-weight --step-interval --yes --ready-timeout --step-timeout --timeout --on-failure --output --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help pause resume promote abort status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1518,7 +1542,7 @@ _kubectl__stackset() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --interval)
+                --step-interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1530,8 +1554,20 @@ _kubectl__stackset() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --on-failure)
                     COMPREPLY=($(compgen -W "abort pause" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --dry-run)
@@ -1602,7 +1638,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__rollout__subcmd__abort)
-            opts="-y -n -A -v -h --yes --no-wait --timeout --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
+            opts="-y -o -n -A -v -h --yes --no-wait --timeout --output --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1610,6 +1646,14 @@ _kubectl__stackset() {
             case "${prev}" in
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --dry-run)
@@ -1680,7 +1724,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__rollout__subcmd__help)
-            opts="status pause resume promote abort help"
+            opts="pause resume promote abort status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1778,12 +1822,20 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__rollout__subcmd__pause)
-            opts="-n -A -v -h --dry-run --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
+            opts="-o -n -A -v -h --output --dry-run --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
                 --dry-run)
                     COMPREPLY=($(compgen -W "client server" -- "${cur}"))
                     return 0
@@ -1836,7 +1888,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__rollout__subcmd__promote)
-            opts="-y -n -A -v -h --full --yes --no-wait --timeout --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
+            opts="-y -o -n -A -v -h --full --yes --no-wait --timeout --output --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1844,6 +1896,14 @@ _kubectl__stackset() {
             case "${prev}" in
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --dry-run)
@@ -1914,12 +1974,20 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__rollout__subcmd__resume)
-            opts="-n -A -v -h --dry-run --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
+            opts="-o -n -A -v -h --output --dry-run --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
                 --dry-run)
                     COMPREPLY=($(compgen -W "client server" -- "${cur}"))
                     return 0
@@ -1972,7 +2040,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__rollout__subcmd__status)
-            opts="-o -n -A -v -h --output --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
+            opts="-o -w -n -A -v -h --output --watch --interval --no-headers --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1984,6 +2052,10 @@ _kubectl__stackset() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --controller-id)
@@ -2050,7 +2122,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__status)
-            opts="-o -n -A -v -h -V --until --timeout --interval --output --controller-id --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-o -w -n -A -v -h --until --timeout --interval --output --watch --no-headers --controller-id --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2128,7 +2200,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__traffic)
-            opts="-o -w -n -A -v -h -V --output --watch --interval --no-headers --controller-id --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version set help"
+            opts="-o -w -n -A -v -h --output --watch --interval --no-headers --controller-id --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help set help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2240,7 +2312,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__traffic__subcmd__set)
-            opts="-y -n -A -v -h -V --exact --yes --no-wait --timeout --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-y -o -n -A -v -h --exact --yes --no-wait --timeout --output --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2248,6 +2320,14 @@ _kubectl__stackset() {
             case "${prev}" in
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --dry-run)
@@ -2318,7 +2398,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__version)
-            opts="-n -A -v -h -V --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help --version"
+            opts="-n -A -v -h --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
