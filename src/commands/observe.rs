@@ -260,6 +260,7 @@ where
             }
         }
         first = false;
+        tracing::debug!("watch refreshed");
         tokio::select! {
             _ = &mut interrupted => return Err(Failure::new(Exit::Interrupted, "")),
             _ = tokio::time::sleep(every) => {}

@@ -215,6 +215,21 @@ fn assert_no_panic(r: &Run) {
     );
 }
 
+/// The lines of a child's pipe, read by a thread, so that every read can
+/// have a deadline (`recv_timeout`); the channel closes at end of file.
+fn lines_of(pipe: impl Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
 /// Sends SIGINT (what Ctrl-C sends) to a child we started.
 fn interrupt(child: &Child) {
     let status = Command::new("kill")
@@ -858,10 +873,13 @@ async fn status_until_healthy_follows_the_rollout_and_exits_0() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn status");
-    // Its first progress line comes before anything moves.
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut first = String::new();
-    stderr.read_line(&mut first).unwrap();
+    // Its first progress line comes before anything moves. stderr is read
+    // by a thread: every read below has a deadline.
+    let stderr = lines_of(child.stderr.take().unwrap());
+    let first = stderr
+        .recv_timeout(Duration::from_secs(60))
+        .expect("a first progress line")
+        + "\n";
     assert!(
         first.ends_with(
             "shop: Progressing - no stack for version v2 yet (created by the next `kubectl stackset reconcile`)\n"
@@ -878,8 +896,9 @@ async fn status_until_healthy_follows_the_rollout_and_exits_0() {
     .await;
     reconcile(&client, &ns.name, "shop").await;
     let code = wait_with_deadline(&mut child, Duration::from_secs(30));
-    let mut rest = String::new();
-    stderr.read_to_string(&mut rest).unwrap();
+    let rest: String = std::iter::from_fn(|| stderr.recv_timeout(Duration::from_secs(10)).ok())
+        .map(|l| l + "\n")
+        .collect();
     let mut out = String::new();
     child
         .stdout
@@ -944,33 +963,35 @@ async fn watch_off_a_terminal_appends_a_line_per_change_and_ctrl_c_exits_130() {
     let cluster =
         need_cluster!("watch_off_a_terminal_appends_a_line_per_change_and_ctrl_c_exits_130");
     let (ns, client) = healthy_shop(cluster, "watch-lines").await;
+    // The watch logs each refresh at debug level: the test sees refreshes
+    // happen instead of waiting a fixed time for nothing to be printed.
     let mut child = stackset_cmd(cluster, &ns.name)
         .args(["get", "shop", "-w", "--interval", "500ms"])
+        .env("RUST_LOG", "kubectl_stackset::commands::observe=debug")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn get -w");
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    let stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = lines_of(child.stdout.take().unwrap());
+    let logs = lines_of(child.stderr.take().unwrap());
     let first = rx
         .recv_timeout(Duration::from_secs(20))
         .expect("a first line");
     let (ts, rest) = first.split_once(' ').unwrap();
     assert!(ts.parse::<Timestamp>().is_ok(), "timestamped: {first}");
     assert!(rest.starts_with("shop Healthy - "), "{first}");
-    // Several refreshes without a change print nothing.
-    assert!(
-        rx.recv_timeout(Duration::from_secs(2)).is_err(),
-        "an unchanged view is not repeated"
-    );
+    // Several refreshes without a change...
+    let mut refreshes = 0;
+    while refreshes < 4 {
+        let line = logs
+            .recv_timeout(Duration::from_secs(30))
+            .expect("a refresh");
+        assert!(
+            line.contains("watch refreshed"),
+            "nothing but refreshes: {line}"
+        );
+        refreshes += 1;
+    }
     // A change appears as one more line, without waiting for the interval.
     patch(
         &client,
@@ -979,8 +1000,11 @@ async fn watch_off_a_terminal_appends_a_line_per_change_and_ctrl_c_exits_130() {
         json!({"spec": {"stackTemplate": {"spec": {"version": "v2"}}}}),
     )
     .await;
+    // ...printed nothing: the next line is the change's (a repeat of the
+    // unchanged view, written before those refreshes were logged, would
+    // come first).
     let second = rx
-        .recv_timeout(Duration::from_secs(10))
+        .recv_timeout(Duration::from_secs(30))
         .expect("a line for the change");
     assert!(
         second.contains("shop Progressing - no stack for version v2 yet"),
@@ -988,16 +1012,11 @@ async fn watch_off_a_terminal_appends_a_line_per_change_and_ctrl_c_exits_130() {
     );
     interrupt(&child);
     let code = wait_with_deadline(&mut child, Duration::from_secs(10));
-    reader.join().unwrap();
     assert_eq!(code, 130, "Ctrl-C exits 130");
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    assert_eq!(err, "", "nothing but data");
+    // stderr holds the refresh logs and nothing else.
+    for line in std::iter::from_fn(|| logs.recv_timeout(Duration::from_secs(10)).ok()) {
+        assert!(line.contains("watch refreshed"), "nothing but data: {line}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1010,8 +1029,13 @@ async fn watch_json_prints_a_json_line_per_change() {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn traffic -w");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = json_of(&lines.next().unwrap().unwrap());
+    let lines = lines_of(child.stdout.take().unwrap());
+    let next = || {
+        lines
+            .recv_timeout(Duration::from_secs(60))
+            .expect("a JSON line")
+    };
+    let first = json_of(&next());
     assert_eq!(first["switched"], true);
     patch(
         &client,
@@ -1021,41 +1045,122 @@ async fn watch_json_prints_a_json_line_per_change() {
     )
     .await;
     reconcile(&client, &ns.name, "shop").await;
-    let second = json_of(&lines.next().unwrap().unwrap());
+    let second = json_of(&next());
     assert_eq!(second["kind"], "TrafficView");
     assert_eq!(second["stacks"].as_array().unwrap().len(), 2, "{second}");
     interrupt(&child);
     assert_eq!(wait_with_deadline(&mut child, Duration::from_secs(10)), 130);
 }
 
-/// Runs `args` under `script`, i.e. with a pseudo-terminal as stdout, for
-/// `secs` seconds, then sends SIGINT; returns (exit code, raw output).
-fn on_a_terminal(
-    cluster: &TestCluster,
-    ns: &str,
-    args: &str,
-    env: &[(&str, &str)],
-    secs: u32,
-) -> (i32, String) {
-    let ctx = cluster
-        .admin_context()
-        .unwrap_or_else(|| "stackset-local".into());
-    let inner = format!(
-        "timeout --preserve-status -s INT {secs} {} --kubeconfig {} --context {ctx} -n {ns} {args}",
-        bin(),
-        cluster.kubeconfig.display()
-    );
-    let mut cmd = Command::new("script");
-    cmd.args(["-qefc", &inner, "/dev/null"])
-        .env_remove("NO_COLOR");
-    for (k, v) in env {
-        cmd.env(k, v);
+/// A command running under `script`, i.e. with a pseudo-terminal as
+/// stdout. Its output is read by a thread, so every wait has a deadline and
+/// waits for what it needs to see, never for a fixed time.
+struct OnATerminal {
+    child: Child,
+    chunks: std::sync::mpsc::Receiver<Vec<u8>>,
+    seen: String,
+    pidfile: PathBuf,
+}
+
+/// How long a terminal test waits for something it must see.
+const TERMINAL_DEADLINE: Duration = Duration::from_secs(60);
+
+impl OnATerminal {
+    fn start(cluster: &TestCluster, ns: &str, args: &str, env: &[(&str, &str)]) -> Self {
+        let ctx = cluster
+            .admin_context()
+            .unwrap_or_else(|| "stackset-local".into());
+        let dir = crate::support::repo_root().join("target/tmp");
+        std::fs::create_dir_all(&dir).unwrap();
+        let pidfile = dir.join(format!("tty-{ns}-{}.pid", args.len()));
+        let _ = std::fs::remove_file(&pidfile);
+        // `timeout` passes a SIGINT on to the plugin and exits with its code;
+        // its pid is written first, so the test can interrupt it when it has
+        // seen what it waits for. The limit only bounds a hung test.
+        let inner = format!(
+            "echo $$ > {pid}; exec timeout --preserve-status -s INT 300 {} --kubeconfig {} --context {ctx} -n {ns} {args}",
+            bin(),
+            cluster.kubeconfig.display(),
+            pid = pidfile.display()
+        );
+        let mut cmd = Command::new("script");
+        cmd.args(["-qefc", &inner, "/dev/null"])
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("run script (util-linux)");
+        let mut stdout = child.stdout.take().unwrap();
+        let (tx, chunks) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            child,
+            chunks,
+            seen: String::new(),
+            pidfile,
+        }
     }
-    let out = cmd.output().expect("run script (util-linux)");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+
+    /// Reads until `done` holds for everything shown so far.
+    fn wait_for(&mut self, what: &str, done: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + TERMINAL_DEADLINE;
+        while !done(&self.seen) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.chunks.recv_timeout(left) {
+                Ok(c) => self.seen.push_str(&String::from_utf8_lossy(&c)),
+                Err(_) => panic!(
+                    "{what}: not seen within {TERMINAL_DEADLINE:?}: {:?}",
+                    self.seen
+                ),
+            }
+        }
+    }
+
+    /// Sends SIGINT (Ctrl-C) and returns the exit code and all it showed.
+    fn interrupt(mut self) -> (i32, String) {
+        let pid = eventually_blocking("the pid file", || {
+            std::fs::read_to_string(&self.pidfile)
+                .ok()
+                .filter(|p| !p.trim().is_empty())
+        });
+        let status = Command::new("kill")
+            .args(["-INT", pid.trim()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -INT {pid} failed");
+        let code = wait_with_deadline(&mut self.child, TERMINAL_DEADLINE);
+        // The pipe closes when `script` exits: read what is left.
+        while let Ok(c) = self.chunks.recv_timeout(TERMINAL_DEADLINE) {
+            self.seen.push_str(&String::from_utf8_lossy(&c));
+        }
+        let _ = std::fs::remove_file(&self.pidfile);
+        (code, self.seen)
+    }
+}
+
+/// Polls `f` (every 50 ms, at most TERMINAL_DEADLINE) until it returns a value.
+fn eventually_blocking<T>(what: &str, f: impl Fn() -> Option<T>) -> T {
+    let deadline = Instant::now() + TERMINAL_DEADLINE;
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: not within {TERMINAL_DEADLINE:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1063,19 +1168,22 @@ async fn watch_on_a_terminal_redraws_in_place_without_clearing_the_scrollback() 
     let cluster =
         need_cluster!("watch_on_a_terminal_redraws_in_place_without_clearing_the_scrollback");
     let (ns, client) = healthy_shop(cluster, "watch-tty").await;
-    let name = ns.name.clone();
-    let changer = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        patch(
-            &client,
-            &name,
-            "shop",
-            json!({"spec": {"stackTemplate": {"spec": {"version": "v2"}}}}),
-        )
-        .await;
+    let mut tty = OnATerminal::start(cluster, &ns.name, "get shop -w --interval 500ms", &[]);
+    // The first frame, however long the machine takes to draw it...
+    tty.wait_for("the first frame", |s| s.contains("Healthy"));
+    // ...then a change, and its redraw.
+    patch(
+        &client,
+        &ns.name,
+        "shop",
+        json!({"spec": {"stackTemplate": {"spec": {"version": "v2"}}}}),
+    )
+    .await;
+    tty.wait_for("the redraw after the change", |s| {
+        s.find("\x1b[J")
+            .is_some_and(|at| s[at..].contains("no stack for version v2 yet"))
     });
-    let (code, out) = on_a_terminal(cluster, &ns.name, "get shop -w --interval 500ms", &[], 5);
-    changer.await.unwrap();
+    let (code, out) = tty.interrupt();
     assert_eq!(code, 130, "{out}");
     // The first frame, then a redraw that goes back up over it and erases
     // below: cursor up (ESC [ n A) + erase to end of screen (ESC [ J).
@@ -1101,8 +1209,10 @@ async fn watch_on_a_terminal_redraws_in_place_without_clearing_the_scrollback() 
     // Colour on a terminal by default...
     assert!(out.contains("\x1b[1mshop\x1b[0m"), "{out:?}");
     // ...and none with NO_COLOR (the cursor movements stay).
-    let (code, out) = on_a_terminal(cluster, &ns.name, "get shop -w", &[("NO_COLOR", "1")], 2);
-    assert_eq!(code, 130);
+    let mut tty = OnATerminal::start(cluster, &ns.name, "get shop -w", &[("NO_COLOR", "1")]);
+    tty.wait_for("the first frame", |s| s.contains("Name:       shop"));
+    let (code, out) = tty.interrupt();
+    assert_eq!(code, 130, "{out:?}");
     assert!(
         !out.contains("\x1b[1m") && !out.contains("\x1b[3"),
         "{out:?}"
@@ -1532,4 +1642,39 @@ fn bad_flags_are_usage_errors_with_exit_2() {
         assert_no_panic(&r);
     }
     let _ = std::fs::remove_file(kc);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_watch_prints_a_line_per_change() {
+    let cluster = need_cluster!("status_watch_prints_a_line_per_change");
+    let (ns, client) = healthy_shop(cluster, "status-watch").await;
+    let mut child = stackset_cmd(cluster, &ns.name)
+        .args(["status", "shop", "-w", "--interval", "500ms"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn status -w");
+    let rx = lines_of(child.stdout.take().unwrap());
+    let first = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("a first line");
+    let (ts, rest) = first.split_once(' ').unwrap();
+    assert!(ts.parse::<Timestamp>().is_ok(), "timestamped: {first}");
+    assert!(rest.starts_with("shop Healthy - "), "{first}");
+    patch(
+        &client,
+        &ns.name,
+        "shop",
+        json!({"spec": {"stackTemplate": {"spec": {"version": "v2"}}}}),
+    )
+    .await;
+    let second = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("a line for the change");
+    assert!(
+        second.contains("shop Progressing - no stack for version v2 yet"),
+        "{second}"
+    );
+    interrupt(&child);
+    assert_eq!(wait_with_deadline(&mut child, Duration::from_secs(10)), 130);
 }

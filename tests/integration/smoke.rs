@@ -228,7 +228,20 @@ async fn pod_marked_broken_stays_unready() {
         },
     )
     .await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // No fixed wait before the negative assertion: a pod created after the
+    // broken ones becomes Ready, so kwok has gone past them, and their
+    // Ready=False comes from the never-ready stage, which is final (no stage
+    // matches a Running pod).
+    deploys
+        .create(&PostParams::default(), &deployment("later", 1, "app:1"))
+        .await
+        .unwrap();
+    eventually(
+        "a deployment created later to be ready",
+        Duration::from_secs(60),
+        || async { (deploys.get("later").await.ok()?.status?.ready_replicas? == 1).then_some(()) },
+    )
+    .await;
     for p in bad {
         let p = pods.get(p.metadata.name.as_deref().unwrap()).await.unwrap();
         let ready = p
@@ -238,7 +251,12 @@ async fn pod_marked_broken_stays_unready() {
             .unwrap_or_default()
             .into_iter()
             .find(|c| c.type_ == "Ready");
-        assert_eq!(ready.map(|c| c.status).as_deref(), Some("False"));
+        let ready = ready.expect("a Ready condition");
+        assert_eq!(ready.status, "False");
+        assert_eq!(
+            ready.message.as_deref(),
+            Some("readiness probe failed (kwok never-ready stage)")
+        );
     }
     let d = deploys.get("bad").await.unwrap();
     assert_eq!(d.status.unwrap().ready_replicas.unwrap_or(0), 0);
