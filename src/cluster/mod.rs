@@ -143,6 +143,11 @@ pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
         config.read_timeout = d;
         config.write_timeout = d;
     }
+    // kube's client retries 429/503/504 on its own, up to 15 times with a
+    // backoff that doubles up to 1000 s: under a lasting outage a command
+    // would sit silent for many minutes. `retry::with_retries` is the one
+    // retry (5 attempts, 200 ms … 1.6 s, Retry-After honoured), as documented.
+    config.default_retry = false;
     let namespace = global
         .namespace
         .clone()
