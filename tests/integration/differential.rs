@@ -40,8 +40,8 @@ use crate::support::{TestCluster, repo_root};
 
 const CONTROLLER_ANNOTATION: &str = "stackset-controller.zalando.org/controller";
 const MECHANISM_ANNOTATION: &str = "kubectl-stackset.io/traffic-mechanism";
-const CLUSTER_DOMAIN: &str = "example.org";
-const SYNC_ANNOTATION: &str = "example.org/i-haz-synchronize";
+pub const CLUSTER_DOMAIN: &str = "example.org";
+pub const SYNC_ANNOTATION: &str = "example.org/i-haz-synchronize";
 
 const ID_UPSTREAM: &str = "diff-upstream";
 const ID_LEGACY: &str = "diff-upstream-legacy";
@@ -859,7 +859,7 @@ pub struct Outcome {
     pub failures: Vec<String>,
 }
 
-async fn apply_object(client: &Client, ns: &str, obj: &Value) -> Result<(), String> {
+pub async fn apply_object(client: &Client, ns: &str, obj: &Value) -> Result<(), String> {
     let gvk = {
         let api_version = obj["apiVersion"]
             .as_str()

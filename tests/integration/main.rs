@@ -5,11 +5,15 @@ mod support;
 
 mod controller;
 mod differential;
+mod fault_matrix;
+mod faults;
+mod idempotence;
 mod incluster;
 mod inspect;
 mod mutate;
 mod reconcile;
 mod rollout;
+mod secrets;
 mod ship;
 mod skipper;
 mod smoke;

@@ -16,6 +16,8 @@ use std::time::Duration;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 
+pub mod faults;
+
 /// A reachable cluster and the kubeconfig that reaches it.
 #[derive(Debug)]
 pub struct TestCluster {

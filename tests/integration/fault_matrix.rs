@@ -1,0 +1,776 @@
+//! The fault matrix (issue #15): every mutating and reading command, run on
+//! the real control plane through the fault proxy, under each kind of fault
+//! at 1 %, 10 % and 30 % of requests and under a simulated API server
+//! restart. Cells run in parallel, each in a namespace and with a controller
+//! id of its own. After every cell:
+//!
+//! - no panic, and an exit code the command documents;
+//! - desired and actual weights each sum to 100 at every sampled
+//!   observation, and a stack whose Deployment is not ready never gains
+//!   actual traffic;
+//! - a label a concurrent writer put on the StackSet mid-command survives
+//!   (no lost update);
+//! - a re-run after the fault ends converges to the same objects as the run
+//!   without faults;
+//! - the command completes or stops with a one-line error naming the fault,
+//!   and never runs past its deadline.
+//!
+//! The outcome is written to docs/reliability.md.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::api::networking::v1::Ingress;
+use kube::Client;
+use kube::api::{Api, ListParams, Patch, PatchParams};
+use serde_json::{Value, json};
+use stackset_core::api::constants::ANNOTATION_UPDATED_TIMESTAMP;
+use stackset_core::api::{Stack, StackSet};
+
+use crate::faults::{Ran, app, converge, create, run_until, via};
+use crate::need_cluster;
+use crate::support::faults::{Fault, FaultProxy, Outcome, Target};
+use crate::support::{TestCluster, repo_root};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Cmd {
+    Reconcile,
+    Watch,
+    TrafficSet,
+    Rollout,
+    Rollback,
+    Get,
+}
+
+impl Cmd {
+    const ALL: [Cmd; 6] = [
+        Cmd::Reconcile,
+        Cmd::Watch,
+        Cmd::TrafficSet,
+        Cmd::Rollout,
+        Cmd::Rollback,
+        Cmd::Get,
+    ];
+    fn label(self) -> &'static str {
+        match self {
+            Cmd::Reconcile => "`reconcile`",
+            Cmd::Watch => "`reconcile -A --watch`",
+            Cmd::TrafficSet => "`traffic set`",
+            Cmd::Rollout => "`rollout`",
+            Cmd::Rollback => "`rollback`",
+            Cmd::Get => "`get`",
+        }
+    }
+    fn args(self) -> Vec<&'static str> {
+        match self {
+            Cmd::Reconcile => vec!["reconcile", "app"],
+            Cmd::Watch => vec!["reconcile", "-A", "--watch", "--interval", "5s", "-v"],
+            Cmd::TrafficSet => vec![
+                "traffic",
+                "set",
+                "app",
+                "v2=50",
+                "--yes",
+                "--timeout",
+                "90s",
+            ],
+            Cmd::Rollout => vec![
+                "rollout",
+                "app",
+                "--version",
+                "v2",
+                "--image",
+                "example/app:v2",
+                "--steps",
+                "50,100",
+                "--interval",
+                "0s",
+                "--yes",
+                "--ready-timeout",
+                "90s",
+                "--step-timeout",
+                "90s",
+            ],
+            Cmd::Rollback => vec!["rollback", "app", "--to", "v1", "--yes", "--timeout", "90s"],
+            Cmd::Get => vec!["get", "app"],
+        }
+    }
+    /// The request at which a simulated restart cuts in: mid-command (for
+    /// the watch, once its watches are open).
+    fn restart_at(self) -> usize {
+        match self {
+            Cmd::Get => 3,
+            Cmd::Reconcile => 5,
+            Cmd::Watch => 25,
+            _ => 8,
+        }
+    }
+    /// Exit codes the command documents for this situation (130: the watch
+    /// is stopped with Ctrl-C).
+    fn allowed(self) -> &'static [i32] {
+        match self {
+            Cmd::Watch => &[130],
+            Cmd::Rollout => &[0, 1, 4],
+            _ => &[0, 1],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    None,
+    Http,
+    Tcp,
+    Restart,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct FaultSpec {
+    kind: Kind,
+    rate: f64,
+}
+
+impl FaultSpec {
+    fn label(&self) -> String {
+        match self.kind {
+            Kind::None => "none".into(),
+            Kind::Http => format!("HTTP {}%", (self.rate * 100.0).round()),
+            Kind::Tcp => format!("TCP {}%", (self.rate * 100.0).round()),
+            Kind::Restart => "restart".into(),
+        }
+    }
+    fn http() -> Vec<Fault> {
+        vec![
+            Fault::TooManyRequests,
+            Fault::InternalError,
+            Fault::Unavailable,
+            Fault::GatewayTimeout,
+        ]
+    }
+    fn tcp() -> Vec<Fault> {
+        vec![Fault::Reset, Fault::ResetAfter, Fault::Latency(300)]
+    }
+    fn all() -> Vec<FaultSpec> {
+        let mut v = vec![FaultSpec {
+            kind: Kind::None,
+            rate: 0.0,
+        }];
+        for kind in [Kind::Http, Kind::Tcp] {
+            for rate in [0.01, 0.10, 0.30] {
+                v.push(FaultSpec { kind, rate });
+            }
+        }
+        v.push(FaultSpec {
+            kind: Kind::Restart,
+            rate: 0.0,
+        });
+        v
+    }
+}
+
+/// What one cell observed.
+#[derive(Debug, Default, Clone)]
+struct CellResult {
+    code: Option<i32>,
+    error_line: Option<String>,
+    injected: usize,
+    requests: usize,
+    samples: usize,
+    took: Duration,
+    problems: Vec<String>,
+    objects: Option<Value>,
+}
+
+/// Reads the weights every 200 ms while the command runs.
+async fn sample(client: Client, ns: String, stop: Arc<AtomicBool>) -> (usize, Vec<String>) {
+    let ss_api: Api<StackSet> = Api::namespaced(client.clone(), &ns);
+    let st_api: Api<Stack> = Api::namespaced(client.clone(), &ns);
+    let dep_api: Api<Deployment> = Api::namespaced(client.clone(), &ns);
+    let mut problems = Vec::new();
+    let mut samples = 0;
+    let mut last: BTreeMap<String, f64> = BTreeMap::new();
+    while !stop.load(Ordering::SeqCst) {
+        if let (Ok(ss), Ok(stacks), Ok(deps)) = (
+            ss_api.get("app").await,
+            st_api.list(&ListParams::default()).await,
+            dep_api.list(&ListParams::default()).await,
+        ) {
+            samples += 1;
+            let v = serde_json::to_value(&ss).unwrap();
+            for (what, pointer, field) in [
+                ("desired", "/spec/traffic", "weight"),
+                ("actual", "/status/traffic", "weight"),
+            ] {
+                if let Some(list) = v.pointer(pointer).and_then(Value::as_array)
+                    && !list.is_empty()
+                {
+                    let sum: f64 = list.iter().filter_map(|t| t[field].as_f64()).sum();
+                    if (sum - 100.0).abs() > 1e-6 {
+                        problems.push(format!("{what} weights sum to {sum}: {list:?}"));
+                    }
+                }
+            }
+            let ready: BTreeMap<String, bool> = deps
+                .items
+                .iter()
+                .map(|d| {
+                    let want = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+                    let got = d
+                        .status
+                        .as_ref()
+                        .and_then(|s| s.ready_replicas)
+                        .unwrap_or(0);
+                    (
+                        d.metadata.name.clone().unwrap_or_default(),
+                        want > 0 && got >= want,
+                    )
+                })
+                .collect();
+            let had_traffic = last.values().any(|w| *w > 0.0);
+            let mut now: BTreeMap<String, f64> = BTreeMap::new();
+            for s in &stacks.items {
+                let name = s.metadata.name.clone().unwrap_or_default();
+                let w = serde_json::to_value(s)
+                    .ok()
+                    .and_then(|v| v.pointer("/status/actualTrafficWeight")?.as_f64())
+                    .unwrap_or(0.0);
+                // From no actual traffic at all, the fallback stack has 100%
+                // by definition (there is nothing else to route to).
+                if had_traffic
+                    && w > last.get(&name).copied().unwrap_or(0.0)
+                    && !ready.get(&name).copied().unwrap_or(false)
+                {
+                    problems.push(format!("{name} gained traffic ({w}) while not ready"));
+                }
+                now.insert(name, w);
+            }
+            last = now;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    problems.dedup();
+    (samples, problems)
+}
+
+/// The objects a command leaves behind, without what the server fills in
+/// and without timestamps, for comparing a cell with the run without faults.
+async fn objects(client: &Client, ns: &str) -> Value {
+    let ss: Value = serde_json::to_value(
+        Api::<StackSet>::namespaced(client.clone(), ns)
+            .get("app")
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let stacks = Api::<Stack>::namespaced(client.clone(), ns)
+        .list(&ListParams::default())
+        .await
+        .unwrap();
+    let deps = Api::<Deployment>::namespaced(client.clone(), ns)
+        .list(&ListParams::default())
+        .await
+        .unwrap();
+    let svcs = Api::<Service>::namespaced(client.clone(), ns)
+        .list(&ListParams::default())
+        .await
+        .unwrap();
+    let ings = Api::<Ingress>::namespaced(client.clone(), ns)
+        .list(&ListParams::default())
+        .await
+        .unwrap();
+    let mut out = json!({
+        "desired": ss["spec"]["traffic"],
+        "actual": ss["status"]["traffic"],
+        "version": ss["spec"]["stackTemplate"]["spec"]["version"],
+    });
+    for s in stacks.items {
+        let v = serde_json::to_value(&s).unwrap();
+        out["stacks"][s.metadata.name.unwrap()] = json!({
+            "replicas": v["spec"]["replicas"],
+            "actual": v["status"]["actualTrafficWeight"],
+            "desired": v["status"]["desiredTrafficWeight"],
+        });
+    }
+    for d in deps.items {
+        let spec = d.spec.unwrap();
+        out["deployments"][d.metadata.name.unwrap()] = json!({
+            "replicas": spec.replicas,
+            "image": spec.template.spec.unwrap().containers[0].image,
+        });
+    }
+    for s in svcs.items {
+        out["services"][s.metadata.name.unwrap()] =
+            serde_json::to_value(s.spec.unwrap().ports).unwrap();
+    }
+    for i in ings.items {
+        let mut ann = i.metadata.annotations.unwrap_or_default();
+        ann.remove(ANNOTATION_UPDATED_TIMESTAMP);
+        out["ingresses"][i.metadata.name.unwrap()] = json!({
+            "annotations": ann,
+            "rules": serde_json::to_value(i.spec.unwrap().rules).unwrap(),
+        });
+    }
+    out
+}
+
+async fn set_spec(client: &Client, ns: &str, patch: Value) {
+    Api::<StackSet>::namespaced(client.clone(), ns)
+        .patch("app", &PatchParams::default(), &Patch::Merge(&patch))
+        .await
+        .unwrap();
+}
+
+fn v2_template() -> Value {
+    json!({"stackTemplate": {"spec": {"version": "v2", "podTemplate": {"spec": {"containers": [{
+        "name": "app", "image": "example/app:v2",
+        "ports": [{"containerPort": 80, "name": "http"}]}]}}}}})
+}
+
+/// The state each command starts from, made without faults.
+async fn setup(client: &Client, ns: &str, id: &str, cmd: Cmd) {
+    create(client, ns, &app("app", "v1", id, "segments")).await;
+    if cmd == Cmd::Reconcile || cmd == Cmd::Watch {
+        return;
+    }
+    converge(client, ns, "app", id).await;
+    if matches!(cmd, Cmd::TrafficSet | Cmd::Rollback) {
+        set_spec(client, ns, json!({"spec": v2_template()})).await;
+        converge(client, ns, "app", id).await;
+        if cmd == Cmd::Rollback {
+            set_spec(
+                client,
+                ns,
+                json!({"spec": {"traffic": [{"stackName": "app-v2", "weight": 100}]}}),
+            )
+            .await;
+        } else {
+            set_spec(
+                client,
+                ns,
+                json!({"spec": {"traffic": [{"stackName": "app-v1", "weight": 100}]}}),
+            )
+            .await;
+        }
+        converge(client, ns, "app", id).await;
+    }
+}
+
+fn names_the_fault(line: &str) -> bool {
+    [
+        "429",
+        "500",
+        "503",
+        "504",
+        "unreachable",
+        "connection",
+        "timed out",
+        "Too Many",
+        "injected",
+    ]
+    .iter()
+    .any(|w| line.contains(w))
+}
+
+async fn cell(cluster: &'static TestCluster, cmd: Cmd, fault: FaultSpec, seed: u64) -> CellResult {
+    let mut result = CellResult::default();
+    let ns = cluster.namespace(&format!("fm-{seed}")).await;
+    let client = cluster.client().await;
+    let id = format!("fm-{}", ns.name);
+    setup(&client, &ns.name, &id, cmd).await;
+    let proxy = Arc::new(FaultProxy::start(cluster, seed));
+    match fault.kind {
+        Kind::Http => proxy.set_rate(&FaultSpec::http(), fault.rate, Target::All),
+        Kind::Tcp => {
+            proxy.set_rate(&FaultSpec::tcp(), fault.rate, Target::All);
+            proxy.cut_watches_after(Some(Duration::from_secs(3)));
+        }
+        Kind::None | Kind::Restart => {}
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let sampler = tokio::spawn(sample(client.clone(), ns.name.clone(), stop.clone()));
+    // A concurrent writer, one second in.
+    let writer = {
+        let (client, ns) = (client.clone(), ns.name.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            set_spec(
+                &client,
+                &ns,
+                json!({"metadata": {"labels": {"concurrent-writer": "was-here"}}}),
+            )
+            .await;
+        })
+    };
+    if fault.kind == Kind::Restart {
+        proxy.restart_at(cmd.restart_at(), Duration::from_secs(2));
+    }
+    let mut command = via(&proxy, cluster, &ns.name);
+    command.args(cmd.args()).env("STACKSET_CONTROLLER_ID", &id);
+    let start = Instant::now();
+    let ran: Ran = if cmd == Cmd::Watch {
+        // Runs until the StackSet converged (seen directly), then Ctrl-C.
+        command
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        let mut child = command.spawn().expect("spawn the watch");
+        let mut stderr = child.stderr.take().unwrap();
+        let err = std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut s);
+            s
+        });
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let ss_api: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
+        let dep_api: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
+        let mut converged = false;
+        while Instant::now() < deadline {
+            let weight = ss_api.get("app").await.ok().and_then(|s| {
+                serde_json::to_value(s)
+                    .ok()?
+                    .pointer("/status/traffic/0/weight")?
+                    .as_f64()
+            });
+            let ready = dep_api
+                .get_opt("app-v1")
+                .await
+                .ok()
+                .flatten()
+                .and_then(|d| d.status?.ready_replicas)
+                .unwrap_or(0);
+            if weight == Some(100.0) && ready >= 1 {
+                converged = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        let not_converged = !converged;
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+        let stopped = Instant::now() + Duration::from_secs(15);
+        let code = loop {
+            if let Some(st) = child.try_wait().unwrap() {
+                break st.code();
+            }
+            if Instant::now() > stopped {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let stderr = err.join().unwrap();
+        if not_converged {
+            let tail: Vec<&str> = stderr.lines().rev().take(40).collect();
+            result.problems.push(format!(
+                "the watch did not converge the StackSet within 120 s; its last log lines:\n{}",
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            ));
+        }
+        Ran {
+            code,
+            stdout: String::new(),
+            stderr,
+            took: start.elapsed(),
+        }
+    } else {
+        tokio::task::spawn_blocking(move || run_until(command, Duration::from_secs(240)))
+            .await
+            .unwrap()
+    };
+    proxy.heal();
+    stop.store(true, Ordering::SeqCst);
+    writer.await.unwrap();
+    let (samples, problems) = sampler.await.unwrap();
+    result.samples = samples;
+    result.problems.extend(problems);
+    result.code = ran.code;
+    result.took = ran.took;
+    result.injected = proxy
+        .seen()
+        .iter()
+        .filter(|s| !matches!(s.outcome, Outcome::Forwarded(_)))
+        .count();
+    result.requests = proxy.seen().len();
+    if std::env::var_os("STACKSET_FAULT_DEBUG").is_some() {
+        eprintln!("{:?} {:?}: {:#?}", cmd, fault, proxy.seen());
+    }
+
+    // No panic, a documented exit code, no hang.
+    if ran.stderr.contains("panicked") {
+        result.problems.push(format!("panic: {}", ran.stderr));
+    }
+    match ran.code {
+        None => result
+            .problems
+            .push(format!("hung: killed after {:?}", ran.took)),
+        Some(c) if !cmd.allowed().contains(&c) => result.problems.push(format!(
+            "exit {c} is not documented here: {}",
+            ran.stderr.trim()
+        )),
+        Some(c) if c != 0 && c != 130 => {
+            let line = ran
+                .stderr
+                .lines()
+                .find(|l| l.starts_with("error: "))
+                .unwrap_or_default()
+                .to_string();
+            if !names_the_fault(&line) && c == 1 {
+                result.problems.push(format!(
+                    "the error does not name the fault: {}",
+                    ran.stderr.trim()
+                ));
+            }
+            result.error_line = Some(line);
+        }
+        _ => {}
+    }
+    if cmd == Cmd::Get && ran.code == Some(0) && !ran.stdout.contains("app-v1") {
+        result
+            .problems
+            .push(format!("get printed no stack: {}", ran.stdout));
+    }
+    if fault.kind == Kind::None && ran.code != Some(0) && cmd != Cmd::Watch {
+        result
+            .problems
+            .push(format!("failed without faults: {}", ran.stderr.trim()));
+    }
+
+    // Re-run without faults; it must converge to the objects of the run
+    // without faults.
+    let again = |args: Vec<&'static str>| {
+        let mut c = via(&proxy, cluster, &ns.name);
+        c.args(args).env("STACKSET_CONTROLLER_ID", &id);
+        c
+    };
+    if matches!(cmd, Cmd::TrafficSet | Cmd::Rollback | Cmd::Rollout) && ran.code != Some(0) {
+        let args = if cmd == Cmd::Rollout {
+            // Continue the recorded rollout, or start it if nothing was recorded.
+            let c = again(vec!["rollout", "app", "--yes"]);
+            let r = tokio::task::spawn_blocking(move || run_until(c, Duration::from_secs(240)))
+                .await
+                .unwrap();
+            (r.code != Some(0)).then(|| cmd.args())
+        } else {
+            Some(cmd.args())
+        };
+        if let Some(args) = args {
+            let c = again(args);
+            let r = tokio::task::spawn_blocking(move || run_until(c, Duration::from_secs(240)))
+                .await
+                .unwrap();
+            if r.code != Some(0) {
+                result.problems.push(format!(
+                    "the re-run after the fault failed: {}",
+                    r.stderr.trim()
+                ));
+            }
+        }
+    }
+    if cmd != Cmd::Get {
+        converge(&client, &ns.name, "app", &id).await;
+    }
+    let ss = Api::<StackSet>::namespaced(client.clone(), &ns.name)
+        .get("app")
+        .await
+        .unwrap();
+    if ss
+        .metadata
+        .labels
+        .unwrap_or_default()
+        .get("concurrent-writer")
+        != Some(&"was-here".to_string())
+    {
+        result
+            .problems
+            .push("lost update: the concurrent writer's label is gone".into());
+    }
+    result.objects = Some(objects(&client, &ns.name).await);
+    result
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fault_matrix_every_command_under_every_fault() {
+    let cluster = need_cluster!("fault_matrix_every_command_under_every_fault");
+    let parallel: usize = std::env::var("STACKSET_FAULT_PARALLEL")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
+    let only: Option<String> = std::env::var("STACKSET_FAULT_ONLY").ok();
+    let gate = Arc::new(tokio::sync::Semaphore::new(parallel));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    let mut seed = 1000;
+    for cmd in Cmd::ALL {
+        if only.as_deref().is_some_and(|o| !cmd.label().contains(o)) {
+            continue;
+        }
+        for fault in FaultSpec::all() {
+            seed += 1;
+            let gate = gate.clone();
+            tasks.push((
+                cmd,
+                fault,
+                tokio::spawn(async move {
+                    let _permit = gate.acquire().await.unwrap();
+                    cell(cluster, cmd, fault, seed).await
+                }),
+            ));
+        }
+    }
+    let mut results: BTreeMap<(Cmd, String), CellResult> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for (cmd, fault, task) in tasks {
+        let label = fault.label();
+        if !order.contains(&label) {
+            order.push(label.clone());
+        }
+        let r = match task.await {
+            Ok(r) => r,
+            Err(e) => CellResult {
+                problems: vec![format!("the cell itself failed: {e}")],
+                ..Default::default()
+            },
+        };
+        results.insert((cmd, label), r);
+    }
+    // A re-run after a fault converges to the objects of the run without.
+    let cmds: Vec<Cmd> = results.keys().map(|(c, _)| *c).collect();
+    for cmd in cmds {
+        let baseline = results
+            .get(&(cmd, "none".to_string()))
+            .and_then(|r| r.objects.clone());
+        for ((c, _), r) in results.iter_mut() {
+            if *c == cmd
+                && let (Some(b), Some(o)) = (&baseline, &r.objects)
+                && b != o
+            {
+                r.problems.push(format!(
+                    "converged to other objects than without faults:\n{}",
+                    first_difference(b, o)
+                ));
+            }
+        }
+    }
+
+    let total = results.len();
+    let passed = results.values().filter(|r| r.problems.is_empty()).count();
+    let mut doc = String::new();
+    writeln!(
+        doc,
+        "# Reliability: the fault matrix\n\n\
+         Generated by `tests/integration/fault_matrix.rs` \
+         (`fault_matrix_every_command_under_every_fault`) on the local control plane; \
+         do not edit by hand.\n\n\
+         Every command runs through a fault-injecting proxy \
+         (`tests/integration/support/faults.rs`) in front of the real API server. \
+         **HTTP** faults are 429 with Retry-After, 500 and 503 before the request \
+         reaches the server and 504 after it handled the request (a lost response). \
+         **TCP** faults are a reset connection before the request is forwarded, a \
+         reset after it was handled, 300 ms of latency, and every watch stream cut \
+         after 3 s. The rate is the share of requests that get one of them. \
+         **restart** cuts the request in flight and every open connection (watches \
+         included) mid-command and refuses new connections for 2 s (a simulated API \
+         server restart). A concurrent writer labels \
+         the StackSet 1 s into every cell.\n\n\
+         After each cell: no panic; a documented exit code; desired and actual \
+         weights each sum to 100 at every sample (every 200 ms) and no stack gains \
+         actual traffic while its Deployment is not ready; the concurrent label \
+         survives; the command finishes before its deadline; an error is one line \
+         naming the fault; a re-run after the fault converges to the same objects \
+         as the run without faults.\n\n\
+         **{passed} of {total} cells passed** (wall time {:.0} s, {parallel} cells at a time).\n",
+        started.elapsed().as_secs_f64()
+    )
+    .unwrap();
+    write!(doc, "\n| command |").unwrap();
+    for f in &order {
+        write!(doc, " {f} |").unwrap();
+    }
+    write!(doc, "\n| --- |").unwrap();
+    for _ in &order {
+        write!(doc, " --- |").unwrap();
+    }
+    doc.push('\n');
+    let mut listed: Vec<Cmd> = results.keys().map(|(c, _)| *c).collect();
+    listed.dedup();
+    for cmd in &listed {
+        write!(doc, "| {} |", cmd.label()).unwrap();
+        for f in &order {
+            let r = &results[&(*cmd, f.clone())];
+            let verdict = if r.problems.is_empty() {
+                "pass"
+            } else {
+                "FAIL"
+            };
+            let code = r.code.map_or("hung".to_string(), |c| c.to_string());
+            write!(
+                doc,
+                " {verdict}: exit {code}, {}/{} faulted |",
+                r.injected, r.requests
+            )
+            .unwrap();
+        }
+        doc.push('\n');
+    }
+    doc.push_str(
+        "\nA cell reads `exit CODE, INJECTED/REQUESTS faulted`: the command's exit \
+         code and how many of the requests it sent got a fault.\n",
+    );
+    let errors: Vec<String> = results
+        .iter()
+        .filter_map(|((c, f), r)| {
+            r.error_line
+                .as_ref()
+                .map(|l| format!("- {} under {f}: `{}`", c.label(), l.trim()))
+        })
+        .collect();
+    if !errors.is_empty() {
+        doc.push_str("\n## Errors the commands stopped with\n\n");
+        doc.push_str(&errors.join("\n"));
+        doc.push('\n');
+    }
+    let failures: Vec<String> = results
+        .iter()
+        .filter(|(_, r)| !r.problems.is_empty())
+        .map(|((c, f), r)| format!("- {} under {f}: {}", c.label(), r.problems.join("; ")))
+        .collect();
+    if !failures.is_empty() {
+        doc.push_str("\n## Failed cells\n\n");
+        doc.push_str(&failures.join("\n"));
+        doc.push('\n');
+    }
+    if only.is_none() {
+        std::fs::write(repo_root().join("docs/reliability.md"), &doc).unwrap();
+    }
+    eprintln!("{doc}");
+    assert!(
+        failures.is_empty(),
+        "{passed}/{total} cells passed:\n{}",
+        failures.join("\n")
+    );
+}
+
+fn first_difference(a: &Value, b: &Value) -> String {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for k in x.keys().chain(y.keys()) {
+                let (va, vb) = (
+                    x.get(k).unwrap_or(&Value::Null),
+                    y.get(k).unwrap_or(&Value::Null),
+                );
+                if va != vb {
+                    return format!("{k}: {}", first_difference(va, vb));
+                }
+            }
+            String::new()
+        }
+        _ => format!("without faults {a}, after the faults {b}"),
+    }
+}

@@ -1,0 +1,594 @@
+//! The mechanisms ARCHITECTURE.md promises for a misbehaving API server,
+//! each proven on the real control plane through the fault proxy
+//! (`support::faults`), issue #15: retries of 429/5xx/broken connections with
+//! backoff, the restart of a pass on a conflict, the status re-read on a
+//! conflict, and the switch of traffic mechanism without a moment in which a
+//! host has no route.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures::{StreamExt, TryStreamExt};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::networking::v1::Ingress;
+use k8s_openapi::jiff::Timestamp;
+use kube::Client;
+use kube::api::{Api, ListParams, Patch, PatchParams, PostParams, WatchEvent, WatchParams};
+use kubectl_stackset::cluster::execute::ExecOptions;
+use kubectl_stackset::cluster::reconcile::{Settings, reconcile_one};
+use serde_json::{Value, json};
+use stackset_core::Options;
+use stackset_core::api::StackSet;
+use stackset_core::api::constants::{
+    ANNOTATION_BACKEND_WEIGHTS, ANNOTATION_SKIPPER_PREDICATE, ANNOTATION_TRAFFIC_MECHANISM,
+    SEGMENT_SUFFIX,
+};
+use stackset_core::segments::parse_segment;
+
+use crate::need_cluster;
+use crate::support::faults::{Fault, FaultProxy, Hook, Outcome, Seen, Target};
+use crate::support::{TestCluster, eventually};
+
+pub const OURS: &str = "kubectl-stackset";
+
+/// A StackSet managed client-side by `id`, one replica, on `<name>.example.org`.
+pub fn app(name: &str, version: &str, id: &str, mechanism: &str) -> Value {
+    json!({
+        "apiVersion": "zalando.org/v1",
+        "kind": "StackSet",
+        "metadata": {"name": name, "annotations": {
+            "stackset-controller.zalando.org/controller": id,
+            ANNOTATION_TRAFFIC_MECHANISM: mechanism,
+        }},
+        "spec": {
+            "ingress": {"hosts": [format!("{name}.example.org")], "backendPort": 80},
+            "stackLifecycle": {"scaledownTTLSeconds": 300, "limit": 3},
+            "stackTemplate": {"spec": {
+                "version": version,
+                "replicas": 1,
+                "podTemplate": {"spec": {"containers": [{
+                    "name": "app", "image": format!("example/{name}:{version}"),
+                    "ports": [{"containerPort": 80, "name": "http"}]
+                }]}}
+            }}
+        }
+    })
+}
+
+pub async fn create(client: &Client, ns: &str, obj: &Value) -> StackSet {
+    let api: Api<StackSet> = Api::namespaced(client.clone(), ns);
+    let ss: StackSet = serde_json::from_value(obj.clone()).expect("stackset fixture");
+    api.create(&PostParams::default(), &ss)
+        .await
+        .expect("create stackset")
+}
+
+pub fn settings(id: &str) -> Settings {
+    Settings {
+        options: Options::default(),
+        controller_id: id.into(),
+        claim: false,
+        exec: ExecOptions {
+            server_dry_run: false,
+            events: false,
+        },
+    }
+}
+
+/// The finished run of a command.
+#[derive(Debug)]
+pub struct Ran {
+    /// None: killed at the deadline (it hung).
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub took: Duration,
+}
+
+/// Runs `cmd`, killing it if it is still running after `deadline`.
+pub fn run_until(mut cmd: Command, deadline: Duration) -> Ran {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn kubectl-stackset");
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let o = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    let e = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let code = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break Some(status.code().unwrap_or(-1));
+        }
+        if start.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Ran {
+        code,
+        stdout: o.join().unwrap(),
+        stderr: e.join().unwrap(),
+        took: start.elapsed(),
+    }
+}
+
+/// The CLI, talking to the API server through the proxy.
+pub fn via(proxy: &FaultProxy, cluster: &TestCluster, ns: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubectl-stackset"));
+    cmd.arg("--kubeconfig")
+        .arg(&proxy.kubeconfig)
+        .args(["-n", ns, "--color", "never"]);
+    if let Some(ctx) = cluster.admin_context() {
+        cmd.args(["--context", &ctx]);
+    }
+    cmd.env_remove("KUBECONFIG");
+    cmd
+}
+
+fn is_stackset_path(s: &Seen, ns: &str, name: &str) -> bool {
+    s.path
+        .split('?')
+        .next()
+        .is_some_and(|p| p.ends_with(&format!("/namespaces/{ns}/stacksets/{name}")))
+}
+
+fn is_list_of(s: &Seen, ns: &str, plural: &str) -> bool {
+    s.method == "GET"
+        && s.path
+            .split('?')
+            .next()
+            .is_some_and(|p| p.ends_with(&format!("/namespaces/{ns}/{plural}")))
+}
+
+/// Reconciles in-process until every Deployment of the StackSet is ready and
+/// a pass has nothing left to do.
+pub async fn converge(client: &Client, ns: &str, name: &str, id: &str) {
+    let deps: Api<Deployment> = Api::namespaced(client.clone(), ns);
+    eventually(
+        &format!("{ns}/{name} converged"),
+        Duration::from_secs(90),
+        || async {
+            let o = reconcile_one(client, ns, name, &settings(id), Timestamp::now())
+                .await
+                .ok()?;
+            let all_ready = deps
+                .list(&ListParams::default())
+                .await
+                .ok()?
+                .items
+                .iter()
+                .all(|d| {
+                    d.status
+                        .as_ref()
+                        .and_then(|s| s.ready_replicas)
+                        .unwrap_or(0)
+                        >= d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1)
+                });
+            (all_ready && o.executed.is_empty() && o.reconciliation.is_converged()).then_some(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_503_burst_that_ends_is_retried_and_the_command_succeeds() {
+    let cluster = need_cluster!("a_503_burst_that_ends_is_retried_and_the_command_succeeds");
+    let ns = cluster.namespace("faults-retry").await;
+    let client = cluster.client().await;
+    create(&client, &ns.name, &app("app", "v1", OURS, "segments")).await;
+    let proxy = FaultProxy::start(cluster, 1);
+
+    // The first three requests get a 503; the fourth attempt of the same
+    // request gets through, and the command finishes its work.
+    proxy.burst(Fault::Unavailable, 3, Target::All);
+    let mut cmd = via(&proxy, cluster, &ns.name);
+    cmd.args(["reconcile", "app"]);
+    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
+        .await
+        .unwrap();
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    let seen = proxy.seen();
+    assert!(
+        seen[..3]
+            .iter()
+            .all(|s| s.outcome == Outcome::Injected(Fault::Unavailable)),
+        "{seen:#?}"
+    );
+    assert_eq!(seen[3].outcome, Outcome::Forwarded(200), "{seen:#?}");
+    assert!(
+        seen[..4].iter().all(|s| s.path == seen[0].path),
+        "the same request was retried: {seen:#?}"
+    );
+    let stacks: Api<stackset_core::api::Stack> = Api::namespaced(client.clone(), &ns.name);
+    assert!(stacks.get_opt("app-v1").await.unwrap().is_some());
+
+    // Throttling of writes: 429 with Retry-After, twice, on the first write.
+    proxy.clear();
+    create(&client, &ns.name, &app("other", "v1", OURS, "segments")).await;
+    proxy.burst(Fault::TooManyRequests, 2, Target::Writes);
+    let mut cmd = via(&proxy, cluster, &ns.name);
+    cmd.args(["reconcile", "other"]);
+    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
+        .await
+        .unwrap();
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    let writes: Vec<Seen> = proxy.seen().into_iter().filter(Seen::is_write).collect();
+    assert_eq!(writes[0].outcome, Outcome::Injected(Fault::TooManyRequests));
+    assert_eq!(writes[1].outcome, Outcome::Injected(Fault::TooManyRequests));
+    assert_eq!(writes[2].path, writes[0].path, "{writes:#?}");
+    // Retry-After: 1 is honoured (our own backoff would wait 200 ms).
+    let waited = writes[1].at - writes[0].at;
+    assert!(waited >= Duration::from_millis(950), "{waited:?}");
+    assert!(
+        matches!(writes[2].outcome, Outcome::Forwarded(c) if c < 300),
+        "{writes:#?}"
+    );
+
+    // A burst that does not end within the retries: a one-line error naming
+    // the fault, exit 1, after exactly the promised number of attempts.
+    proxy.clear();
+    proxy.burst(Fault::Unavailable, 1000, Target::All);
+    let mut cmd = via(&proxy, cluster, &ns.name);
+    cmd.args(["reconcile", "app"]);
+    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
+        .await
+        .unwrap();
+    proxy.heal();
+    assert_eq!(ran.code, Some(1), "{ran:?}");
+    let first = ran.stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("error: cannot get stacksets.zalando.org \"app\"")
+            && first.contains("503"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!ran.stderr.contains("panicked"), "{}", ran.stderr);
+    assert_eq!(
+        proxy.seen().len(),
+        kubectl_stackset::cluster::retry::ATTEMPTS as usize,
+        "attempts on the wire"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_concurrent_writer_between_read_and_write_restarts_the_pass_and_nothing_is_lost() {
+    let cluster = need_cluster!(
+        "a_concurrent_writer_between_read_and_write_restarts_the_pass_and_nothing_is_lost"
+    );
+    let ns = cluster.namespace("faults-conflict").await;
+    let client = cluster.client().await;
+    create(&client, &ns.name, &app("app", "v1", OURS, "segments")).await;
+    let proxy = FaultProxy::start(cluster, 2);
+
+    // Right before our first full update of the StackSet (the spec.traffic
+    // write-back), someone else labels it: our write carries the old
+    // resourceVersion and gets a 409.
+    let namespace = ns.name.clone();
+    proxy.hook(Hook {
+        method: "PUT",
+        path_suffix: format!("/namespaces/{}/stacksets/app", ns.name),
+        action: Box::new(move || {
+            Box::pin(async move {
+                let api: Api<StackSet> = Api::namespaced(cluster.client().await, &namespace);
+                api.patch(
+                    "app",
+                    &PatchParams::default(),
+                    &Patch::Merge(json!({"metadata": {"labels": {"team": "checkout"}}})),
+                )
+                .await
+                .expect("the concurrent write");
+            })
+        }),
+    });
+    let mut cmd = via(&proxy, cluster, &ns.name);
+    cmd.args(["reconcile", "app"]);
+    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
+        .await
+        .unwrap();
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+
+    let seen = proxy.seen();
+    let puts: Vec<(usize, &Seen)> = seen
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.method == "PUT" && is_stackset_path(s, &ns.name, "app"))
+        .collect();
+    assert_eq!(puts[0].1.outcome, Outcome::Forwarded(409), "{seen:#?}");
+    let conflict = puts[0].0;
+    // The pass started again from a fresh read: the StackSet and the
+    // namespace's Stacks are read again after the conflict, then written.
+    let reread = seen[conflict..]
+        .iter()
+        .position(|s| s.method == "GET" && is_stackset_path(s, &ns.name, "app"))
+        .expect("the StackSet read again")
+        + conflict;
+    assert!(
+        seen[reread..]
+            .iter()
+            .any(|s| is_list_of(s, &ns.name, "stacks")),
+        "a fresh snapshot: {seen:#?}"
+    );
+    assert!(
+        puts.iter()
+            .any(|(i, s)| *i > reread && s.outcome == Outcome::Forwarded(200)),
+        "{seen:#?}"
+    );
+    // Both writes are there: the concurrent label and our spec.traffic.
+    let ss: Value = serde_json::to_value(
+        Api::<StackSet>::namespaced(client.clone(), &ns.name)
+            .get("app")
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(ss["metadata"]["labels"]["team"], "checkout", "{ss:#}");
+    assert_eq!(
+        ss["spec"]["traffic"],
+        json!([{"stackName": "app-v1", "weight": 100.0}]),
+        "{ss:#}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_conflicting_status_write_reads_the_object_again_and_writes_the_same_status() {
+    let cluster = need_cluster!(
+        "a_conflicting_status_write_reads_the_object_again_and_writes_the_same_status"
+    );
+    let ns = cluster.namespace("faults-status").await;
+    let client = cluster.client().await;
+    create(&client, &ns.name, &app("app", "v1", OURS, "segments")).await;
+    let proxy = FaultProxy::start(cluster, 3);
+    let namespace = ns.name.clone();
+    proxy.hook(Hook {
+        method: "PUT",
+        path_suffix: format!("/namespaces/{}/stacksets/app/status", ns.name),
+        action: Box::new(move || {
+            Box::pin(async move {
+                let api: Api<StackSet> = Api::namespaced(cluster.client().await, &namespace);
+                api.patch(
+                    "app",
+                    &PatchParams::default(),
+                    &Patch::Merge(json!({"metadata": {"annotations": {"note": "concurrent"}}})),
+                )
+                .await
+                .expect("the concurrent write");
+            })
+        }),
+    });
+    let mut cmd = via(&proxy, cluster, &ns.name);
+    cmd.args(["reconcile", "app"]);
+    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
+        .await
+        .unwrap();
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+
+    let seen = proxy.seen();
+    let status_path = |s: &Seen| {
+        s.method == "PUT"
+            && s.path
+                .split('?')
+                .next()
+                .is_some_and(|p| p.ends_with(&format!("/{}/stacksets/app/status", ns.name)))
+    };
+    let conflict = seen.iter().position(status_path).expect("a status write");
+    assert_eq!(seen[conflict].outcome, Outcome::Forwarded(409), "{seen:#?}");
+    // The very next requests: read the StackSet again, write the status on
+    // top. No new snapshot (no LIST) in between: the pass goes on.
+    assert!(
+        seen[conflict + 1].method == "GET"
+            && is_stackset_path(&seen[conflict + 1], &ns.name, "app"),
+        "{seen:#?}"
+    );
+    assert!(status_path(&seen[conflict + 2]), "{seen:#?}");
+    assert_eq!(seen[conflict + 2].outcome, Outcome::Forwarded(200));
+    let ss: Value = serde_json::to_value(
+        Api::<StackSet>::namespaced(client.clone(), &ns.name)
+            .get("app")
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(ss["status"]["observedStackVersion"], "v1", "{ss:#}");
+    assert_eq!(ss["metadata"]["annotations"]["note"], "concurrent");
+}
+
+/// The routes that serve `host` in one state of the namespace's Ingresses:
+/// covered when a central Ingress carries backend weights, or when the
+/// segment Ingresses tile [0, 1] without a gap.
+fn routed(ingresses: &BTreeMap<String, Ingress>, host: &str) -> Result<String, String> {
+    let serves = |i: &Ingress| {
+        i.spec
+            .as_ref()
+            .and_then(|s| s.rules.as_ref())
+            .is_some_and(|rules| rules.iter().any(|r| r.host.as_deref() == Some(host)))
+    };
+    let mut segments = Vec::new();
+    for (name, ing) in ingresses {
+        if !serves(ing) {
+            continue;
+        }
+        let ann = ing.metadata.annotations.clone().unwrap_or_default();
+        if let Some(weights) = ann.get(ANNOTATION_BACKEND_WEIGHTS) {
+            let w: BTreeMap<String, f64> = serde_json::from_str(weights).unwrap_or_default();
+            if w.values().sum::<f64>() > 0.0 {
+                return Ok(format!("central {name} {weights}"));
+            }
+        }
+        if name.ends_with(SEGMENT_SUFFIX)
+            && let Some(seg) = ann
+                .get(ANNOTATION_SKIPPER_PREDICATE)
+                .and_then(|p| parse_segment(p))
+            && seg.hi > seg.lo
+        {
+            segments.push((seg.lo, seg.hi, name.clone()));
+        }
+    }
+    segments.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let mut reach = 0.0;
+    for (lo, hi, _) in &segments {
+        if *lo > reach + 1e-9 {
+            break;
+        }
+        reach = f64::max(reach, *hi);
+    }
+    if reach >= 1.0 - 1e-9 {
+        Ok(format!("segments {segments:?}"))
+    } else {
+        Err(format!("no route for [{reach}, 1]: segments {segments:?}"))
+    }
+}
+
+/// Switches the mechanism, reconciles until the switch is complete, and
+/// checks every state the Ingresses went through (a watch from before the
+/// first write sees each write, in order).
+async fn switch_and_check(
+    cluster: &TestCluster,
+    client: &Client,
+    ns: &str,
+    to: &str,
+    done: impl Fn(&BTreeMap<String, Ingress>) -> bool,
+) -> usize {
+    let api: Api<Ingress> = Api::namespaced(client.clone(), ns);
+    let list = api.list(&ListParams::default()).await.unwrap();
+    let mut state: BTreeMap<String, Ingress> = list
+        .items
+        .into_iter()
+        .map(|i| (i.metadata.name.clone().unwrap(), i))
+        .collect();
+    routed(&state, "app.example.org").expect("routed before the switch");
+    let rv = list.metadata.resource_version.unwrap();
+    let mut events = api
+        .watch(&WatchParams::default().timeout(120), &rv)
+        .await
+        .unwrap()
+        .boxed();
+    Api::<StackSet>::namespaced(client.clone(), ns)
+        .patch(
+            "app",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"annotations": {ANNOTATION_TRAFFIC_MECHANISM: to}}})),
+        )
+        .await
+        .unwrap();
+    let mut states = 0;
+    let mut runs = 0;
+    while !done(&state) {
+        runs += 1;
+        assert!(
+            runs <= 5,
+            "the switch to {to} did not finish in 5 reconciles"
+        );
+        let mut cmd = crate::support::stackset_cmd(cluster, ns);
+        cmd.args(["reconcile", "app"]);
+        let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
+            .await
+            .unwrap();
+        assert_eq!(ran.code, Some(0), "{ran:?}");
+        // Replay every event up to the state the command left behind.
+        let target = api.list(&ListParams::default()).await.unwrap();
+        let want: BTreeMap<String, String> = target
+            .items
+            .iter()
+            .map(|i| {
+                (
+                    i.metadata.name.clone().unwrap(),
+                    i.metadata.resource_version.clone().unwrap(),
+                )
+            })
+            .collect();
+        let have = |s: &BTreeMap<String, Ingress>| -> BTreeMap<String, String> {
+            s.iter()
+                .map(|(k, i)| (k.clone(), i.metadata.resource_version.clone().unwrap()))
+                .collect()
+        };
+        while have(&state) != want {
+            let ev = tokio::time::timeout(Duration::from_secs(20), events.try_next())
+                .await
+                .expect("watch events up to the final state")
+                .unwrap()
+                .expect("watch open");
+            match ev {
+                WatchEvent::Added(i) | WatchEvent::Modified(i) => {
+                    state.insert(i.metadata.name.clone().unwrap(), i);
+                }
+                WatchEvent::Deleted(i) => {
+                    state.remove(&i.metadata.name.clone().unwrap());
+                }
+                WatchEvent::Bookmark(_) => continue,
+                WatchEvent::Error(e) => panic!("watch error: {e:?}"),
+            }
+            states += 1;
+            if let Err(gap) = routed(&state, "app.example.org") {
+                panic!(
+                    "switching to {to}: after write {states}, app.example.org had no route: {gap}\n{:#?}",
+                    state.keys().collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+    states
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn switching_traffic_mechanism_both_ways_never_leaves_the_host_without_a_route() {
+    let cluster = need_cluster!(
+        "switching_traffic_mechanism_both_ways_never_leaves_the_host_without_a_route"
+    );
+    let ns = cluster.namespace("faults-switch").await;
+    let client = cluster.client().await;
+    create(&client, &ns.name, &app("app", "v1", OURS, "segments")).await;
+    converge(&client, &ns.name, "app", OURS).await;
+    // Two stacks sharing the traffic, so the segments are two.
+    Api::<StackSet>::namespaced(client.clone(), &ns.name)
+        .patch(
+            "app",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {
+                "stackTemplate": {"spec": {"version": "v2", "podTemplate": {"spec": {"containers": [{
+                    "name": "app", "image": "example/app:v2",
+                    "ports": [{"containerPort": 80, "name": "http"}]}]}}}},
+            }})),
+        )
+        .await
+        .unwrap();
+    converge(&client, &ns.name, "app", OURS).await;
+    Api::<StackSet>::namespaced(client.clone(), &ns.name)
+        .patch(
+            "app",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"traffic": [
+                {"stackName": "app-v1", "weight": 50}, {"stackName": "app-v2", "weight": 50}
+            ]}})),
+        )
+        .await
+        .unwrap();
+    converge(&client, &ns.name, "app", OURS).await;
+
+    let segments =
+        |s: &BTreeMap<String, Ingress>| s.keys().filter(|k| k.ends_with(SEGMENT_SUFFIX)).count();
+    let writes = switch_and_check(cluster, &client, &ns.name, "backend-weights", |s| {
+        s.contains_key("app") && segments(s) == 0
+    })
+    .await;
+    assert!(writes >= 3, "create central, delete two segments: {writes}");
+    let writes = switch_and_check(cluster, &client, &ns.name, "segments", |s| {
+        !s.contains_key("app") && segments(s) == 2
+    })
+    .await;
+    assert!(writes >= 3, "create two segments, delete central: {writes}");
+}
