@@ -482,6 +482,11 @@ pub async fn run(client: Client, cs: ControllerSettings, report: Arc<Reporter>) 
                 Ok(_) => {}
                 // Reconcile errors are reported by the reconciler itself.
                 Err(kube::runtime::controller::Error::ReconcilerFailed(..)) => {}
+                // A StackSet deleted between its event and its turn: nothing
+                // left to reconcile, not a failure.
+                Err(kube::runtime::controller::Error::ObjectNotFound(obj)) => {
+                    tracing::debug!(object = %obj, "gone before its reconcile");
+                }
                 Err(e) => tracing::warn!(error = %e, "controller"),
             }
         })
