@@ -60,8 +60,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-stackset' -ScriptBlock 
             break
         }
         'kubectl-stackset;get' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'With -w or --until: look again this often when nothing changes')
             [CompletionResult]::new('--controller-id', '--controller-id', [CompletionResultType]::ParameterName, 'The controller id that means "managed client-side" (as `reconcile --controller-id`)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the kubeconfig context''s namespace)')
@@ -88,8 +88,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-stackset' -ScriptBlock 
         'kubectl-stackset;list' {
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only StackSets matching this label selector, e.g. team=checkout,tier!=batch')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Only StackSets matching this label selector, e.g. team=checkout,tier!=batch')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'With -w or --until: look again this often when nothing changes')
             [CompletionResult]::new('--controller-id', '--controller-id', [CompletionResultType]::ParameterName, 'The controller id that means "managed client-side" (as `reconcile --controller-id`)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the kubeconfig context''s namespace)')
@@ -116,8 +116,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-stackset' -ScriptBlock 
         'kubectl-stackset;ls' {
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only StackSets matching this label selector, e.g. team=checkout,tier!=batch')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Only StackSets matching this label selector, e.g. team=checkout,tier!=batch')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'With -w or --until: look again this often when nothing changes')
             [CompletionResult]::new('--controller-id', '--controller-id', [CompletionResultType]::ParameterName, 'The controller id that means "managed client-side" (as `reconcile --controller-id`)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the kubeconfig context''s namespace)')
@@ -145,8 +145,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-stackset' -ScriptBlock 
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Wait until this holds (exit 0), the StackSet has errors (exit 4) or --timeout passes (exit 3)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --until waits; 0 waits forever')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'With -w or --until: look again this often when nothing changes')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=')
             [CompletionResult]::new('--controller-id', '--controller-id', [CompletionResultType]::ParameterName, 'The controller id that means "managed client-side"')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the kubeconfig context''s namespace)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the kubeconfig context''s namespace)')
@@ -170,8 +170,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-stackset' -ScriptBlock 
             break
         }
         'kubectl-stackset;traffic' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'With -w or --until: look again this often when nothing changes')
             [CompletionResult]::new('--controller-id', '--controller-id', [CompletionResultType]::ParameterName, 'The controller id that means "managed client-side" (as `reconcile --controller-id`)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the kubeconfig context''s namespace)')
@@ -281,8 +281,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-stackset' -ScriptBlock 
             break
         }
         'kubectl-stackset;history' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'With -w or --until: look again this often when nothing changes')
             [CompletionResult]::new('--controller-id', '--controller-id', [CompletionResultType]::ParameterName, 'The controller id that means "managed client-side" (as `reconcile --controller-id`)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the kubeconfig context''s namespace)')

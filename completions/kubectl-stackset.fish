@@ -57,11 +57,13 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_needs_command" -f -a "m
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_needs_command" -f -a "completion" -d 'Print shell completion scripts, or set up `kubectl stackset <TAB>`'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_needs_command" -f -a "rollout" -d 'Roll out a new version step by step; status, pause, resume, promote, abort'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand get" -s o -l output -d 'Output format' -r -f -a "table\t'A human-readable table'
-wide\t'The table with more columns'
-json\t'The documented view as JSON (JSON lines with --watch)'
-yaml\t'The documented view as YAML (`---`-separated documents with --watch)'
-name\t'`<kind>.<group>/<name>` only'"
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand get" -s o -l output -d 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''
+jsonpath=\t''
+custom-columns=\t''"
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand get" -l interval -d 'With -w or --until: look again this often when nothing changes' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand get" -l controller-id -d 'The controller id that means "managed client-side" (as `reconcile --controller-id`)' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand get" -s n -l namespace -d 'Namespace (default: the kubeconfig context\'s namespace)' -r
@@ -81,11 +83,13 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand get" -
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand get" -s v -l verbose -d 'More logging on stderr: -v, -vv (HTTP requests), or kubectl\'s -v=N'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand list" -s l -l selector -d 'Only StackSets matching this label selector, e.g. team=checkout,tier!=batch' -r
-complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'A human-readable table'
-wide\t'The table with more columns'
-json\t'The documented view as JSON (JSON lines with --watch)'
-yaml\t'The documented view as YAML (`---`-separated documents with --watch)'
-name\t'`<kind>.<group>/<name>` only'"
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand list" -s o -l output -d 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''
+jsonpath=\t''
+custom-columns=\t''"
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand list" -l interval -d 'With -w or --until: look again this often when nothing changes' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand list" -l controller-id -d 'The controller id that means "managed client-side" (as `reconcile --controller-id`)' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand list" -s n -l namespace -d 'Namespace (default: the kubeconfig context\'s namespace)' -r
@@ -105,11 +109,13 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand list" 
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand list" -s v -l verbose -d 'More logging on stderr: -v, -vv (HTTP requests), or kubectl\'s -v=N'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand ls" -s l -l selector -d 'Only StackSets matching this label selector, e.g. team=checkout,tier!=batch' -r
-complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand ls" -s o -l output -d 'Output format' -r -f -a "table\t'A human-readable table'
-wide\t'The table with more columns'
-json\t'The documented view as JSON (JSON lines with --watch)'
-yaml\t'The documented view as YAML (`---`-separated documents with --watch)'
-name\t'`<kind>.<group>/<name>` only'"
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand ls" -s o -l output -d 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''
+jsonpath=\t''
+custom-columns=\t''"
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand ls" -l interval -d 'With -w or --until: look again this often when nothing changes' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand ls" -l controller-id -d 'The controller id that means "managed client-side" (as `reconcile --controller-id`)' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand ls" -s n -l namespace -d 'Namespace (default: the kubeconfig context\'s namespace)' -r
@@ -132,11 +138,13 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand status
 traffic-switched\t'Actual traffic equals desired traffic'"
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand status" -l timeout -d 'How long --until waits; 0 waits forever' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand status" -l interval -d 'With -w or --until: look again this often when nothing changes' -r
-complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t'A human-readable table'
-wide\t'The table with more columns'
-json\t'The documented view as JSON (JSON lines with --watch)'
-yaml\t'The documented view as YAML (`---`-separated documents with --watch)'
-name\t'`<kind>.<group>/<name>` only'"
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand status" -s o -l output -d 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''
+jsonpath=\t''
+custom-columns=\t''"
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand status" -l controller-id -d 'The controller id that means "managed client-side"' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand status" -s n -l namespace -d 'Namespace (default: the kubeconfig context\'s namespace)' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand status" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, ~/.kube/config]' -r -F
@@ -154,11 +162,13 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand status
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand status" -s A -l all-namespaces -d 'Work across all namespaces (read commands and `reconcile`)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand status" -s v -l verbose -d 'More logging on stderr: -v, -vv (HTTP requests), or kubectl\'s -v=N'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand traffic; and not __fish_seen_subcommand_from set help" -s o -l output -d 'Output format' -r -f -a "table\t'A human-readable table'
-wide\t'The table with more columns'
-json\t'The documented view as JSON (JSON lines with --watch)'
-yaml\t'The documented view as YAML (`---`-separated documents with --watch)'
-name\t'`<kind>.<group>/<name>` only'"
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand traffic; and not __fish_seen_subcommand_from set help" -s o -l output -d 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''
+jsonpath=\t''
+custom-columns=\t''"
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand traffic; and not __fish_seen_subcommand_from set help" -l interval -d 'With -w or --until: look again this often when nothing changes' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand traffic; and not __fish_seen_subcommand_from set help" -l controller-id -d 'The controller id that means "managed client-side" (as `reconcile --controller-id`)' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand traffic; and not __fish_seen_subcommand_from set help" -s n -l namespace -d 'Namespace (default: the kubeconfig context\'s namespace)' -r
@@ -243,11 +253,13 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollba
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollback" -s A -l all-namespaces -d 'Work across all namespaces (read commands and `reconcile`)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollback" -s v -l verbose -d 'More logging on stderr: -v, -vv (HTTP requests), or kubectl\'s -v=N'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand history" -s o -l output -d 'Output format' -r -f -a "table\t'A human-readable table'
-wide\t'The table with more columns'
-json\t'The documented view as JSON (JSON lines with --watch)'
-yaml\t'The documented view as YAML (`---`-separated documents with --watch)'
-name\t'`<kind>.<group>/<name>` only'"
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand history" -s o -l output -d 'Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''
+jsonpath=\t''
+custom-columns=\t''"
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand history" -l interval -d 'With -w or --until: look again this often when nothing changes' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand history" -l controller-id -d 'The controller id that means "managed client-side" (as `reconcile --controller-id`)' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand history" -s n -l namespace -d 'Namespace (default: the kubeconfig context\'s namespace)' -r

@@ -253,7 +253,9 @@ pub enum Command {
 }
 
 /// `-o` formats, as kubectl's. Shared by every command that prints objects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+/// The templates of `jsonpath=` and `custom-columns=` live as long as the
+/// process (a few bytes, once), which keeps the format `Copy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OutputFormat {
     /// A human-readable table.
     #[default]
@@ -266,6 +268,76 @@ pub enum OutputFormat {
     Yaml,
     /// `<kind>.<group>/<name>` only.
     Name,
+    /// `jsonpath=TEMPLATE` over the documented view.
+    JsonPath(&'static str),
+    /// `custom-columns=HEADER:PATH,...` over the documented view.
+    CustomColumns(&'static str),
+}
+
+/// Parses `-o` of the read commands, with kubectl's spellings.
+#[derive(Debug, Clone, Copy)]
+pub struct OutputFormatParser;
+
+impl clap::builder::TypedValueParser for OutputFormatParser {
+    type Value = OutputFormat;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<OutputFormat, clap::Error> {
+        let text = value.to_string_lossy();
+        let invalid = |why: String| {
+            let flag = arg.map_or_else(|| "--output".into(), |a| format!("--{}", a.get_id()));
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid value '{text}' for '{flag}': {why}\n"),
+            )
+            .with_cmd(cmd)
+        };
+        let leak = |s: &str| -> &'static str { Box::leak(s.to_string().into_boxed_str()) };
+        match text.as_ref() {
+            "table" => Ok(OutputFormat::Table),
+            "wide" => Ok(OutputFormat::Wide),
+            "json" => Ok(OutputFormat::Json),
+            "yaml" => Ok(OutputFormat::Yaml),
+            "name" => Ok(OutputFormat::Name),
+            t => {
+                if let Some(tpl) = t.strip_prefix("jsonpath=") {
+                    crate::render::jsonpath::check(tpl).map_err(invalid)?;
+                    Ok(OutputFormat::JsonPath(leak(tpl)))
+                } else if let Some(spec) = t.strip_prefix("custom-columns=") {
+                    crate::render::jsonpath::check_columns(spec).map_err(invalid)?;
+                    Ok(OutputFormat::CustomColumns(leak(spec)))
+                } else {
+                    Err(invalid(
+                        "possible values: table, wide, json, yaml, name, jsonpath=TEMPLATE, \
+                         custom-columns=HEADER:PATH,..."
+                            .into(),
+                    ))
+                }
+            }
+        }
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            [
+                "table",
+                "wide",
+                "json",
+                "yaml",
+                "name",
+                "jsonpath=",
+                "custom-columns=",
+            ]
+            .into_iter()
+            .map(clap::builder::PossibleValue::new),
+        ))
+    }
 }
 
 impl OutputFormat {
@@ -278,8 +350,15 @@ impl OutputFormat {
 /// Options shared by the read commands that can watch.
 #[derive(Debug, Args, Clone)]
 pub struct ViewArgs {
-    /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table, value_name = "FORMAT")]
+    /// Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=.
+    #[arg(
+        short = 'o',
+        long,
+        value_parser = OutputFormatParser,
+        default_value = "table",
+        value_name = "FORMAT",
+        hide_possible_values = true
+    )]
     pub output: OutputFormat,
     /// Keep watching: redraw in place on a terminal, else print a timestamped
     /// line per change. Ctrl-C stops (exit 130).
@@ -423,8 +502,15 @@ pub struct StatusArgs {
     /// With -w or --until: look again this often when nothing changes.
     #[arg(long, default_value = "2s", value_name = "DURATION")]
     pub interval: String,
-    /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table, value_name = "FORMAT")]
+    /// Output format: table, wide, json, yaml, name, jsonpath=, custom-columns=.
+    #[arg(
+        short = 'o',
+        long,
+        value_parser = OutputFormatParser,
+        default_value = "table",
+        value_name = "FORMAT",
+        hide_possible_values = true
+    )]
     pub output: OutputFormat,
     /// Keep watching: redraw in place on a terminal, else print a timestamped
     /// line per change. Ctrl-C stops (exit 130).

@@ -187,6 +187,16 @@ fn violations() -> Vec<String> {
             if !has_long(cmd, "interval") {
                 v.push(format!("{p}: read command without --interval"));
             }
+            if p != "rollout status" {
+                for o in ["jsonpath={.name}", "custom-columns=NAME:.name"] {
+                    let argv = std::iter::once("kubectl-stackset")
+                        .chain(p.split(' '))
+                        .chain(["-o", o]);
+                    if super::command().try_get_matches_from(argv).is_err() {
+                        v.push(format!("{p}: read command refuses -o {o}"));
+                    }
+                }
+            }
             for f in ["yes", "dry-run", ENGINE_FLAG] {
                 if has_long(cmd, f) {
                     v.push(format!("{p}: read command with --{f}"));

@@ -175,6 +175,21 @@ pub fn structured<T: Serialize>(
     match format {
         OutputFormat::Table | OutputFormat::Wide => Ok(None),
         OutputFormat::Name => Ok(Some(names())),
+        OutputFormat::JsonPath(t) | OutputFormat::CustomColumns(t) => {
+            let value = serde_json::to_value(view)
+                .map_err(|e| Failure::error(format!("cannot encode the view: {e}")))?;
+            let text = match format {
+                OutputFormat::JsonPath(_) => crate::render::jsonpath::render(t, &value),
+                _ => crate::render::jsonpath::columns(t, &value, true),
+            }
+            .map_err(|e| Failure::usage(format!("-o: {e}")))?;
+            // One result per line, also under --watch.
+            Ok(Some(if text.ends_with('\n') || text.is_empty() {
+                text
+            } else {
+                text + "\n"
+            }))
+        }
         f => encode(view, f, stream)
             .map(Some)
             .map_err(|e| Failure::error(format!("cannot encode the view: {e}"))),

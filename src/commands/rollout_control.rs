@@ -80,7 +80,7 @@ async fn watch_status(
             let line = text
                 .lines()
                 .filter(|l| l.starts_with("State:") || l.starts_with("Step:"))
-                .map(str::trim)
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
                 .collect::<Vec<_>>()
                 .join("; ");
             Ok(super::observe::Rendered {

@@ -7,6 +7,7 @@ use crate::error::Failure;
 pub mod diff;
 #[cfg(test)]
 mod fixtures;
+pub mod jsonpath;
 pub mod progress;
 pub mod prompt;
 pub mod style;

@@ -1678,3 +1678,48 @@ async fn status_watch_prints_a_line_per_change() {
     interrupt(&child);
     assert_eq!(wait_with_deadline(&mut child, Duration::from_secs(10)), 130);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn jsonpath_and_custom_columns_read_the_documented_view() {
+    let cluster = need_cluster!("jsonpath_and_custom_columns_read_the_documented_view");
+    let (ns, _client) = healthy_shop(cluster, "jsonpath").await;
+    let r = stackset_in(
+        cluster,
+        &ns,
+        &[
+            "get",
+            "shop",
+            "-o",
+            "jsonpath={.name} {.status.phase} {.stacks[*].actualWeight}",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "shop Healthy 100\n");
+    let r = stackset_in(
+        cluster,
+        &ns,
+        &[
+            "list",
+            "-o",
+            "custom-columns=NAME:.name,PHASE:.status.phase",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "NAME   PHASE\nshop   Healthy\n");
+    let r = stackset_in(
+        cluster,
+        &ns,
+        &[
+            "traffic",
+            "shop",
+            "-o",
+            "jsonpath={range .stacks[*]}{.stack}={.actualWeight}{\"\\n\"}{end}",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "shop-v1=100\n");
+    // A broken template is a usage error before anything is read.
+    let r = stackset_in(cluster, &ns, &["get", "shop", "-o", "jsonpath={.name"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("unclosed {"), "{}", r.stderr);
+}

@@ -1033,3 +1033,104 @@ async fn on_a_terminal_moving_all_traffic_asks_first() {
         w(&[("app-v2", 100)])
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mutating_commands_print_the_stackset_with_o() {
+    let cluster = need_cluster!("mutating_commands_print_the_stackset_with_o");
+    let ns = cluster.namespace("mutate-output").await;
+    let client = cluster.client().await;
+    create_app(cluster, &client, &ns.name, "app").await;
+    add_stack(&client, &ns.name, "app", "v2", false).await;
+    // -o name instead of the result line.
+    let (out, _) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &["traffic", "set", "app", "v2=25", "-o", "name"],
+        ),
+        0,
+    );
+    assert_eq!(out, "stackset.zalando.org/app\n");
+    // -o json: the StackSet as written.
+    let (out, _) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &["traffic", "set", "app", "v2=50", "--no-wait", "-o", "json"],
+        ),
+        0,
+    );
+    let ss: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(ss["kind"], "StackSet");
+    let traffic = ss["spec"]["traffic"].as_array().unwrap();
+    assert!(
+        traffic
+            .iter()
+            .any(|t| t["stackName"] == "app-v2" && t["weight"].as_f64() == Some(50.0)),
+        "{traffic:?}"
+    );
+    // A dry run prints the StackSet as it would be, and changes nothing.
+    let (out, _) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &[
+                "rollback",
+                "app",
+                "--to",
+                "v1",
+                "--dry-run=server",
+                "-o",
+                "yaml",
+                "--yes",
+            ],
+        ),
+        0,
+    );
+    assert!(out.contains("kind: StackSet"), "{out}");
+    assert!(out.contains("stackName: app-v1"), "{out}");
+    let (out, _) = expect_code(
+        &run(cluster, &ns.name, &["delete", "app", "--yes", "-o", "name"]),
+        0,
+    );
+    assert_eq!(out, "stackset.zalando.org/app\n");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_takes_a_directory_and_recurses_with_r() {
+    let cluster = need_cluster!("apply_takes_a_directory_and_recurses_with_r");
+    let ns = cluster.namespace("apply-dir").await;
+    let dir = std::env::temp_dir().join(format!("apply-dir-{}", ns.name));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("more")).unwrap();
+    let manifest = |name: &str| {
+        format!(
+            "apiVersion: zalando.org/v1\nkind: StackSet\nmetadata:\n  name: {name}\n  annotations:\n    stackset-controller.zalando.org/controller: kubectl-stackset\nspec:\n  stackLifecycle: {{}}\n  stackTemplate:\n    spec:\n      version: v1\n      podTemplate:\n        spec:\n          containers:\n          - name: app\n            image: example/{name}:v1\n"
+        )
+    };
+    std::fs::write(dir.join("a.yaml"), manifest("dir-a")).unwrap();
+    std::fs::write(dir.join("more/b.yaml"), manifest("dir-b")).unwrap();
+    let d = dir.to_str().unwrap();
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["apply", "-f", d, "--dry-run"]), 0);
+    assert_eq!(out, "stackset.zalando.org/dir-a created (dry run)\n");
+    let (out, _) = expect_code(
+        &run(cluster, &ns.name, &["apply", "-f", d, "-R", "--dry-run"]),
+        0,
+    );
+    assert_eq!(
+        out,
+        "stackset.zalando.org/dir-a created (dry run)\nstackset.zalando.org/dir-b created (dry run)\n"
+    );
+    // A misspelt field is named, with the nearest known one.
+    std::fs::write(
+        dir.join("more/b.yaml"),
+        manifest("dir-b").replace("stackTemplate:", "stackTemplte:"),
+    )
+    .unwrap();
+    let (_, err) = expect_code(&run(cluster, &ns.name, &["apply", "-f", d, "-R"]), 1);
+    assert!(
+        err.contains("b.yaml:9: document 1: unknown field spec.stackTemplte\nhint: did you mean stackTemplate?"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

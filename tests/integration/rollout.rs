@@ -606,3 +606,50 @@ async fn rollout_takes_the_template_from_a_file() {
     let v2 = w(&[("app-v2", 100)]);
     assert_eq!(weights(&client, &ns.name, "app").await, (v2.clone(), v2));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rollout_timeout_bounds_the_whole_rollout_and_keeps_it_recorded() {
+    let cluster = need_cluster!("rollout_timeout_bounds_the_whole_rollout_and_keeps_it_recorded");
+    let ns = cluster.namespace("rollout-timeout").await;
+    let client = cluster.client().await;
+    create_app(cluster, &client, &ns.name, "app").await;
+    // Each step is held for an hour; the whole rollout may take 20 s.
+    let o = run(
+        cluster,
+        &ns.name,
+        &[
+            "rollout",
+            "app",
+            "--version",
+            "v2",
+            "--image",
+            "example/app:v2",
+            "--steps",
+            "10,100",
+            "--step-interval",
+            "1h",
+            "--timeout",
+            "20s",
+            "--yes",
+        ],
+    );
+    let (_, err) = expect_code(&o, 3);
+    assert!(
+        err.contains("error: the rollout did not finish within --timeout 20s"),
+        "{err}"
+    );
+    assert!(err.contains("hint: it stays recorded"), "{err}");
+    let r = record(&client, &ns.name, "app").await.expect("a record");
+    assert_eq!((r.state.as_str(), r.step), ("running", 1), "{r:?}");
+    // rollout status -w prints the state off a terminal, once per change.
+    let mut watcher = spawn(cluster, &ns.name, &["rollout", "status", "app", "-w"]);
+    let stdout = watcher.stdout.take().unwrap();
+    let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stdout));
+    let first = tokio::time::timeout(MINUTE, lines.next_line())
+        .await
+        .expect("a first line in time")
+        .unwrap()
+        .unwrap();
+    assert!(first.ends_with(" app State: running; Step: 1/2"), "{first}");
+    watcher.kill().await.unwrap();
+}
