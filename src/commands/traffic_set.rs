@@ -28,13 +28,20 @@ pub fn split_args(args: &[String]) -> (Option<&str>, &[String]) {
 fn weight_failure(e: &WeightError) -> Failure {
     let hint = match e {
         WeightError::UnknownStack { .. } => {
-            "name a stack by its name or version, e.g. v2=25 or my-app-v2=25"
+            "name a stack by its name or version, e.g. v2=25 or my-app-v2=25".to_string()
         }
-        WeightError::OnlyServingStack { .. } => "give another stack the rest, e.g. v1=50 v2=50",
+        WeightError::OnlyServingStack { .. } => {
+            "roll out another version first; a single stack always has all the traffic".into()
+        }
+        WeightError::RestUnassigned { rest, candidates } => format!(
+            "name the stack that takes the rest, e.g. {}={rest}",
+            candidates.last().map(String::as_str).unwrap_or("v1")
+        ),
         WeightError::ExactMissing { .. } | WeightError::ExactSum { .. } => {
-            "with --exact, name every stack and make the weights add up to 100"
+            "with --exact, name every stack and make the weights add up to 100".into()
         }
-        _ => "weights are numbers from 0 to 100 that add up to at most 100, e.g. v2=25",
+        _ => "weights are whole percentages from 0 to 100 that add up to at most 100, e.g. v2=25"
+            .into(),
     };
     Failure::usage(e.to_string()).hint(hint)
 }

@@ -46,13 +46,13 @@ pub enum WeightError {
     #[error("weights add up to {sum}, more than 100")]
     SumAbove100 {
         /// The sum.
-        sum: f64,
+        sum: u32,
     },
     /// `exact` mode: the weights do not add up to 100.
     #[error("weights add up to {sum}, exact mode needs 100")]
     ExactSum {
         /// The sum.
-        sum: f64,
+        sum: u32,
     },
     /// `exact` mode: some stacks are not named.
     #[error("exact mode needs a weight for every stack; missing: {}", missing.join(", "))]
@@ -60,13 +60,27 @@ pub enum WeightError {
         /// The stacks not named.
         missing: Vec<String>,
     },
-    /// The remainder has nowhere to go.
-    #[error("'{stack}' is the only stack getting traffic, can't reduce it to {weight}%")]
+    /// The remainder has nowhere to go: no other stack exists.
+    #[error("'{stack}' is the only stack, so it can't get less than 100% (asked for {weight}%)")]
     OnlyServingStack {
         /// The stack.
         stack: String,
         /// The requested weight.
-        weight: f64,
+        weight: u32,
+    },
+    /// Every stack is named, but the weights do not add up to 100.
+    #[error("every stack is named, so the weights must add up to 100, not {sum}")]
+    AllNamedSum {
+        /// The sum.
+        sum: u32,
+    },
+    /// Several stacks without traffic could take the rest; none is implied.
+    #[error("no other stack has traffic, so which of {} takes the other {rest}% is not clear", candidates.join(", "))]
+    RestUnassigned {
+        /// The points not assigned.
+        rest: u32,
+        /// The stacks without traffic that could take them.
+        candidates: Vec<String>,
     },
     /// There are no stacks.
     #[error("no stacks to assign traffic to")]
@@ -135,19 +149,21 @@ pub enum EditMode {
 }
 
 /// Applies `traffic set` assignments to the current weights. Named stacks get
-/// exactly their weight (when it is whole); the others share the rest in
-/// proportion to their current weights. The result is whole percentages
-/// summing to 100.
+/// exactly their weight; the others share the rest in proportion to their
+/// current weights. When none of the others has a weight (right after a full
+/// rollout, say), a single other stack takes the rest; with several, which
+/// one should is the user's choice and the call is refused. The result is
+/// whole percentages summing to 100.
 pub fn set_weights(
     current: &Weights,
-    assignments: &[(String, f64)],
+    assignments: &[(String, u32)],
     mode: EditMode,
 ) -> Result<Weights, WeightError> {
     if current.is_empty() {
         return Err(WeightError::NoStacks);
     }
     let known: Vec<String> = current.keys().cloned().collect();
-    let mut named: BTreeMap<String, f64> = BTreeMap::new();
+    let mut named: Weights = BTreeMap::new();
     for (name, weight) in assignments {
         if !current.contains_key(name) {
             return Err(WeightError::UnknownStack {
@@ -155,18 +171,18 @@ pub fn set_weights(
                 known,
             });
         }
-        if !weight.is_finite() || *weight < 0.0 || *weight > 100.0 {
+        if *weight > 100 {
             return Err(WeightError::InvalidWeight {
                 arg: format!("{name}={weight}"),
-                reason: "must be a number from 0 to 100".into(),
+                reason: "must be a whole percentage from 0 to 100".into(),
             });
         }
         if named.insert(name.clone(), *weight).is_some() {
             return Err(WeightError::Duplicate { name: name.clone() });
         }
     }
-    let sum: f64 = named.values().sum();
-    if sum > 100.0 + 1e-9 {
+    let sum: u32 = named.values().sum();
+    if sum > 100 {
         return Err(WeightError::SumAbove100 { sum });
     }
     let others: Vec<&String> = current.keys().filter(|k| !named.contains_key(*k)).collect();
@@ -176,13 +192,13 @@ pub fn set_weights(
                 missing: others.into_iter().cloned().collect(),
             });
         }
-        if (sum - 100.0).abs() > 1e-9 {
+        if sum != 100 {
             return Err(WeightError::ExactSum { sum });
         }
-        return Ok(apportion(&named, 100));
+        return Ok(named);
     }
-    let remainder = 100.0 - sum;
-    let others_current: BTreeMap<String, f64> = others
+    let rest = 100 - sum;
+    let mut others_current: BTreeMap<String, f64> = others
         .iter()
         .map(|k| {
             (
@@ -191,39 +207,36 @@ pub fn set_weights(
             )
         })
         .collect();
-    let others_sum: f64 = others_current.values().sum();
-    if remainder > 1e-9 && others_sum <= 0.0 {
-        // Nothing else serves traffic, so nothing can take the rest.
-        let (stack, weight) = named
-            .iter()
-            .max_by(|a, b| {
-                let (ca, cb) = (
-                    current.get(a.0).copied().unwrap_or(0),
-                    current.get(b.0).copied().unwrap_or(0),
-                );
-                ca.cmp(&cb).then(b.0.cmp(a.0))
-            })
-            .map(|(k, w)| (k.clone(), *w))
-            .unwrap_or_default();
-        return Err(WeightError::OnlyServingStack { stack, weight });
+    if rest > 0 && others_current.values().all(|w| *w <= 0.0) {
+        match others_current.len() {
+            // Nothing else exists to take the rest.
+            0 if named.len() == 1 => {
+                let (stack, weight) = named
+                    .iter()
+                    .next()
+                    .map(|(k, w)| (k.clone(), *w))
+                    .unwrap_or_default();
+                return Err(WeightError::OnlyServingStack { stack, weight });
+            }
+            0 => return Err(WeightError::AllNamedSum { sum }),
+            // The only other stack takes the rest, as a proportional
+            // rescale of one stack would.
+            1 => {
+                for w in others_current.values_mut() {
+                    *w = 1.0;
+                }
+            }
+            _ => {
+                return Err(WeightError::RestUnassigned {
+                    rest,
+                    candidates: others.into_iter().cloned().collect(),
+                });
+            }
+        }
     }
-    let whole = named.values().all(|w| w.fract() == 0.0);
-    if whole {
-        let rest = 100u32.saturating_sub(named.values().map(|w| *w as u32).sum());
-        let mut out: Weights = named.iter().map(|(k, w)| (k.clone(), *w as u32)).collect();
-        out.extend(apportion(&others_current, rest));
-        return Ok(out);
-    }
-    let scale = if others_sum > 0.0 {
-        remainder / others_sum
-    } else {
-        0.0
-    };
-    let mut all = named;
-    for (k, w) in others_current {
-        all.insert(k, w * scale);
-    }
-    Ok(apportion(&all, 100))
+    let mut out = named;
+    out.extend(apportion(&others_current, rest));
+    Ok(out)
 }
 
 /// Resolves a stack name: an exact stack name, or a version shorthand
@@ -236,13 +249,15 @@ pub fn resolve_stack_name(name: &str, stackset: &str, known: &[String]) -> Optio
     known.contains(&long).then_some(long)
 }
 
-/// Parses `NAME=WEIGHT` arguments (a trailing `%` is allowed). Names may use
-/// the version shorthand. Never panics, whatever the input.
+/// Parses `NAME=WEIGHT` arguments (a trailing `%` is allowed). Weights are
+/// whole percentages from 0 to 100: `0.5` or `101` is an error, never
+/// rounded or clamped. Names may use the version shorthand. Never panics,
+/// whatever the input.
 pub fn parse_assignments<S: AsRef<str>>(
     args: &[S],
     stackset: &str,
     known: &[String],
-) -> Result<Vec<(String, f64)>, WeightError> {
+) -> Result<Vec<(String, u32)>, WeightError> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for arg in args {
@@ -262,9 +277,17 @@ pub fn parse_assignments<S: AsRef<str>>(
         if !value.is_finite() || !(0.0..=100.0).contains(&value) {
             return Err(WeightError::InvalidWeight {
                 arg: arg.into(),
-                reason: "must be a number from 0 to 100".into(),
+                reason: "must be from 0 to 100".into(),
             });
         }
+        if value.fract() != 0.0 {
+            return Err(WeightError::InvalidWeight {
+                arg: arg.into(),
+                reason: "not a whole percentage (weights are never rounded)".into(),
+            });
+        }
+        // Whole and within 0..=100, so the conversion is exact.
+        let value = value as u32;
         let resolved =
             resolve_stack_name(name, stackset, known).ok_or_else(|| WeightError::UnknownStack {
                 name: name.into(),
@@ -505,7 +528,7 @@ mod tests {
         struct Case {
             name: &'static str,
             current: Weights,
-            set: Vec<(&'static str, f64)>,
+            set: Vec<(&'static str, u32)>,
             mode: EditMode,
             want: Result<Weights, &'static str>,
         }
@@ -513,104 +536,132 @@ mod tests {
             Case {
                 name: "one stack set, the only other takes the rest",
                 current: w(&[("a", 100), ("b", 0)]),
-                set: vec![("b", 25.0)],
+                set: vec![("b", 25)],
                 mode: EditMode::Proportional,
                 want: Ok(w(&[("a", 75), ("b", 25)])),
             },
             Case {
                 name: "others rescaled in proportion",
                 current: w(&[("a", 60), ("b", 40), ("c", 0)]),
-                set: vec![("c", 50.0)],
+                set: vec![("c", 50)],
                 mode: EditMode::Proportional,
                 want: Ok(w(&[("a", 30), ("b", 20), ("c", 50)])),
             },
             Case {
                 name: "rounding keeps the sum at 100",
                 current: w(&[("a", 34), ("b", 33), ("c", 33)]),
-                set: vec![("c", 10.0)],
+                set: vec![("c", 10)],
                 mode: EditMode::Proportional,
                 want: Ok(w(&[("a", 46), ("b", 44), ("c", 10)])),
             },
             Case {
                 name: "everything to one stack",
                 current: w(&[("a", 50), ("b", 50)]),
-                set: vec![("b", 100.0)],
+                set: vec![("b", 100)],
                 mode: EditMode::Proportional,
                 want: Ok(w(&[("a", 0), ("b", 100)])),
             },
             Case {
-                name: "only serving stack cannot be reduced",
-                current: w(&[("a", 100), ("b", 0)]),
-                set: vec![("a", 50.0)],
+                name: "the only serving stack reduced: the only other takes the rest",
+                current: w(&[("a", 0), ("b", 100)]),
+                set: vec![("b", 25)],
+                mode: EditMode::Proportional,
+                want: Ok(w(&[("a", 75), ("b", 25)])),
+            },
+            Case {
+                name: "the only serving stack reduced to 0: the other takes all",
+                current: w(&[("a", 0), ("b", 100)]),
+                set: vec![("b", 0)],
+                mode: EditMode::Proportional,
+                want: Ok(w(&[("a", 100), ("b", 0)])),
+            },
+            Case {
+                name: "several idle others: which one takes the rest is not implied",
+                current: w(&[("a", 0), ("b", 0), ("c", 100)]),
+                set: vec![("c", 25)],
+                mode: EditMode::Proportional,
+                want: Err("rest"),
+            },
+            Case {
+                name: "several idle others, one named: the other takes the rest",
+                current: w(&[("a", 0), ("b", 0), ("c", 100)]),
+                set: vec![("c", 25), ("a", 0)],
+                mode: EditMode::Proportional,
+                want: Ok(w(&[("a", 0), ("b", 75), ("c", 25)])),
+            },
+            Case {
+                name: "a single stack cannot be reduced",
+                current: w(&[("a", 100)]),
+                set: vec![("a", 50)],
                 mode: EditMode::Proportional,
                 want: Err("only"),
             },
             Case {
+                name: "every stack named below 100",
+                current: w(&[("a", 50), ("b", 50)]),
+                set: vec![("a", 10), ("b", 20)],
+                mode: EditMode::Proportional,
+                want: Err("all named"),
+            },
+            Case {
+                name: "a single stack at 100 is fine",
+                current: w(&[("a", 100)]),
+                set: vec![("a", 100)],
+                mode: EditMode::Proportional,
+                want: Ok(w(&[("a", 100)])),
+            },
+            Case {
                 name: "sum above 100",
                 current: w(&[("a", 100), ("b", 0)]),
-                set: vec![("a", 60.0), ("b", 50.0)],
+                set: vec![("a", 60), ("b", 50)],
                 mode: EditMode::Proportional,
                 want: Err("sum"),
             },
             Case {
                 name: "unknown stack",
                 current: w(&[("a", 100)]),
-                set: vec![("x", 10.0)],
+                set: vec![("x", 10)],
                 mode: EditMode::Proportional,
                 want: Err("unknown"),
             },
             Case {
-                name: "negative weight",
+                name: "above 100",
                 current: w(&[("a", 100)]),
-                set: vec![("a", -1.0)],
-                mode: EditMode::Proportional,
-                want: Err("weight"),
-            },
-            Case {
-                name: "nan weight",
-                current: w(&[("a", 100)]),
-                set: vec![("a", f64::NAN)],
+                set: vec![("a", 101)],
                 mode: EditMode::Proportional,
                 want: Err("weight"),
             },
             Case {
                 name: "exact needs every stack",
                 current: w(&[("a", 100), ("b", 0)]),
-                set: vec![("a", 100.0)],
+                set: vec![("a", 100)],
                 mode: EditMode::Exact,
                 want: Err("missing"),
             },
             Case {
                 name: "exact needs a sum of 100",
                 current: w(&[("a", 100), ("b", 0)]),
-                set: vec![("a", 50.0), ("b", 40.0)],
+                set: vec![("a", 50), ("b", 40)],
                 mode: EditMode::Exact,
                 want: Err("exact sum"),
             },
             Case {
                 name: "exact applies as given",
                 current: w(&[("a", 100), ("b", 0)]),
-                set: vec![("a", 30.0), ("b", 70.0)],
+                set: vec![("a", 30), ("b", 70)],
                 mode: EditMode::Exact,
                 want: Ok(w(&[("a", 30), ("b", 70)])),
             },
             Case {
-                name: "decimal weights round to whole percent",
-                current: w(&[("a", 100), ("b", 0)]),
-                set: vec![("b", 12.5)],
-                mode: EditMode::Proportional,
-                want: Ok(w(&[("a", 88), ("b", 12)])),
-            },
-            Case {
                 name: "three stacks, n-way",
                 current: w(&[("a", 50), ("b", 25), ("c", 25), ("d", 0)]),
-                set: vec![("d", 20.0)],
+                set: vec![("d", 20)],
                 mode: EditMode::Proportional,
                 want: Ok(w(&[("a", 40), ("b", 20), ("c", 20), ("d", 20)])),
             },
         ];
         for case in cases {
-            let set: Vec<(String, f64)> = case
+            let set: Vec<(String, u32)> = case
                 .set
                 .iter()
                 .map(|(k, v)| ((*k).to_string(), *v))
@@ -624,6 +675,8 @@ mod tests {
                 (Err(e), Err(kind)) => {
                     let matches = match *kind {
                         "only" => matches!(e, WeightError::OnlyServingStack { .. }),
+                        "rest" => matches!(e, WeightError::RestUnassigned { .. }),
+                        "all named" => matches!(e, WeightError::AllNamedSum { .. }),
                         "sum" => matches!(e, WeightError::SumAbove100 { .. }),
                         "unknown" => matches!(e, WeightError::UnknownStack { .. }),
                         "weight" => matches!(e, WeightError::InvalidWeight { .. }),
@@ -643,28 +696,43 @@ mod tests {
         struct Case {
             name: &'static str,
             args: Vec<&'static str>,
-            want: Result<Vec<(&'static str, f64)>, ()>,
+            want: Result<Vec<(&'static str, u32)>, ()>,
         }
         let cases = vec![
             Case {
                 name: "shorthand",
                 args: vec!["v2=25"],
-                want: Ok(vec![("my-app-v2", 25.0)]),
+                want: Ok(vec![("my-app-v2", 25)]),
             },
             Case {
                 name: "full name",
                 args: vec!["my-app-v1=75"],
-                want: Ok(vec![("my-app-v1", 75.0)]),
+                want: Ok(vec![("my-app-v1", 75)]),
             },
             Case {
-                name: "percent sign and decimals",
-                args: vec!["v3=0.5%"],
-                want: Ok(vec![("my-app-v3", 0.5)]),
+                name: "percent sign",
+                args: vec!["v3=5%"],
+                want: Ok(vec![("my-app-v3", 5)]),
+            },
+            Case {
+                name: "a whole number written with decimals",
+                args: vec!["v3=25.0"],
+                want: Ok(vec![("my-app-v3", 25)]),
+            },
+            Case {
+                name: "sub-integer is refused, not rounded",
+                args: vec!["v2=0.5"],
+                want: Err(()),
+            },
+            Case {
+                name: "sub-integer with percent sign",
+                args: vec!["v2=12.5%"],
+                want: Err(()),
             },
             Case {
                 name: "two args",
                 args: vec!["v1=10", "v2=90"],
-                want: Ok(vec![("my-app-v1", 10.0), ("my-app-v2", 90.0)]),
+                want: Ok(vec![("my-app-v1", 10), ("my-app-v2", 90)]),
             },
             Case {
                 name: "missing equals",
@@ -892,13 +960,20 @@ mod tests {
             }
 
             #[test]
-            fn set_weights_sums_to_100_or_errs(current in weights_strategy(), pick in 0usize..6, weight in 0.0f64..=100.0) {
+            fn set_weights_sums_to_100_or_errs(current in weights_strategy(), pick in 0usize..6, weight in 0u32..=100) {
                 let name = current.keys().nth(pick % current.len()).cloned().unwrap_or_default();
-                if let Ok(result) = set_weights(&current, &[(name.clone(), weight)], EditMode::Proportional) {
-                    prop_assert_eq!(result.values().sum::<u32>(), 100);
-                    if weight.fract() == 0.0 {
-                        prop_assert_eq!(result.get(&name).copied(), Some(weight as u32));
+                match set_weights(&current, &[(name.clone(), weight)], EditMode::Proportional) {
+                    Ok(result) => {
+                        prop_assert_eq!(result.values().sum::<u32>(), 100);
+                        prop_assert_eq!(result.get(&name).copied(), Some(weight));
                     }
+                    // Refused only when the rest has no single obvious taker.
+                    Err(WeightError::RestUnassigned { .. }) => {
+                        let idle = current.iter().filter(|(k, w)| **k != name && **w == 0).count();
+                        prop_assert!(weight < 100 && idle >= 2 && current.iter().all(|(k, w)| *k == name || *w == 0));
+                    }
+                    Err(WeightError::OnlyServingStack { .. }) => prop_assert!(current.len() == 1 && weight < 100),
+                    Err(e) => prop_assert!(false, "unexpected {e}"),
                 }
             }
 
