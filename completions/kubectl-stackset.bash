@@ -1974,7 +1974,7 @@ _kubectl__stackset() {
             return 0
             ;;
         kubectl__stackset__subcmd__rollout__subcmd__resume)
-            opts="-o -n -A -v -h --output --dry-run --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
+            opts="-y -o -n -A -v -h --yes --no-wait --output --dry-run --controller-id --cluster-domain --traffic-mechanism --routegroups --configmap-support --secret-support --enable-pcs-support --pcs-support --sync-ingress-annotation --namespace --all-namespaces --kubeconfig --context --cluster --user --as --as-group --request-timeout --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1990,6 +1990,22 @@ _kubectl__stackset() {
                     ;;
                 --dry-run)
                     COMPREPLY=($(compgen -W "client server" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --traffic-mechanism)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sync-ingress-annotation)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --namespace)

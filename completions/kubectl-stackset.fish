@@ -528,7 +528,7 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollou
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and not __fish_seen_subcommand_from pause resume promote abort status help" -s v -l verbose -d 'More logging on stderr: -v, -vv (HTTP requests), or kubectl\'s -v=N'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and not __fish_seen_subcommand_from pause resume promote abort status help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and not __fish_seen_subcommand_from pause resume promote abort status help" -a "pause" -d 'Hold the rollout at its current step'
-complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and not __fish_seen_subcommand_from pause resume promote abort status help" -a "resume" -d 'Let a paused rollout continue (a running `rollout` picks it up; else re-run `rollout NAME`)'
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and not __fish_seen_subcommand_from pause resume promote abort status help" -a "resume" -d 'Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and not __fish_seen_subcommand_from pause resume promote abort status help" -a "promote" -d 'Apply the next step now (or, with --full, the target)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and not __fish_seen_subcommand_from pause resume promote abort status help" -a "abort" -d 'Stop the rollout and restore the weights from before it'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and not __fish_seen_subcommand_from pause resume promote abort status help" -a "status" -d 'Show the recorded rollout: plan, current step, per-stack traffic'
@@ -557,6 +557,10 @@ yaml\t'The resulting object as YAML'
 name\t'`stackset.zalando.org/NAME`'"
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l dry-run -d 'Show what would change and change nothing' -r -f -a "client\t'Compute and print, send nothing'
 server\t'Send everything with dryRun=All: validated and admitted, never stored'"
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l controller-id -d 'Our controller id, written to stackset-controller.zalando.org/controller' -r
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l cluster-domain -d 'Cluster domain for per-stack hostnames (repeatable; default: the domain of each public host)' -r
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l traffic-mechanism -d 'Force a traffic mechanism (default: the StackSet\'s kubectl-stackset.io/traffic-mechanism annotation, else segments)' -r
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l sync-ingress-annotation -d 'Annotation synchronised onto every segment (repeatable)' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s n -l namespace -d 'Namespace (default: the kubeconfig context\'s namespace)' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, ~/.kube/config]' -r -F
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l context -d 'The kubeconfig context to use' -r
@@ -568,6 +572,12 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollou
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l color -d 'When to use colours' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s y -l yes -d 'Do not ask before each step'
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l no-wait -d 'Only mark it running; the controller mode (`reconcile --watch`) or a later `rollout NAME` drives it'
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l routegroups -d 'Manage Skipper RouteGroups (the controller\'s --enable-routegroup-support)'
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l configmap-support -d 'Adopt configMapRef ConfigMaps (--enable-configmap-support)'
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l secret-support -d 'Adopt secretRef Secrets (--enable-secret-support)'
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l pcs-support -l enable-pcs-support -d 'Generate a PlatformCredentialsSet for each platformCredentialsSet configuration resource (--enable-pcs-support)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s A -l all-namespaces -d 'Work across all namespaces (read commands and `reconcile`)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'More logging on stderr: -v, -vv (HTTP requests), or kubectl\'s -v=N'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -661,7 +671,7 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollou
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More logging on stderr: -v, -vv (HTTP requests), or kubectl\'s -v=N'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "pause" -d 'Hold the rollout at its current step'
-complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Let a paused rollout continue (a running `rollout` picks it up; else re-run `rollout NAME`)'
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "promote" -d 'Apply the next step now (or, with --full, the target)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "abort" -d 'Stop the rollout and restore the weights from before it'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the recorded rollout: plan, current step, per-stack traffic'
@@ -685,7 +695,7 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; 
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; and not __fish_seen_subcommand_from get list status traffic rollback history create apply delete gc reconcile version crd man completion rollout help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; and __fish_seen_subcommand_from traffic" -f -a "set" -d 'Set desired weights; the stacks not named are rescaled in proportion'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "pause" -d 'Hold the rollout at its current step'
-complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "resume" -d 'Let a paused rollout continue (a running `rollout` picks it up; else re-run `rollout NAME`)'
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "resume" -d 'Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "promote" -d 'Apply the next step now (or, with --full, the target)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "abort" -d 'Stop the rollout and restore the weights from before it'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "status" -d 'Show the recorded rollout: plan, current step, per-stack traffic'

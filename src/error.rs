@@ -18,6 +18,9 @@ pub enum Exit {
     Degraded = 4,
     /// 5: forbidden by RBAC.
     Forbidden = 5,
+    /// 6: a rollout is open and waiting cannot end it: it is paused, or
+    /// running with no process driving it (`status --until`).
+    RolloutOpen = 6,
     /// 130: interrupted (Ctrl-C).
     Interrupted = 130,
 }

@@ -14,4 +14,3 @@ pub mod logging;
 pub mod manifest;
 pub mod metrics;
 pub mod render;
-pub mod rollout_plan;

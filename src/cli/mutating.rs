@@ -303,11 +303,11 @@ pub enum RolloutAction {
     /// Hold the rollout at its current step.
     #[command(after_help = "Examples:\n  kubectl stackset rollout pause my-app")]
     Pause(RolloutControlArgs),
-    /// Let a paused rollout continue (a running `rollout` picks it up; else re-run `rollout NAME`).
+    /// Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it).
     #[command(
-        after_help = "Examples:\n  kubectl stackset rollout resume my-app\n  kubectl stackset rollout my-app --yes   # drive it from this terminal"
+        after_help = "Examples:\n  kubectl stackset rollout resume my-app\n  kubectl stackset rollout resume my-app --yes\n  kubectl stackset rollout resume my-app --no-wait   # leave it to `reconcile --watch`"
     )]
-    Resume(RolloutControlArgs),
+    Resume(RolloutResumeArgs),
     /// Apply the next step now (or, with --full, the target).
     #[command(
         after_help = "Examples:\n  kubectl stackset rollout promote my-app\n  kubectl stackset rollout promote my-app --full --yes"
@@ -370,6 +370,25 @@ pub struct RolloutPromoteArgs {
     /// How long to wait for the actual traffic to follow.
     #[arg(long, default_value = "5m", value_name = "DURATION")]
     pub timeout: String,
+    #[command(flatten)]
+    pub output: OutputArg,
+    #[command(flatten)]
+    pub dry_run: DryRunArg,
+    #[command(flatten, next_help_heading = "Client-side reconcile")]
+    pub engine: EngineArgs,
+}
+
+/// `rollout resume [NAME]`
+#[derive(Debug, Args)]
+pub struct RolloutResumeArgs {
+    /// The StackSet (optional when the namespace has exactly one).
+    pub name: Option<String>,
+    /// Do not ask before each step.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Only mark it running; the controller mode (`reconcile --watch`) or a later `rollout NAME` drives it.
+    #[arg(long)]
+    pub no_wait: bool,
     #[command(flatten)]
     pub output: OutputArg,
     #[command(flatten)]

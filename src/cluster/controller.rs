@@ -38,7 +38,13 @@ use stackset_core::api::{PlatformCredentialsSet, RouteGroup, Stack, StackSet};
 use stackset_core::lifecycle::next_due;
 use stackset_core::{Kind, Reconciliation};
 
+use stackset_core::rollout::{
+    Advance, DRIVER_LEASE_SECONDS, Decision, DriverKind, Observed, RolloutRecord, RolloutState,
+    advance, decide as decide_rollout, desired_traffic,
+};
+
 use super::execute::{ExecError, Executor};
+use super::mutate::{WriteMode, edit_stackset};
 use super::reconcile::{Management, Settings, decide, ensure_ours};
 use super::snapshot::{NamespaceObjects, get_named, referenced_names, selector};
 use crate::error::Failure;
@@ -234,6 +240,8 @@ struct Ctx {
     /// what it read, and when its decision changes with time alone.
     quiet: Mutex<HashMap<Key, Quiet>>,
     report: Arc<Reporter>,
+    /// This process as a rollout driver.
+    rollout_holder: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -453,6 +461,7 @@ pub async fn run(client: Client, cs: ControllerSettings, report: Arc<Reporter>) 
     };
 
     let executor = Executor::new(client.clone(), cs.settings.exec);
+    let rollout_holder = rollout_holder(&cs.settings.controller_id);
     let ctx = Arc::new(Ctx {
         client,
         synced,
@@ -474,6 +483,7 @@ pub async fn run(client: Client, cs: ControllerSettings, report: Arc<Reporter>) 
         failures: Mutex::default(),
         quiet: Mutex::default(),
         report,
+        rollout_holder,
     });
     controller
         .run(reconcile, error_policy, ctx)
@@ -587,6 +597,11 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
         if !rec.plan.is_empty() || !rec.errors.is_empty() {
             (ctx.report)(&ns, &name, &executed, &rec);
         }
+        let rollout_due = if rec.plan.requires_resnapshot() || settings.exec.server_dry_run {
+            None
+        } else {
+            drive_rollout(ctx, &stackset, &rec, now).await?
+        };
         if let Some(f) = stack_failure {
             return Err(f.into());
         }
@@ -599,7 +614,13 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
             stackset = caught_up(ctx, &rec, &stackset).await;
             continue;
         }
-        let due = next_due(&rec, &stackset);
+        let mut due = next_due(&rec, &stackset);
+        if let Some(after) = rollout_due {
+            // A running rollout is looked at again when its hold ends, its
+            // claim needs renewing or another driver's claim would lapse.
+            let at = now.checked_add(after).unwrap_or(now);
+            due = Some(due.map_or(at, |d| d.min(at)));
+        }
         if rec.plan.is_empty() && rec.events.is_empty() && rec.errors.is_empty() {
             // Decided on the objects `fingerprint` was taken of (or newer
             // ones, which only makes the next comparison fail).
@@ -666,6 +687,138 @@ fn requeue_after(interval: Duration, due: Option<Timestamp>, now: Timestamp) -> 
         }
         None => interval,
     }
+}
+
+/// Who this controller process is, as a rollout's driver.
+fn rollout_holder(controller_id: &str) -> String {
+    format!(
+        "{controller_id} ({}_{})",
+        std::env::var("HOSTNAME").unwrap_or_else(|_| "kubectl-stackset".into()),
+        std::process::id()
+    )
+}
+
+/// Carries a recorded rollout on by one step of the pure state machine
+/// (record + the decision just executed + `now`), when it runs and no live
+/// driver holds it: a `kubectl stackset rollout` whose heartbeat stopped
+/// (terminal closed, process killed), or none at all. A live CLI driver
+/// keeps the rollout; this loop looks again when its claim would lapse.
+/// Every write is guarded by the record it was decided on, so of two
+/// drivers only one acts on an observation. Returns when to look again.
+async fn drive_rollout(
+    ctx: &Ctx,
+    stackset: &StackSet,
+    rec: &Reconciliation,
+    now: Timestamp,
+) -> Result<Option<Duration>, ReconcileError> {
+    let Ok(Some(record)) = RolloutRecord::from_annotations(stackset.metadata.annotations.as_ref())
+    else {
+        return Ok(None);
+    };
+    if record.state != RolloutState::Running {
+        return Ok(None);
+    }
+    let (ns, name) = key_of(stackset);
+    let me = &ctx.rollout_holder;
+    let until = |t: Timestamp| {
+        Duration::from_secs(u64::try_from((t.as_second() - now.as_second()).max(0)).unwrap_or(0))
+    };
+    if !record.may_drive(me, now) {
+        let lapses = record.driver.as_ref().map_or(now, |d| d.expires());
+        return Ok(Some(until(lapses) + Duration::from_secs(1)));
+    }
+    let since = match &record.driver {
+        Some(d) if &d.holder == me => d.since,
+        _ => now,
+    };
+    let decision = match rec.errors.first() {
+        Some(e) => Decision::Fail {
+            reason: format!("stackset {name}: {e}"),
+        },
+        None => decide_rollout(
+            &record,
+            &Observed::from_reconciliation(rec, stackset, &record, true),
+            now,
+            &record.limits(since),
+        ),
+    };
+    let existing: Vec<String> = rec
+        .stacks
+        .iter()
+        .filter(|s| !s.pending_removal)
+        .map(|s| s.name.clone())
+        .collect();
+    let renew = Duration::from_secs(DRIVER_LEASE_SECONDS / 3);
+    let (next, traffic, note, after) = match advance(&record, decision, &existing, now) {
+        Advance::Idle => return Ok(None),
+        Advance::Wait { after_seconds } => {
+            let after =
+                until(Timestamp::from_second(now.as_second() + after_seconds).unwrap_or(now));
+            if !record.needs_renewal(me, now) {
+                return Ok(Some(after.min(renew)));
+            }
+            (record.clone(), None, None, after.min(renew))
+        }
+        Advance::Write {
+            record: next,
+            traffic,
+            note,
+        } => (*next, traffic, Some(note), Duration::from_secs(1)),
+    };
+    let taking_over = record.driver.as_ref().is_none_or(|d| &d.holder != me);
+    let edited = edit_stackset(
+        &ctx.client,
+        &ns,
+        &name,
+        WriteMode::Live,
+        Some(stackset.clone()),
+        |ss| {
+            let Ok(Some(current)) =
+                RolloutRecord::from_annotations(ss.metadata.annotations.as_ref())
+            else {
+                return Ok(false);
+            };
+            // Only on the record this was decided on, and only while no
+            // other live driver holds it.
+            if current.version != record.version
+                || current.step != record.step
+                || current.state != record.state
+                || current.step_reached != record.step_reached
+                || !current.may_drive(me, now)
+            {
+                return Ok(false);
+            }
+            let mut next = next.clone();
+            next.driver = current.driver.clone();
+            next.claim(DriverKind::Controller, me, now);
+            if let Some(w) = &traffic {
+                ss.spec.traffic = desired_traffic(w);
+            }
+            next.store(&mut ss.metadata.annotations);
+            Ok(true)
+        },
+    )
+    .await?;
+    if edited.value {
+        if taking_over {
+            let from = record
+                .driver
+                .as_ref()
+                .map(|d| format!(" (its driver {} stopped)", d.describe()))
+                .unwrap_or_default();
+            eprintln!(
+                "stackset {ns}/{name}: took over the rollout to {}{from}",
+                record.version
+            );
+        }
+        if let Some(note) = note {
+            eprintln!(
+                "stackset {ns}/{name}: rollout to {}: {note}",
+                record.version
+            );
+        }
+    }
+    Ok(Some(after))
 }
 
 /// Waits (up to 10 s) until the caches reflect a create-phase plan: the new

@@ -23,7 +23,7 @@ use crate::error::{Exit, Failure};
 use crate::render::progress::{BarKind, Clock, Progress, duration_text};
 use crate::render::prompt::Interaction;
 use crate::render::weights::WeightRow;
-use crate::rollout_plan::RolloutRecord;
+use stackset_core::rollout::RolloutRecord;
 
 /// What every mutating command gets from `app`.
 pub struct Ctx<'a> {
@@ -212,15 +212,7 @@ impl View {
 /// `spec.traffic` for these weights: one entry per stack with weight, sorted
 /// by name (the controller's own shape), or none.
 pub fn spec_traffic(weights: &Weights) -> Option<Vec<DesiredTraffic>> {
-    let list: Vec<DesiredTraffic> = weights
-        .iter()
-        .filter(|(_, w)| **w > 0)
-        .map(|(k, w)| DesiredTraffic {
-            stack_name: k.clone(),
-            weight: f64::from(*w),
-        })
-        .collect();
-    (!list.is_empty()).then_some(list)
+    stackset_core::rollout::desired_traffic(weights)
 }
 
 /// Equal weights, a missing stack counting as 0.

@@ -32,6 +32,7 @@ pub async fn view(
         managed_by: &d.managed_by,
         context,
         events: &events,
+        now,
     });
     Ok((view, events_problem))
 }

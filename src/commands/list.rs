@@ -25,7 +25,7 @@ pub async fn view(
     Ok(list_view(
         decided
             .iter()
-            .map(|d| summary(&d.snapshot, &d.rec, &d.managed_by))
+            .map(|d| summary(&d.snapshot, &d.rec, &d.managed_by, now))
             .collect(),
     ))
 }

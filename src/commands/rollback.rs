@@ -16,7 +16,7 @@ use crate::error::Failure;
 use crate::render::progress::Progress;
 use crate::render::prompt::confirm;
 use crate::render::weights::{inline, preview};
-use crate::rollout_plan::{RolloutRecord, RolloutState};
+use stackset_core::rollout::{RolloutRecord, RolloutState};
 
 /// The stack to roll back to: `--to` (a stack name or version), else the
 /// newest stack created before the newest stack that has traffic.

@@ -3,7 +3,7 @@
 //! optimistic write), then drives the rollout: waits until the new stack is
 //! ready, shifts the traffic step by step, holds each step for the interval,
 //! and asks before each step on a terminal. Every tick re-reads the cluster
-//! and asks `rollout_plan::decide`, so the same command run again after
+//! and asks `stackset_core::rollout::decide`, so the same command run again after
 //! Ctrl-C or a crash continues where the StackSet says the rollout is.
 
 use std::time::Duration;
@@ -26,9 +26,9 @@ use crate::render::out;
 use crate::render::progress::{Bar, BarKind, Progress, duration_text};
 use crate::render::prompt::{confirm, ensure_confirmable};
 use crate::render::weights::inline;
-use crate::rollout_plan::{
-    Decision, FailurePolicy, Limits, Observed, RolloutRecord, RolloutState, StackView, StepSpec,
-    Waiting, decide, simulate_steps, target_weights,
+use stackset_core::rollout::{
+    Decision, Driver, DriverKind, FailurePolicy, Limits, Observed, RolloutRecord, RolloutState,
+    StepSpec, Waiting, decide, simulate_steps, target_weights,
 };
 
 /// The default plan: 10%, 25%, 50%, 100%.
@@ -249,7 +249,7 @@ async fn start(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
                 ),
             )
             .hint(format!(
-                "resume it with `kubectl stackset rollout resume {name}`, then run `kubectl stackset rollout {name}`; or abort it"
+                "resume it with `kubectl stackset rollout resume {name}` (it drives it from there), or abort it"
             ))),
             RolloutState::Done | RolloutState::Aborted => Err(Failure::usage(format!(
                 "the last rollout of stackset {name} (to {}) is {}; say what to roll out next",
@@ -396,6 +396,11 @@ async fn start(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
         step_started: None,
         step_reached: None,
         message: None,
+        ready_timeout_seconds: Some(ready_timeout.as_secs()),
+        step_timeout_seconds: Some(step_timeout.as_secs()),
+        driver: mode
+            .is_live()
+            .then(|| Driver::new(DriverKind::Cli, cli_holder(), now)),
     };
     let text = plan_text(&name, &stack, &notes, &steps, &record);
     // The plan goes to stderr in every mode; stdout gets only the result.
@@ -501,21 +506,98 @@ fn plan_text(
 }
 
 fn observed_of(view: &View, record: &RolloutRecord) -> Observed {
-    Observed {
-        stack: view.stack(&record.stack).map(|f| StackView {
-            ready: f.ready,
-            scaled_down: f.scaled_down,
-            ready_replicas: f.ready_replicas,
-            replicas: f.deployment_replicas,
-            readiness: f.readiness.clone(),
-        }),
-        version_consumed: view
-            .stackset
-            .status
-            .as_ref()
-            .and_then(|s| s.observed_stack_version.as_deref())
-            == Some(record.version.as_str()),
-        shift: view.shift(),
+    Observed::from_reconciliation(&view.rec, &view.stackset, record, view.reconciled)
+}
+
+/// Who this process is, as a rollout's driver: `alice@laptop pid 4242`.
+pub fn cli_holder() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "someone".into());
+    format!("{user}@{} pid {}", hostname(), std::process::id())
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "localhost".into())
+}
+
+/// Whether a CLI driver's claim names a process on this machine that is
+/// gone (killed, terminal closed): then its claim need not lapse first.
+fn local_driver_gone(driver: &Driver) -> bool {
+    if driver.kind != DriverKind::Cli || !std::path::Path::new("/proc/self").exists() {
+        return false;
+    }
+    let Some((user_host, pid)) = driver.holder.rsplit_once(" pid ") else {
+        return false;
+    };
+    let same_host = user_host
+        .split_once('@')
+        .is_some_and(|(_, host)| host == hostname());
+    same_host
+        && pid.parse::<u32>().is_ok_and(|pid| {
+            pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        })
+}
+
+/// Whether this process (`holder`) may act on the rollout now: see
+/// `RolloutRecord::may_drive`, plus a dead driver on this machine.
+fn may_act(r: &RolloutRecord, holder: &str, now: Timestamp) -> bool {
+    r.may_drive(holder, now)
+        || (r.state == RolloutState::Running && r.driver.as_ref().is_some_and(local_driver_gone))
+}
+
+/// Renews this process's claim on a rollout every third of the lease, in
+/// the background, so that the claim holds while the driver waits for an
+/// answer at a prompt. Only a claim this process holds is renewed; taking a
+/// rollout over is the driver loop's decision. Stops when dropped.
+struct Heartbeat(tokio::task::JoinHandle<()>);
+
+impl Heartbeat {
+    fn start(ctx: &Ctx<'_>, name: &str, version: &str, holder: &str) -> Self {
+        let client = ctx.conn.client.clone();
+        let (ns, name, version, holder) = (
+            ctx.conn.namespace.clone(),
+            name.to_string(),
+            version.to_string(),
+            holder.to_string(),
+        );
+        // The wall clock is read by `app` only: time here is the driver's
+        // start plus the monotonic time since.
+        let (base, started) = ((ctx.now)(), tokio::time::Instant::now());
+        let every = Duration::from_secs(stackset_core::rollout::DRIVER_LEASE_SECONDS / 3);
+        Self(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let now = base.checked_add(started.elapsed()).unwrap_or(base);
+                let renewed = edit_stackset(&client, &ns, &name, WriteMode::Live, None, |ss| {
+                    if let Ok(Some(mut r)) =
+                        RolloutRecord::from_annotations(ss.metadata.annotations.as_ref())
+                        && r.version == version
+                        && r.state == RolloutState::Running
+                        && r.driver.as_ref().is_some_and(|d| d.holder == holder)
+                    {
+                        r.claim(DriverKind::Cli, &holder, now);
+                        r.store(&mut ss.metadata.annotations);
+                    }
+                    Ok(())
+                })
+                .await;
+                if let Err(e) = renewed {
+                    tracing::debug!(error = %e.message, "rollout heartbeat");
+                }
+            }
+        }))
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -626,6 +708,18 @@ impl<'p> Ui<'p> {
         self.progress.status(&msg);
     }
 
+    fn following(&mut self, record: &RolloutRecord) {
+        self.progress.status(&format!(
+            "{}: driven by {}",
+            record.step_text(),
+            record
+                .driver
+                .as_ref()
+                .map(Driver::describe)
+                .unwrap_or_default()
+        ));
+    }
+
     fn stepped(&mut self, index: u32, total: u32, weights: &Weights) {
         if let Some((_, b)) = self.step.take() {
             b.finish();
@@ -656,6 +750,9 @@ pub async fn drive(
     let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
     let progress = Progress::new(ctx.ia.bars, ctx.now);
     let mut ui = Ui::new(&progress);
+    let holder = cli_holder();
+    let _heartbeat = Heartbeat::start(ctx, name, version, &holder);
+    let mut following: Option<String> = None;
     loop {
         let view = observe(ctx, name, settings, true).await?;
         let Some(record) = view.record()? else {
@@ -671,6 +768,37 @@ pub async fn drive(
         }
         let now = (ctx.now)();
         ui.overview(&record, &view, now);
+        if record.state == RolloutState::Running {
+            if !may_act(&record, &holder, now) {
+                // Another live driver (the controller, another terminal):
+                // show its progress, take over if its heartbeat stops.
+                let other = record
+                    .driver
+                    .as_ref()
+                    .map(Driver::describe)
+                    .unwrap_or_default();
+                if following.as_deref() != Some(other.as_str()) {
+                    progress.event(&format!(
+                        "the rollout is driven by {other}; following it (this terminal takes over if that driver stops)"
+                    ));
+                    following = Some(other);
+                }
+                ui.following(&record);
+                tick().await;
+                continue;
+            }
+            if record.driver.as_ref().is_none_or(|d| d.holder != holder) {
+                let taken = edit_record(ctx, name, version, record.step, |r, now| {
+                    r.updated = now;
+                })
+                .await?;
+                if taken {
+                    following = None;
+                    progress.event(&format!("driving the rollout as {holder}"));
+                }
+                continue;
+            }
+        }
         let decision = match view.rec.errors.first() {
             Some(e) if record.state == RolloutState::Running => Decision::Fail {
                 reason: format!("stackset {name}: {e}"),
@@ -756,7 +884,7 @@ pub async fn drive(
                             format!("step {index}/{total} declined; the rollout of stackset {name} is paused"),
                         )
                         .hint(format!(
-                            "resume with `kubectl stackset rollout resume {name}` and `kubectl stackset rollout {name}`, or abort it"
+                            "resume with `kubectl stackset rollout resume {name}`, or abort it"
                         )));
                     }
                 }
@@ -769,13 +897,15 @@ pub async fn drive(
                         return Ok(false);
                     };
                     // Someone else (a second driver, promote) moved on: re-decide.
+                    let now = (ctx.now)();
                     if r.version != version
                         || r.state != RolloutState::Running
                         || r.step != record.step
+                        || !may_act(&r, &holder, now)
                     {
                         return Ok(false);
                     }
-                    let now = (ctx.now)();
+                    r.claim(DriverKind::Cli, &holder, now);
                     ss.spec.traffic = spec_traffic(&weights_for_edit);
                     r.step = index;
                     r.step_started = Some(now);
@@ -807,16 +937,24 @@ async fn edit_record(
     change: impl Fn(&mut RolloutRecord, Timestamp),
 ) -> Result<bool, Failure> {
     let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
+    let holder = cli_holder();
     let edited = edit_stackset(client, ns, name, WriteMode::Live, None, |ss| {
         let Some(mut r) = RolloutRecord::from_annotations(ss.metadata.annotations.as_ref())
             .map_err(Failure::error)?
         else {
             return Ok(false);
         };
+        let now = (ctx.now)();
         if r.version != version || r.step != step || !r.state.is_open() {
             return Ok(false);
         }
-        change(&mut r, (ctx.now)());
+        if r.state == RolloutState::Running {
+            if !may_act(&r, &holder, now) {
+                return Ok(false);
+            }
+            r.claim(DriverKind::Cli, &holder, now);
+        }
+        change(&mut r, now);
         r.store(&mut ss.metadata.annotations);
         Ok(true)
     })
@@ -880,7 +1018,7 @@ async fn fail(
                 ),
             )
             .hint(format!(
-                "abort with `kubectl stackset rollout abort {name}`, or fix the cause, `kubectl stackset rollout resume {name}` and run `kubectl stackset rollout {name}`"
+                "abort with `kubectl stackset rollout abort {name}`, or fix the cause and `kubectl stackset rollout resume {name}`"
             )))
         }
     }
@@ -940,6 +1078,9 @@ mod tests {
             step_started: None,
             step_reached: None,
             message: None,
+            ready_timeout_seconds: None,
+            step_timeout_seconds: None,
+            driver: None,
         };
         // --steps 5,25: 100% is added, and the line says 3 steps of 3 weights.
         let steps = [

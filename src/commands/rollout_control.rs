@@ -12,16 +12,19 @@ use super::follow::{
     settings, spec_traffic,
 };
 use crate::cli::{
-    RolloutAbortArgs, RolloutControlArgs, RolloutPromoteArgs, RolloutStatusArgs, StatusOutput,
+    RolloutAbortArgs, RolloutControlArgs, RolloutPromoteArgs, RolloutResumeArgs, RolloutStatusArgs,
+    StatusOutput,
 };
 use crate::cluster::mutate::{WriteMode, edit_stackset};
 use crate::cluster::reconcile::Settings;
 use crate::error::{Exit, Failure};
 use crate::render::out;
 use crate::render::progress::{Progress, duration_text};
-use crate::render::prompt::confirm;
+use crate::render::prompt::{confirm, ensure_confirmable};
 use crate::render::weights::{inline, preview, stacks};
-use crate::rollout_plan::{RolloutRecord, RolloutState, restore_weights, target_weights};
+use stackset_core::rollout::{
+    Driving, RolloutRecord, RolloutState, restore_weights, target_weights,
+};
 
 fn no_rollout(name: &str) -> Failure {
     Failure::error(format!("no rollout recorded for stackset {name}"))
@@ -114,11 +117,19 @@ async fn status_once(
                     })
                 })
                 .collect();
+            let driving = record.driving((ctx.now)());
+            let driven_by = match &driving {
+                Driving::Driven(d) => d.kind.as_str(),
+                _ => "none",
+            };
+            let abandoned = matches!(driving, Driving::Abandoned { .. });
             let doc = serde_json::json!({
                 "stackset": name,
                 "namespace": ns,
                 "managedBy": view.management.describe(),
                 "rollout": record,
+                "drivenBy": driven_by,
+                "abandoned": abandoned,
                 "stacks": stacks,
             });
             if a.output == StatusOutput::Json {
@@ -148,6 +159,10 @@ fn status_text(
     text.push_str(&format!("Rollout:    {} (stack {})\n", r.version, r.stack));
     text.push_str(&format!("State:      {}\n", r.state));
     text.push_str(&format!(
+        "Driver:     {}\n",
+        driver_text(r, view.name(), now)
+    ));
+    text.push_str(&format!(
         "Step:       {}/{}\n",
         r.step,
         r.total_steps.max(r.step)
@@ -159,7 +174,9 @@ fn status_text(
     ));
     text.push_str(&format!("Started:    {} ({})\n", r.started, ago(r.started)));
     text.push_str(&format!("Updated:    {} ({})\n", r.updated, ago(r.updated)));
-    if let Some(eta) = r.eta_seconds(now) {
+    if let Some(eta) = r.eta_seconds(now)
+        && matches!(r.driving(now), Driving::Driven(_))
+    {
         text.push_str(&format!("ETA:        {}\n", duration_text(eta)));
     }
     if let Some(m) = &r.message {
@@ -177,6 +194,30 @@ fn status_text(
         text.push_str(&table);
     }
     text
+}
+
+/// Who drives the rollout: `cli alice@laptop pid 4242 (heartbeat 2s ago)`,
+/// or that nobody does.
+fn driver_text(r: &RolloutRecord, name: &str, now: k8s_openapi::jiff::Timestamp) -> String {
+    match r.driving(now) {
+        Driving::Driven(d) => format!(
+            "{} (heartbeat {} ago)",
+            d.describe(),
+            duration_text(seconds_since(now, d.renewed))
+        ),
+        Driving::Abandoned { last, since } => format!(
+            "none: abandoned, no process is driving it{}; run `kubectl stackset rollout resume {name}`",
+            match last {
+                Some(d) => format!(
+                    " (its driver {} stopped {} ago)",
+                    d.describe(),
+                    duration_text(seconds_since(now, since))
+                ),
+                None => String::new(),
+            }
+        ),
+        Driving::NotRunning => "none (not running)".into(),
+    }
 }
 
 /// The weights `abort` writes and the record change, in one write. With
@@ -339,18 +380,80 @@ pub fn kept_note(stack: &str, version: &str, actual: &Weights) -> String {
 
 /// `rollout pause`.
 pub async fn pause(ctx: &Ctx<'_>, a: &RolloutControlArgs) -> Result<(), Failure> {
-    set_state(ctx, a, RolloutState::Paused).await
-}
-
-/// `rollout resume`.
-pub async fn resume(ctx: &Ctx<'_>, a: &RolloutControlArgs) -> Result<(), Failure> {
-    set_state(ctx, a, RolloutState::Running).await
-}
-
-async fn set_state(ctx: &Ctx<'_>, a: &RolloutControlArgs, to: RolloutState) -> Result<(), Failure> {
     let mode = WriteMode::from_flag(a.dry_run.dry_run);
+    let (name, r, what) = set_state(ctx, a.name.as_deref(), mode, RolloutState::Paused).await?;
     let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
-    let name = resolve_stackset_name(client, ns, a.name.as_deref()).await?;
+    emit(
+        client,
+        ns,
+        &name,
+        a.output.output,
+        None,
+        &format!(
+            "stackset.zalando.org/{name} rollout to {} {what} at {}{}",
+            r.version,
+            r.step_text(),
+            mode.suffix()
+        ),
+    )
+    .await
+}
+
+/// `rollout resume`: marks the rollout running and drives it from this
+/// terminal, as `rollout NAME` does (following a live driver that holds
+/// it, such as the controller, and taking over if that one stops). With
+/// `--no-wait` it only marks it running.
+pub async fn resume(ctx: &Ctx<'_>, a: &RolloutResumeArgs) -> Result<(), Failure> {
+    let mode = WriteMode::from_flag(a.dry_run.dry_run);
+    let settings = settings(&a.engine, mode)?;
+    let drives = mode.is_live() && !a.no_wait;
+    if drives {
+        ensure_confirmable(
+            ctx.ia,
+            a.yes,
+            "driving a rollout (it asks before each step)",
+        )?;
+    }
+    let (name, r, what) = set_state(ctx, a.name.as_deref(), mode, RolloutState::Running).await?;
+    let line = format!(
+        "stackset.zalando.org/{name} rollout to {} {what} at {}{}\n",
+        r.version,
+        r.step_text(),
+        mode.suffix()
+    );
+    if !drives {
+        if mode.is_live() && !matches!(r.driving((ctx.now)()), Driving::Driven(_)) {
+            eprintln!(
+                "no process drives it yet: `kubectl stackset reconcile --watch` takes it over, or run `kubectl stackset rollout resume {name}`"
+            );
+        }
+        let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
+        return emit(client, ns, &name, a.output.output, None, &line).await;
+    }
+    eprint!("{line}");
+    let started = (ctx.now)();
+    super::rollout::drive(
+        ctx,
+        &name,
+        &r.version,
+        &settings,
+        a.yes,
+        a.output.output,
+        r.limits(started),
+    )
+    .await
+}
+
+/// Sets an open rollout's state; returns the StackSet's name, the record
+/// and what happened (`paused`, `resumed`, `already running`).
+async fn set_state(
+    ctx: &Ctx<'_>,
+    name: Option<&str>,
+    mode: WriteMode,
+    to: RolloutState,
+) -> Result<(String, RolloutRecord, String), Failure> {
+    let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
+    let name = resolve_stackset_name(client, ns, name).await?;
     let verb = if to == RolloutState::Paused {
         "paused"
     } else {
@@ -396,25 +499,7 @@ async fn set_state(ctx: &Ctx<'_>, a: &RolloutControlArgs, to: RolloutState) -> R
     } else {
         format!("already {}", r.state)
     };
-    if to == RolloutState::Running && mode.is_live() {
-        eprintln!(
-            "a running `kubectl stackset rollout` continues now; if none runs, continue with `kubectl stackset rollout {name}`"
-        );
-    }
-    emit(
-        client,
-        ns,
-        &name,
-        a.output.output,
-        None,
-        &format!(
-            "stackset.zalando.org/{name} rollout to {} {what} at {}{}",
-            r.version,
-            r.step_text(),
-            mode.suffix()
-        ),
-    )
-    .await
+    Ok((name, r, what))
 }
 
 /// `rollout promote [--full]`: apply the next step now (or the target).

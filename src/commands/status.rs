@@ -4,8 +4,10 @@
 //!
 //! - once: 0 when Healthy, 4 otherwise;
 //! - `--until`: 0 when the condition holds, 4 at once when the StackSet has
-//!   errors only a spec change fixes, 3 when `--timeout` passes first, 130 on
-//!   Ctrl-C.
+//!   errors only a spec change fixes, 6 when a rollout is open and waiting
+//!   cannot end it (paused, or running with no process driving it), 3 when
+//!   `--timeout` passes first, 130 on Ctrl-C. An open rollout is never
+//!   Healthy: while a driver moves it, `--until healthy` waits for its end.
 //!
 //! The final status goes to stdout; progress lines (`<time> <phase> -
 //! <message>`, printed when they change) go to stderr.
@@ -25,19 +27,57 @@ use crate::cluster::{Connection, parse_duration};
 use crate::error::{Exit, Failure};
 use crate::render::out;
 use crate::render::table::status_text;
-use crate::render::view::{Assessment, ManagedBy, Phase, StatusView, status_view};
+use crate::render::view::{Assessment, ManagedBy, Phase, StatusView, rollout_record, status_view};
 use crate::render::watch::Screen;
+use stackset_core::rollout::{DRIVER_LEASE_SECONDS, Driving, RolloutRecord, RolloutState};
 
-/// Reads and builds the status of one StackSet (no events).
+/// Reads and builds the status of one StackSet (no events), with its
+/// rollout record.
 pub async fn view(
     client: &Client,
     ns: &str,
     name: Option<&str>,
     controller_id: &str,
     now: Timestamp,
-) -> Result<StatusView, Failure> {
+) -> Result<(StatusView, Option<RolloutRecord>), Failure> {
     let (d, _, _) = read_one(client, ns, name, controller_id, now, false).await?;
-    Ok(status_view(&d.snapshot, &d.rec, &d.managed_by))
+    Ok((
+        status_view(&d.snapshot, &d.rec, &d.managed_by, now),
+        rollout_record(&d.snapshot.stackset),
+    ))
+}
+
+/// Why waiting for a condition cannot succeed while this rollout is open:
+/// it is paused, or it runs and no process has driven it for a whole lease
+/// after its driver's claim lapsed (time enough for a controller to take
+/// it over). `None` while it is moving, or not open.
+pub fn stuck_rollout(record: &RolloutRecord, name: &str, now: Timestamp) -> Option<Failure> {
+    let at = record.step_text();
+    let v = &record.version;
+    let failure = |text: String| {
+        Failure::new(Exit::RolloutOpen, text).hint(format!(
+            "resume it with `kubectl stackset rollout resume {name}`, or abort it with `kubectl stackset rollout abort {name}`"
+        ))
+    };
+    match (record.state, record.driving(now)) {
+        (RolloutState::Paused, _) => Some(failure(format!(
+            "the rollout of stackset {name} to {v} is paused at {at}{}",
+            record
+                .message
+                .as_deref()
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default()
+        ))),
+        (_, Driving::Abandoned { since, .. })
+            if now.as_second() - since.as_second()
+                > i64::try_from(DRIVER_LEASE_SECONDS).unwrap_or(i64::MAX) =>
+        {
+            Some(failure(format!(
+                "the rollout of stackset {name} to {v} is running at {at}, but no process is driving it"
+            )))
+        }
+        _ => None,
+    }
 }
 
 /// Whether `until` holds.
@@ -99,7 +139,7 @@ async fn watch_status(
         },
         now,
         |at| async move {
-            let v = view(client, ns, Some(name), id, at).await?;
+            let (v, _) = view(client, ns, Some(name), id, at).await?;
             let names = || format!("stackset.zalando.org/{name}\n");
             let text = match structured(&v, args.output, true, names)? {
                 Some(text) => text,
@@ -137,7 +177,7 @@ pub async fn run(
         return watch_status(client, ns, args, screen, now, every).await;
     }
     let Some(until) = args.until else {
-        let v = view(client, ns, args.name.as_deref(), id, now()).await?;
+        let (v, _) = view(client, ns, args.name.as_deref(), id, now()).await?;
         print(&v, args.output, screen)?;
         return if v.status.phase == Phase::Healthy {
             Ok(())
@@ -169,6 +209,7 @@ pub async fn run(
             }
             v = view(client, ns, Some(&name), id, at) => v?,
         };
+        let (v, record) = v;
         let current = line(&v);
         if last_line.as_deref() != Some(current.as_str()) {
             let ts = Timestamp::from_second(at.as_second()).unwrap_or(at);
@@ -177,6 +218,10 @@ pub async fn run(
         }
         if holds(until, &v.status) {
             return print(&v, args.output, screen);
+        }
+        if let Some(f) = record.as_ref().and_then(|r| stuck_rollout(r, &name, at)) {
+            print(&v, args.output, screen)?;
+            return Err(f);
         }
         if v.status.has_errors {
             print(&v, args.output, screen)?;

@@ -159,6 +159,9 @@ fn header_block(view: &StackSetView, style: Style) -> String {
             view.status.message
         ),
     ));
+    if let Some(r) = view.rollout.as_ref().filter(|r| r.open) {
+        rows.push(("Rollout", r.describe(&view.name)));
+    }
     let mut out = String::new();
     for (k, v) in rows {
         out.push_str(&format!("{:<12}{v}\n", format!("{k}:")));
@@ -303,6 +306,14 @@ pub fn list_table(
         "STATUS",
         "AGE",
     ]);
+    // Shown only while some StackSet has an open rollout.
+    let rollouts = view
+        .items
+        .iter()
+        .any(|s| s.rollout.as_ref().is_some_and(|r| r.open));
+    if rollouts {
+        headers.push("ROLLOUT");
+    }
     if opts.wide {
         headers.extend(["DESIRED", "MESSAGE"]);
     }
@@ -323,6 +334,14 @@ pub fn list_table(
                 phase(s.status.phase, style),
                 age(s.created.as_deref(), now),
             ]);
+            if rollouts {
+                r.push(
+                    s.rollout
+                        .as_ref()
+                        .filter(|r| r.open)
+                        .map_or_else(|| "-".to_string(), super::view::RolloutView::short),
+                );
+            }
             if opts.wide {
                 r.push(weights_summary(&s.traffic, false));
                 r.push(s.status.message.clone());
@@ -595,6 +614,7 @@ mod tests {
             managed_by: &client_side(),
             context: Some("prod-eu"),
             events: evs,
+            now: t0(),
         })
     }
 
@@ -682,7 +702,7 @@ mod tests {
             ),
         ] {
             let rec = w.decide(t0());
-            let mut s = summary(&w.snap, &rec, &who);
+            let mut s = summary(&w.snap, &rec, &who, t0());
             s.name = name.into();
             s.namespace = ns.into();
             items.push(s);
@@ -750,7 +770,7 @@ mod tests {
         let mut text = String::new();
         for w in [fixtures::healthy(), fixtures::blocked()] {
             let rec = w.decide(t0());
-            let v = status_view(&w.snap, &rec, &client_side());
+            let v = status_view(&w.snap, &rec, &client_side(), t0());
             text.push_str(&status_text(&v, false, PLAIN));
             text.push_str(&status_text(&v, true, PLAIN));
         }
@@ -791,7 +811,7 @@ mod tests {
         );
         text.push_str(
             &encode(
-                &status_view(&w.snap, &rec, &client_side()),
+                &status_view(&w.snap, &rec, &client_side(), t0()),
                 OutputFormat::Json,
                 false,
             )
@@ -820,7 +840,7 @@ mod tests {
     fn streamed_documents_are_one_json_line_or_a_yaml_document() {
         let w = fixtures::blocked();
         let rec = w.decide(t0());
-        let v = status_view(&w.snap, &rec, &client_side());
+        let v = status_view(&w.snap, &rec, &client_side(), t0());
         let json = encode(&v, OutputFormat::Json, true).unwrap();
         assert_eq!(json.lines().count(), 1, "{json}");
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();

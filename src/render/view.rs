@@ -14,6 +14,7 @@ use k8s_openapi::jiff::Timestamp;
 use serde::Serialize;
 use stackset_core::api::StackSet;
 use stackset_core::reconcile::current_stack_name;
+use stackset_core::rollout::{Driving, RolloutRecord, RolloutState};
 use stackset_core::{Reconciliation, Snapshot, StackFacts};
 
 /// `apiVersion` of every view.
@@ -220,6 +221,124 @@ pub struct EventView {
     pub last_seen: Option<String>,
 }
 
+/// The process driving a rollout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DriverView {
+    /// `cli` (a `kubectl stackset rollout` in a terminal) or `controller`
+    /// (`kubectl stackset reconcile --watch`).
+    pub kind: &'static str,
+    /// Which process, e.g. `alice@laptop pid 4242`.
+    pub holder: String,
+    /// Its last heartbeat (RFC 3339).
+    pub heartbeat: String,
+    /// Whether the heartbeat is recent enough for the claim to hold.
+    pub alive: bool,
+}
+
+/// The StackSet's recorded rollout (annotation `kubectl-stackset.io/rollout`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RolloutView {
+    /// The version rolled out.
+    pub version: String,
+    /// Its stack.
+    pub stack: String,
+    /// `running`, `paused`, `aborted` or `done`.
+    pub state: &'static str,
+    /// Whether it is open (running or paused).
+    pub open: bool,
+    /// Steps written so far.
+    pub step: u32,
+    /// Steps of the plan.
+    pub total_steps: u32,
+    /// `cli` or `controller` while a live driver holds it, else `none`.
+    pub driven_by: &'static str,
+    /// Running, but no process drives it (its driver's heartbeat stopped).
+    pub abandoned: bool,
+    /// The last (or current) driver.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub driver: Option<DriverView>,
+    /// Why it is paused or aborted, or what happened last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// When it started (RFC 3339).
+    pub started: String,
+    /// Last change (RFC 3339).
+    pub updated: String,
+}
+
+impl RolloutView {
+    /// `v2 running, step 1/4, driven by cli alice@laptop pid 4242`, for tables.
+    pub fn describe(&self, stackset: &str) -> String {
+        let head = format!(
+            "{} {}, step {}/{}",
+            self.version, self.state, self.step, self.total_steps
+        );
+        let tail = match (&self.driver, self.state) {
+            (Some(d), "running") if d.alive => format!(", driven by {} {}", d.kind, d.holder),
+            (_, "running") => format!(
+                ", abandoned: no process is driving it; run `kubectl stackset rollout resume {stackset}`"
+            ),
+            _ => self
+                .message
+                .as_ref()
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default(),
+        };
+        head + &tail
+    }
+
+    /// `v2 1/4 running (cli)`, for a column.
+    pub fn short(&self) -> String {
+        let who = match (self.state, self.driven_by) {
+            ("running", "none") => " (abandoned)".to_string(),
+            ("running", d) => format!(" ({d})"),
+            _ => String::new(),
+        };
+        format!(
+            "{} {}/{} {}{who}",
+            self.version, self.step, self.total_steps, self.state
+        )
+    }
+}
+
+/// The rollout record of a StackSet, if it has a readable one.
+pub fn rollout_record(ss: &StackSet) -> Option<RolloutRecord> {
+    RolloutRecord::from_annotations(ss.metadata.annotations.as_ref())
+        .ok()
+        .flatten()
+}
+
+/// The view of a StackSet's rollout record at `now`.
+pub fn rollout_view(ss: &StackSet, now: Timestamp) -> Option<RolloutView> {
+    let r = rollout_record(ss)?;
+    let (driven_by, abandoned) = match r.driving(now) {
+        Driving::Driven(d) => (d.kind.as_str(), false),
+        Driving::Abandoned { .. } => ("none", true),
+        Driving::NotRunning => ("none", false),
+    };
+    Some(RolloutView {
+        open: r.state.is_open(),
+        state: r.state.as_str(),
+        step: r.step,
+        total_steps: r.total_steps.max(r.step),
+        driven_by,
+        abandoned,
+        driver: r.driver.as_ref().map(|d| DriverView {
+            kind: d.kind.as_str(),
+            holder: d.holder.clone(),
+            heartbeat: rfc3339(d.renewed),
+            alive: d.alive(now),
+        }),
+        message: r.message.clone(),
+        started: rfc3339(r.started),
+        updated: rfc3339(r.updated),
+        version: r.version,
+        stack: r.stack,
+    })
+}
+
 /// `get`: one StackSet.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -248,6 +367,9 @@ pub struct StackSetView {
     pub traffic_managed: bool,
     /// Health.
     pub status: Assessment,
+    /// The recorded rollout (open or the last one), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rollout: Option<RolloutView>,
     /// Stacks, sorted by creation time, then name.
     pub stacks: Vec<StackView>,
     /// Latest Warning events, newest first, de-duplicated.
@@ -294,6 +416,9 @@ pub struct StackSetSummary {
     pub traffic: Vec<WeightView>,
     /// Health.
     pub status: Assessment,
+    /// The recorded rollout (open or the last one), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rollout: Option<RolloutView>,
     /// Creation time (RFC 3339).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
@@ -413,6 +538,9 @@ pub struct StatusView {
     pub stacks: u32,
     /// Weights of the stacks with desired or actual traffic.
     pub traffic: Vec<WeightView>,
+    /// The recorded rollout (open or the last one), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rollout: Option<RolloutView>,
 }
 
 /// Everything a view of one StackSet is built from.
@@ -428,6 +556,8 @@ pub struct Input<'a> {
     pub context: Option<&'a str>,
     /// Warning events of the namespace (filtered here).
     pub events: &'a [Event],
+    /// When the view is taken (a rollout driver's heartbeat is judged by it).
+    pub now: Timestamp,
 }
 
 fn rfc3339(t: Timestamp) -> String {
@@ -585,8 +715,36 @@ fn facts_sorted(rec: &Reconciliation) -> Vec<&StackFacts> {
     facts
 }
 
-/// Health of a StackSet from the decision on its snapshot.
+/// Health of a StackSet from the decision on its snapshot. An open rollout
+/// (running or paused) is never Healthy: the StackSet is Progressing until
+/// the rollout is done or aborted, whatever its weights look like.
 pub fn assess(snapshot: &Snapshot, rec: &Reconciliation, managed_by: &ManagedBy) -> Assessment {
+    let mut a = assess_stacks(snapshot, rec, managed_by);
+    if a.phase != Phase::Degraded
+        && let Some(r) = rollout_record(&snapshot.stackset)
+        && r.state.is_open()
+    {
+        let detail = if a.phase == Phase::Progressing {
+            format!("; {}", a.message)
+        } else {
+            String::new()
+        };
+        let why = match (&r.message, r.state) {
+            (Some(m), RolloutState::Paused) => format!(" ({m})"),
+            _ => String::new(),
+        };
+        a.phase = Phase::Progressing;
+        a.message = format!(
+            "rollout to {} {} at {}{why}{detail}",
+            r.version,
+            r.state,
+            r.step_text()
+        );
+    }
+    a
+}
+
+fn assess_stacks(snapshot: &Snapshot, rec: &Reconciliation, managed_by: &ManagedBy) -> Assessment {
     let ss = &snapshot.stackset;
     let current = current_stack_name(ss);
     let version = version_of_template(ss);
@@ -923,6 +1081,7 @@ pub fn stackset_view(input: Input<'_>) -> StackSetView {
         managed_by,
         context,
         events,
+        now,
     } = input;
     let ss = &snapshot.stackset;
     let name = name_of(ss);
@@ -944,6 +1103,7 @@ pub fn stackset_view(input: Input<'_>) -> StackSetView {
         // it decides this.
         traffic_managed: routes_traffic(ss),
         status: assess(snapshot, rec, managed_by),
+        rollout: rollout_view(ss, now),
         events: event_views(&name, &pairs, events),
         warnings: rec.warnings.clone(),
         created: ss
@@ -961,6 +1121,7 @@ pub fn summary(
     snapshot: &Snapshot,
     rec: &Reconciliation,
     managed_by: &ManagedBy,
+    now: Timestamp,
 ) -> StackSetSummary {
     let ss = &snapshot.stackset;
     let stacks = stack_views(snapshot, rec, managed_by);
@@ -979,6 +1140,7 @@ pub fn summary(
         .unwrap_or(u32::MAX),
         traffic: traffic_weights(&stacks),
         status: assess(snapshot, rec, managed_by),
+        rollout: rollout_view(ss, now),
         created: ss
             .metadata
             .creation_timestamp
@@ -1059,8 +1221,9 @@ pub fn status_view(
     snapshot: &Snapshot,
     rec: &Reconciliation,
     managed_by: &ManagedBy,
+    now: Timestamp,
 ) -> StatusView {
-    let s = summary(snapshot, rec, managed_by);
+    let s = summary(snapshot, rec, managed_by, now);
     StatusView {
         api_version: API_VERSION,
         kind: "StackSetStatus",
@@ -1072,6 +1235,7 @@ pub fn status_view(
         ready_stacks: s.ready_stacks,
         stacks: s.stacks,
         traffic: s.traffic,
+        rollout: s.rollout,
     }
 }
 
@@ -1152,6 +1316,7 @@ mod tests {
             managed_by: &client_side(),
             context: Some("prod-eu"),
             events,
+            now: t0(),
         })
     }
 

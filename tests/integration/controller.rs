@@ -45,14 +45,14 @@ fn free_port() -> u16 {
 
 /// One `kubectl-stackset reconcile --watch` process, killed when dropped,
 /// with its stderr collected.
-struct Ctl {
+pub(crate) struct Ctl {
     child: Child,
     port: u16,
     log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Ctl {
-    fn start(cluster: &TestCluster, ns: &str, extra: &[&str]) -> Self {
+    pub(crate) fn start(cluster: &TestCluster, ns: &str, extra: &[&str]) -> Self {
         let port = free_port();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubectl-stackset"));
         cmd.arg("--kubeconfig").arg(&cluster.kubeconfig);
@@ -89,7 +89,7 @@ impl Ctl {
             .count()
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         self.log.lock().unwrap().join("\n")
     }
 

@@ -13,6 +13,7 @@ mod inspect;
 mod mutate;
 mod reconcile;
 mod rollout;
+mod rollout_state;
 mod secrets;
 mod ship;
 mod skipper;

@@ -16,9 +16,9 @@ use kubectl_stackset::cluster::execute::ExecOptions;
 use kubectl_stackset::cluster::mutate::{WriteMode, edit_stackset};
 use kubectl_stackset::cluster::reconcile::{Settings, reconcile_one};
 use kubectl_stackset::cluster::snapshot::get_stackset;
-use kubectl_stackset::rollout_plan::RolloutRecord;
 use serde_json::{Value, json};
 use stackset_core::api::{Stack, StackSet};
+use stackset_core::rollout::RolloutRecord;
 use stackset_core::{Options, Weights};
 
 use crate::need_cluster;

@@ -52,6 +52,7 @@ pub mod plan;
 mod properties;
 pub mod reconcile;
 pub mod resources;
+pub mod rollout;
 pub mod segments;
 pub mod shift;
 pub mod simulate;

@@ -12,10 +12,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use crate::api::{DesiredTraffic, StackSet};
+use crate::observe::StackFacts;
+use crate::plan::Reconciliation;
+use crate::shift::{ShiftObserved, Step, StepPlan, apportion, next_step};
+use crate::traffic::Weights;
 use k8s_openapi::jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use stackset_core::Weights;
-use stackset_core::shift::{ShiftObserved, Step, StepPlan, apportion, next_step};
 
 /// The StackSet annotation holding the rollout record as JSON.
 pub const ANNOTATION_ROLLOUT: &str = "kubectl-stackset.io/rollout";
@@ -149,6 +152,111 @@ pub struct RolloutRecord {
     /// Why it is paused or aborted, or what happened last.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Seconds the new stack may take to exist and become ready (the
+    /// starting command's `--ready-timeout`; a controller that takes the
+    /// rollout over keeps it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready_timeout_seconds: Option<u64>,
+    /// Seconds the actual traffic may take to follow one step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_timeout_seconds: Option<u64>,
+    /// The process that drives the rollout, with its heartbeat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver: Option<Driver>,
+}
+
+/// Seconds a driver's claim lasts after its last heartbeat. A driver renews
+/// it every third of that; a claim older than this is abandoned and anyone
+/// may take the rollout over.
+pub const DRIVER_LEASE_SECONDS: u64 = 15;
+
+/// Default `--ready-timeout` (seconds) for records that do not carry one.
+pub const DEFAULT_READY_TIMEOUT_SECONDS: u64 = 300;
+
+/// Default `--step-timeout` (seconds) for records that do not carry one.
+pub const DEFAULT_STEP_TIMEOUT_SECONDS: u64 = 300;
+
+/// What kind of process drives a rollout.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DriverKind {
+    /// A `kubectl stackset rollout` (or `rollout resume`) in a terminal.
+    Cli,
+    /// The controller mode (`kubectl stackset reconcile --watch`).
+    Controller,
+}
+
+impl DriverKind {
+    /// `cli` or `controller`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cli => "cli",
+            Self::Controller => "controller",
+        }
+    }
+}
+
+/// The driver's claim on a running rollout: who, and its last heartbeat.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Driver {
+    /// CLI or controller.
+    pub kind: DriverKind,
+    /// Who exactly, e.g. `alice@laptop pid 4242` or `controller kubectl-stackset (pod-1)`.
+    pub holder: String,
+    /// When this driver took the rollout (its deadlines start there).
+    pub since: Timestamp,
+    /// Last heartbeat.
+    pub renewed: Timestamp,
+    /// Seconds after `renewed` the claim lapses.
+    pub lease_seconds: u64,
+}
+
+impl Driver {
+    /// A fresh claim.
+    pub fn new(kind: DriverKind, holder: impl Into<String>, now: Timestamp) -> Self {
+        Self {
+            kind,
+            holder: holder.into(),
+            since: now,
+            renewed: now,
+            lease_seconds: DRIVER_LEASE_SECONDS,
+        }
+    }
+
+    /// When the claim lapses.
+    pub fn expires(&self) -> Timestamp {
+        let lease = i64::try_from(self.lease_seconds).unwrap_or(i64::MAX);
+        Timestamp::from_second(self.renewed.as_second().saturating_add(lease))
+            .unwrap_or(Timestamp::MAX)
+    }
+
+    /// Whether the claim still holds at `now`.
+    pub fn alive(&self, now: Timestamp) -> bool {
+        now <= self.expires()
+    }
+
+    /// `cli alice@laptop pid 4242`.
+    pub fn describe(&self) -> String {
+        format!("{} {}", self.kind.as_str(), self.holder)
+    }
+}
+
+/// Who drives a rollout at a given moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Driving {
+    /// Not running (paused, done, aborted): nobody needs to drive it.
+    NotRunning,
+    /// Running, and a driver's heartbeat is fresh.
+    Driven(Driver),
+    /// Running, but no process drives it: its last driver (if it ever had
+    /// one) stopped renewing at `since`.
+    Abandoned {
+        /// The last driver.
+        last: Option<Driver>,
+        /// When the claim lapsed (or the record's last change, without one).
+        since: Timestamp,
+    },
 }
 
 impl RolloutRecord {
@@ -179,6 +287,66 @@ impl RolloutRecord {
         annotations
             .get_or_insert_with(BTreeMap::new)
             .insert(ANNOTATION_ROLLOUT.into(), self.to_annotation());
+    }
+
+    /// Who drives the rollout at `now`.
+    pub fn driving(&self, now: Timestamp) -> Driving {
+        if self.state != RolloutState::Running {
+            return Driving::NotRunning;
+        }
+        match &self.driver {
+            Some(d) if d.alive(now) => Driving::Driven(d.clone()),
+            Some(d) => Driving::Abandoned {
+                last: Some(d.clone()),
+                since: d.expires(),
+            },
+            None => Driving::Abandoned {
+                last: None,
+                since: self.updated,
+            },
+        }
+    }
+
+    /// Whether `holder` may act on the rollout at `now`: it is running and
+    /// either unclaimed, claimed by `holder`, or its claim lapsed. Checked
+    /// again on the object being written, so of two contenders one wins.
+    pub fn may_drive(&self, holder: &str, now: Timestamp) -> bool {
+        self.state == RolloutState::Running
+            && match &self.driver {
+                None => true,
+                Some(d) => d.holder == holder || !d.alive(now),
+            }
+    }
+
+    /// Whether `holder` holds the claim and should renew it now (a third of
+    /// the lease has passed since the last heartbeat).
+    pub fn needs_renewal(&self, holder: &str, now: Timestamp) -> bool {
+        match &self.driver {
+            Some(d) if d.holder == holder => {
+                let third = i64::try_from(d.lease_seconds / 3).unwrap_or(i64::MAX);
+                now.as_second() - d.renewed.as_second() >= third
+            }
+            _ => true,
+        }
+    }
+
+    /// Claims (or renews) the rollout for `kind`/`holder`.
+    pub fn claim(&mut self, kind: DriverKind, holder: &str, now: Timestamp) {
+        match &mut self.driver {
+            Some(d) if d.holder == holder => d.renewed = now,
+            _ => self.driver = Some(Driver::new(kind, holder, now)),
+        }
+    }
+
+    /// The deadlines for a driver that started driving at `driver_started`.
+    pub fn limits(&self, driver_started: Timestamp) -> Limits {
+        let secs =
+            |v: Option<u64>, default: u64| i64::try_from(v.unwrap_or(default)).unwrap_or(i64::MAX);
+        Limits {
+            ready_timeout: secs(self.ready_timeout_seconds, DEFAULT_READY_TIMEOUT_SECONDS),
+            step_timeout: secs(self.step_timeout_seconds, DEFAULT_STEP_TIMEOUT_SECONDS),
+            driver_started,
+        }
     }
 
     /// `step n/N`, for display.
@@ -301,6 +469,157 @@ pub enum Decision {
         /// For the user and the record.
         reason: String,
     },
+}
+
+impl Observed {
+    /// The observation from the core's decision on a snapshot. `executed`:
+    /// the decision's plan was just carried out, so its actual weights are
+    /// the ones now in force (else the ones read).
+    pub fn from_reconciliation(
+        rec: &Reconciliation,
+        stackset: &StackSet,
+        record: &RolloutRecord,
+        executed: bool,
+    ) -> Self {
+        let live: Vec<&StackFacts> = rec.stacks.iter().filter(|s| !s.pending_removal).collect();
+        let actual = |s: &StackFacts| {
+            if executed {
+                s.actual_weight
+            } else {
+                s.previous_actual_weight
+            }
+        };
+        Self {
+            stack: live
+                .iter()
+                .find(|s| s.name == record.stack)
+                .map(|f| StackView {
+                    ready: f.ready,
+                    scaled_down: f.scaled_down,
+                    ready_replicas: f.ready_replicas,
+                    replicas: f.deployment_replicas,
+                    readiness: f.readiness.clone(),
+                }),
+            version_consumed: stackset
+                .status
+                .as_ref()
+                .and_then(|s| s.observed_stack_version.as_deref())
+                == Some(record.version.as_str()),
+            shift: ShiftObserved {
+                desired: live
+                    .iter()
+                    .map(|s| (s.name.clone(), s.desired_weight))
+                    .collect(),
+                actual: live.iter().map(|s| (s.name.clone(), actual(s))).collect(),
+                not_ready: live
+                    .iter()
+                    .filter(|s| !s.ready)
+                    .map(|s| (s.name.clone(), s.readiness.clone()))
+                    .collect(),
+            },
+        }
+    }
+}
+
+/// What a driver without a terminal (the controller) does with a decision.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Advance {
+    /// Nothing to write; look again after this many seconds at the latest.
+    Wait {
+        /// Seconds.
+        after_seconds: i64,
+    },
+    /// The rollout is not running (done, aborted, paused): nothing to drive.
+    Idle,
+    /// Write this record, and these desired weights when given, in one
+    /// write guarded by the record it was decided on.
+    Write {
+        /// The new record.
+        record: Box<RolloutRecord>,
+        /// The new `spec.traffic`.
+        traffic: Option<Weights>,
+        /// What happened, for the log and an event.
+        note: String,
+    },
+}
+
+/// The write a decision calls for, for drivers that ask nobody: the next
+/// record and `spec.traffic`. `existing` are the stacks that exist (for the
+/// weights an abort restores).
+pub fn advance(
+    record: &RolloutRecord,
+    decision: Decision,
+    existing: &[String],
+    now: Timestamp,
+) -> Advance {
+    let mut next = record.clone();
+    next.updated = now;
+    let write = |next: RolloutRecord, traffic: Option<Weights>, note: String| Advance::Write {
+        record: Box::new(next),
+        traffic,
+        note,
+    };
+    match decision {
+        Decision::Finished(_) | Decision::Wait(Waiting::Paused) => Advance::Idle,
+        Decision::Wait(Waiting::Interval { remaining }) => Advance::Wait {
+            after_seconds: remaining.max(1),
+        },
+        Decision::Wait(_) => Advance::Wait { after_seconds: 1 },
+        Decision::Complete => {
+            next.state = RolloutState::Done;
+            next.message = Some("rolled out".into());
+            write(next, None, format!("{} has all the traffic", record.stack))
+        }
+        Decision::MarkReached => {
+            next.step_reached = Some(now);
+            write(next, None, format!("{} reached", record.step_text()))
+        }
+        Decision::Step { index, weights } => {
+            next.step = index;
+            next.total_steps = next.total_steps.max(index);
+            next.step_started = Some(now);
+            next.step_reached = None;
+            let note = format!(
+                "{}: {} at {}%",
+                next.step_text(),
+                record.stack,
+                weights.get(&record.stack).copied().unwrap_or(0)
+            );
+            write(next, Some(weights), note)
+        }
+        Decision::Fail { reason } => {
+            let restored = match record.on_failure {
+                FailurePolicy::Abort => restore_weights(&record.previous, existing),
+                FailurePolicy::Pause => None,
+            };
+            match restored {
+                Some(weights) => {
+                    next.state = RolloutState::Aborted;
+                    next.message = Some(format!("failed: {reason}"));
+                    write(next, Some(weights), format!("failed and aborted: {reason}"))
+                }
+                None => {
+                    next.state = RolloutState::Paused;
+                    next.message = Some(format!("failed: {reason}"));
+                    write(next, None, format!("failed and paused: {reason}"))
+                }
+            }
+        }
+    }
+}
+
+/// `spec.traffic` for these weights: one entry per stack with weight, sorted
+/// by name (the controller's own shape), or none.
+pub fn desired_traffic(weights: &Weights) -> Option<Vec<DesiredTraffic>> {
+    let list: Vec<DesiredTraffic> = weights
+        .iter()
+        .filter(|(_, w)| **w > 0)
+        .map(|(k, w)| DesiredTraffic {
+            stack_name: k.clone(),
+            weight: f64::from(*w),
+        })
+        .collect();
+    (!list.is_empty()).then_some(list)
 }
 
 /// The target of a rollout: the new stack at 100, every other known stack at 0.
@@ -500,6 +819,9 @@ mod tests {
             step_started: None,
             step_reached: None,
             message: None,
+            ready_timeout_seconds: None,
+            step_timeout_seconds: None,
+            driver: None,
         }
     }
 
@@ -762,6 +1084,170 @@ mod tests {
             let got = decide(&case.record, &case.observed, t(case.now), &limits);
             assert_eq!(got, case.want, "{}", case.name);
         }
+    }
+
+    #[test]
+    fn driver_claims_lapse_and_can_be_taken_over() {
+        let mut r = record(RolloutState::Running, 1);
+        // Never claimed (a record from before drivers): abandoned since its last change.
+        assert_eq!(
+            r.driving(t(100)),
+            Driving::Abandoned {
+                last: None,
+                since: t(0)
+            }
+        );
+        assert!(r.may_drive("cli-a", t(100)));
+        r.claim(DriverKind::Cli, "cli-a", t(100));
+        let d = r.driver.clone().unwrap();
+        assert_eq!((d.since, d.renewed), (t(100), t(100)));
+        assert_eq!(r.driving(t(110)), Driving::Driven(d.clone()));
+        // Someone else must wait while the claim holds ...
+        assert!(!r.may_drive("controller", t(115)));
+        assert!(r.may_drive("cli-a", t(115)));
+        // ... the holder renews every third of the lease ...
+        assert!(!r.needs_renewal("cli-a", t(104)));
+        assert!(r.needs_renewal("cli-a", t(105)));
+        r.claim(DriverKind::Cli, "cli-a", t(112));
+        let d = r.driver.clone().unwrap();
+        assert_eq!(
+            (d.since, d.renewed),
+            (t(100), t(112)),
+            "a renewal keeps since"
+        );
+        // ... and once it lapses, the rollout is abandoned and may be taken.
+        assert!(!r.may_drive("controller", t(127)));
+        assert_eq!(
+            r.driving(t(128)),
+            Driving::Abandoned {
+                last: Some(d),
+                since: t(127)
+            }
+        );
+        assert!(r.may_drive("controller", t(128)));
+        r.claim(DriverKind::Controller, "controller", t(128));
+        assert_eq!(r.driver.as_ref().unwrap().since, t(128));
+        assert!(!r.may_drive("cli-a", t(130)));
+        // Nobody drives a paused or finished rollout.
+        for state in [
+            RolloutState::Paused,
+            RolloutState::Done,
+            RolloutState::Aborted,
+        ] {
+            r.state = state;
+            assert_eq!(r.driving(t(130)), Driving::NotRunning);
+            assert!(!r.may_drive("controller", t(130)));
+        }
+    }
+
+    #[test]
+    fn limits_come_from_the_record() {
+        let mut r = record(RolloutState::Running, 0);
+        assert_eq!(r.limits(t(5)).ready_timeout, 300);
+        r.ready_timeout_seconds = Some(60);
+        r.step_timeout_seconds = Some(120);
+        assert_eq!(
+            r.limits(t(5)),
+            Limits {
+                ready_timeout: 60,
+                step_timeout: 120,
+                driver_started: t(5)
+            }
+        );
+    }
+
+    #[test]
+    fn advance_table() {
+        let existing = vec!["app-v1".to_string(), "app-v2".to_string()];
+        let base = record(RolloutState::Running, 1);
+        let now = t(50);
+        // Waiting writes nothing.
+        assert_eq!(
+            advance(
+                &base,
+                Decision::Wait(Waiting::Interval { remaining: 7 }),
+                &existing,
+                now
+            ),
+            Advance::Wait { after_seconds: 7 }
+        );
+        assert_eq!(
+            advance(
+                &base,
+                Decision::Wait(Waiting::StackCreation),
+                &existing,
+                now
+            ),
+            Advance::Wait { after_seconds: 1 }
+        );
+        assert_eq!(
+            advance(&base, Decision::Wait(Waiting::Paused), &existing, now),
+            Advance::Idle
+        );
+        assert_eq!(
+            advance(
+                &base,
+                Decision::Finished(RolloutState::Done),
+                &existing,
+                now
+            ),
+            Advance::Idle
+        );
+        let written = |a: Advance| match a {
+            Advance::Write {
+                record, traffic, ..
+            } => (*record, traffic),
+            other => panic!("expected a write, got {other:?}"),
+        };
+        // A step writes the weights and the step.
+        let (r, traffic) = written(advance(
+            &base,
+            Decision::Step {
+                index: 2,
+                weights: w(&[("app-v1", 50), ("app-v2", 50)]),
+            },
+            &existing,
+            now,
+        ));
+        assert_eq!(traffic, Some(w(&[("app-v1", 50), ("app-v2", 50)])));
+        assert_eq!(
+            (r.step, r.step_started, r.step_reached, r.updated),
+            (2, Some(now), None, now)
+        );
+        assert_eq!(r.state, RolloutState::Running);
+        // Reaching a step starts the interval.
+        let (r, traffic) = written(advance(&base, Decision::MarkReached, &existing, now));
+        assert_eq!((r.step_reached, traffic), (Some(now), None));
+        // Complete records done.
+        let (r, _) = written(advance(&base, Decision::Complete, &existing, now));
+        assert_eq!(r.state, RolloutState::Done);
+        // A failure aborts to the weights from before ...
+        let (r, traffic) = written(advance(
+            &base,
+            Decision::Fail { reason: "x".into() },
+            &existing,
+            now,
+        ));
+        assert_eq!(r.state, RolloutState::Aborted);
+        assert_eq!(r.message.as_deref(), Some("failed: x"));
+        assert_eq!(traffic, Some(w(&[("app-v1", 100), ("app-v2", 0)])));
+        // ... or pauses, by policy, or when nothing from before is left.
+        let mut pausing = base.clone();
+        pausing.on_failure = FailurePolicy::Pause;
+        let (r, traffic) = written(advance(
+            &pausing,
+            Decision::Fail { reason: "x".into() },
+            &existing,
+            now,
+        ));
+        assert_eq!((r.state, traffic), (RolloutState::Paused, None));
+        let (r, traffic) = written(advance(
+            &base,
+            Decision::Fail { reason: "x".into() },
+            &["app-v2".to_string()],
+            now,
+        ));
+        assert_eq!((r.state, traffic), (RolloutState::Paused, None));
     }
 
     #[test]
