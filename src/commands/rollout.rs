@@ -528,7 +528,7 @@ fn hostname() -> String {
 
 /// Whether a CLI driver's claim names a process on this machine that is
 /// gone (killed, terminal closed): then its claim need not lapse first.
-fn local_driver_gone(driver: &Driver) -> bool {
+pub(crate) fn local_driver_gone(driver: &Driver) -> bool {
     if driver.kind != DriverKind::Cli || !std::path::Path::new("/proc/self").exists() {
         return false;
     }
@@ -553,7 +553,7 @@ fn may_act(r: &RolloutRecord, holder: &str, now: Timestamp) -> bool {
 
 /// Renews this process's claim on a rollout every third of the lease, in
 /// the background, so that the claim holds while the driver waits for an
-/// answer at a prompt. Only a claim this process holds is renewed; taking a
+/// answer at a prompt, or for a paused rollout to be resumed. Only a claim this process holds is renewed; taking a
 /// rollout over is the driver loop's decision. Stops when dropped.
 struct Heartbeat(tokio::task::JoinHandle<()>);
 
@@ -578,7 +578,7 @@ impl Heartbeat {
                     if let Ok(Some(mut r)) =
                         RolloutRecord::from_annotations(ss.metadata.annotations.as_ref())
                         && r.version == version
-                        && r.state == RolloutState::Running
+                        && r.state.is_open()
                         && r.driver.as_ref().is_some_and(|d| d.holder == holder)
                     {
                         r.claim(DriverKind::Cli, &holder, now);

@@ -17,6 +17,7 @@ use crate::cli::{
 };
 use crate::cluster::mutate::{WriteMode, edit_stackset};
 use crate::cluster::reconcile::Settings;
+use crate::cluster::snapshot::get_stackset;
 use crate::error::{Exit, Failure};
 use crate::render::out;
 use crate::render::progress::{Progress, duration_text};
@@ -216,7 +217,12 @@ fn driver_text(r: &RolloutRecord, name: &str, now: k8s_openapi::jiff::Timestamp)
                 None => String::new(),
             }
         ),
-        Driving::NotRunning => "none (not running)".into(),
+        Driving::NotRunning => match &r.driver {
+            Some(d) if r.state == RolloutState::Paused && d.alive(now) => {
+                format!("{} (waits for `rollout resume`)", d.describe())
+            }
+            _ => "none (not running)".into(),
+        },
     }
 }
 
@@ -406,7 +412,24 @@ pub async fn pause(ctx: &Ctx<'_>, a: &RolloutControlArgs) -> Result<(), Failure>
 pub async fn resume(ctx: &Ctx<'_>, a: &RolloutResumeArgs) -> Result<(), Failure> {
     let mode = WriteMode::from_flag(a.dry_run.dry_run);
     let settings = settings(&a.engine, mode)?;
-    let drives = mode.is_live() && !a.no_wait;
+    let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
+    let name = resolve_stackset_name(client, ns, a.name.as_deref()).await?;
+    // A live driver (a `rollout` waiting at the pause, the controller)
+    // carries it on by itself once it runs again.
+    let before = RolloutRecord::from_annotations(
+        get_stackset(client, ns, &name)
+            .await?
+            .metadata
+            .annotations
+            .as_ref(),
+    )
+    .map_err(Failure::error)?;
+    let now = (ctx.now)();
+    let live = before
+        .as_ref()
+        .and_then(|r| r.driver.clone())
+        .filter(|d| d.alive(now) && !super::rollout::local_driver_gone(d));
+    let drives = mode.is_live() && !a.no_wait && live.is_none();
     if drives {
         ensure_confirmable(
             ctx.ia,
@@ -414,7 +437,7 @@ pub async fn resume(ctx: &Ctx<'_>, a: &RolloutResumeArgs) -> Result<(), Failure>
             "driving a rollout (it asks before each step)",
         )?;
     }
-    let (name, r, what) = set_state(ctx, a.name.as_deref(), mode, RolloutState::Running).await?;
+    let (name, r, what) = set_state(ctx, Some(&name), mode, RolloutState::Running).await?;
     let line = format!(
         "stackset.zalando.org/{name} rollout to {} {what} at {}{}\n",
         r.version,
@@ -422,10 +445,13 @@ pub async fn resume(ctx: &Ctx<'_>, a: &RolloutResumeArgs) -> Result<(), Failure>
         mode.suffix()
     );
     if !drives {
-        if mode.is_live() && !matches!(r.driving((ctx.now)()), Driving::Driven(_)) {
-            eprintln!(
-                "no process drives it yet: `kubectl stackset reconcile --watch` takes it over, or run `kubectl stackset rollout resume {name}`"
-            );
+        if mode.is_live() {
+            match &live {
+                Some(d) => eprintln!("{} drives it on", d.describe()),
+                None => eprintln!(
+                    "no process drives it yet: `kubectl stackset reconcile --watch` takes it over, or run `kubectl stackset rollout resume {name}`"
+                ),
+            }
         }
         let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
         return emit(client, ns, &name, a.output.output, None, &line).await;

@@ -441,14 +441,7 @@ async fn pause_resume_promote_and_status_work_from_another_terminal() {
     );
     let status: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(status["rollout"]["state"], "paused");
-    let (out, _) = expect_code(
-        &run(
-            cluster,
-            &ns.name,
-            &["rollout", "resume", "app", "--no-wait"],
-        ),
-        0,
-    );
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["rollout", "resume", "app"]), 0);
     assert_eq!(
         out,
         "stackset.zalando.org/app rollout to v2 resumed at step 1/3\n"
