@@ -604,7 +604,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-stackset' -ScriptBlock 
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Hold the rollout at its current step')
-            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it)')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it; --no-wait: leave it to `reconcile --watch`)')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Apply the next step now (or, with --full, the target)')
             [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Stop the rollout and restore the weights from before it')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the recorded rollout: plan, current step, per-stack traffic')
@@ -634,6 +634,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-stackset' -ScriptBlock 
             break
         }
         'kubectl-stackset;rollout;resume' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long the rest of the rollout may take (0: no limit; it stays recorded when this runs out)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: print the resulting StackSet instead')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: print the resulting StackSet instead')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change and change nothing')
@@ -653,7 +654,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-stackset' -ScriptBlock 
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before each step')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before each step')
-            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Only mark it running; the controller mode (`reconcile --watch`) or a later `rollout NAME` drives it')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return once the change is written; do not wait for the traffic to follow')
             [CompletionResult]::new('--routegroups', '--routegroups', [CompletionResultType]::ParameterName, 'Manage Skipper RouteGroups (the controller''s --enable-routegroup-support)')
             [CompletionResult]::new('--configmap-support', '--configmap-support', [CompletionResultType]::ParameterName, 'Adopt configMapRef ConfigMaps (--enable-configmap-support)')
             [CompletionResult]::new('--secret-support', '--secret-support', [CompletionResultType]::ParameterName, 'Adopt secretRef Secrets (--enable-secret-support)')
@@ -774,7 +775,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-stackset' -ScriptBlock 
         }
         'kubectl-stackset;rollout;help' {
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Hold the rollout at its current step')
-            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it)')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it; --no-wait: leave it to `reconcile --watch`)')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Apply the next step now (or, with --full, the target)')
             [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Stop the rollout and restore the weights from before it')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the recorded rollout: plan, current step, per-stack traffic')
@@ -870,7 +871,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-stackset' -ScriptBlock 
         }
         'kubectl-stackset;help;rollout' {
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Hold the rollout at its current step')
-            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it)')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it; --no-wait: leave it to `reconcile --watch`)')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Apply the next step now (or, with --full, the target)')
             [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Stop the rollout and restore the weights from before it')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the recorded rollout: plan, current step, per-stack traffic')

@@ -528,7 +528,7 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollou
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and not __fish_seen_subcommand_from pause resume promote abort status help" -s v -l verbose -d 'More logging on stderr: -v, -vv (HTTP requests), or kubectl\'s -v=N'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and not __fish_seen_subcommand_from pause resume promote abort status help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and not __fish_seen_subcommand_from pause resume promote abort status help" -a "pause" -d 'Hold the rollout at its current step'
-complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and not __fish_seen_subcommand_from pause resume promote abort status help" -a "resume" -d 'Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it)'
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and not __fish_seen_subcommand_from pause resume promote abort status help" -a "resume" -d 'Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it; --no-wait: leave it to `reconcile --watch`)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and not __fish_seen_subcommand_from pause resume promote abort status help" -a "promote" -d 'Apply the next step now (or, with --full, the target)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and not __fish_seen_subcommand_from pause resume promote abort status help" -a "abort" -d 'Stop the rollout and restore the weights from before it'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and not __fish_seen_subcommand_from pause resume promote abort status help" -a "status" -d 'Show the recorded rollout: plan, current step, per-stack traffic'
@@ -552,6 +552,7 @@ never\t''"
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s A -l all-namespaces -d 'Work across all namespaces (read commands and `reconcile`)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s v -l verbose -d 'More logging on stderr: -v, -vv (HTTP requests), or kubectl\'s -v=N'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l timeout -d 'How long the rest of the rollout may take (0: no limit; it stays recorded when this runs out)' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s o -l output -d 'Output format: print the resulting StackSet instead' -r -f -a "json\t'The resulting object as JSON'
 yaml\t'The resulting object as YAML'
 name\t'`stackset.zalando.org/NAME`'"
@@ -573,7 +574,7 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollou
 always\t''
 never\t''"
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s y -l yes -d 'Do not ask before each step'
-complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l no-wait -d 'Only mark it running; the controller mode (`reconcile --watch`) or a later `rollout NAME` drives it'
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l no-wait -d 'Return once the change is written; do not wait for the traffic to follow'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l routegroups -d 'Manage Skipper RouteGroups (the controller\'s --enable-routegroup-support)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l configmap-support -d 'Adopt configMapRef ConfigMaps (--enable-configmap-support)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l secret-support -d 'Adopt secretRef Secrets (--enable-secret-support)'
@@ -671,7 +672,7 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollou
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More logging on stderr: -v, -vv (HTTP requests), or kubectl\'s -v=N'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "pause" -d 'Hold the rollout at its current step'
-complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it)'
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it; --no-wait: leave it to `reconcile --watch`)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "promote" -d 'Apply the next step now (or, with --full, the target)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "abort" -d 'Stop the rollout and restore the weights from before it'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the recorded rollout: plan, current step, per-stack traffic'
@@ -695,7 +696,7 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; 
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; and not __fish_seen_subcommand_from get list status traffic rollback history create apply delete gc reconcile version crd man completion rollout help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; and __fish_seen_subcommand_from traffic" -f -a "set" -d 'Set desired weights; the stacks not named are rescaled in proportion'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "pause" -d 'Hold the rollout at its current step'
-complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "resume" -d 'Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it)'
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "resume" -d 'Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it; --no-wait: leave it to `reconcile --watch`)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "promote" -d 'Apply the next step now (or, with --full, the target)'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "abort" -d 'Stop the rollout and restore the weights from before it'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "status" -d 'Show the recorded rollout: plan, current step, per-stack traffic'

@@ -35,6 +35,7 @@ const MUTATING: &[&str] = &[
 const DESTRUCTIVE: &[&str] = &[
     "traffic set",
     "rollout",
+    "rollout resume",
     "rollout promote",
     "rollout abort",
     "rollback",
@@ -46,6 +47,7 @@ const DESTRUCTIVE: &[&str] = &[
 const WAITING: &[&str] = &[
     "traffic set",
     "rollout",
+    "rollout resume",
     "rollout promote",
     "rollout abort",
     "rollback",
@@ -57,6 +59,7 @@ const RECONCILING: &[&str] = &[
     "apply",
     "traffic set",
     "rollout",
+    "rollout resume",
     "rollout promote",
     "rollout abort",
     "rollback",

@@ -303,7 +303,7 @@ pub enum RolloutAction {
     /// Hold the rollout at its current step.
     #[command(after_help = "Examples:\n  kubectl stackset rollout pause my-app")]
     Pause(RolloutControlArgs),
-    /// Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it).
+    /// Let a paused or abandoned rollout continue, driven from this terminal (or by the driver that holds it; --no-wait: leave it to `reconcile --watch`).
     #[command(
         after_help = "Examples:\n  kubectl stackset rollout resume my-app\n  kubectl stackset rollout resume my-app --yes\n  kubectl stackset rollout resume my-app --no-wait   # leave it to `reconcile --watch`"
     )]
@@ -386,9 +386,12 @@ pub struct RolloutResumeArgs {
     /// Do not ask before each step.
     #[arg(short = 'y', long)]
     pub yes: bool,
-    /// Only mark it running; the controller mode (`reconcile --watch`) or a later `rollout NAME` drives it.
+    /// Return once the change is written; do not wait for the traffic to follow.
     #[arg(long)]
     pub no_wait: bool,
+    /// How long the rest of the rollout may take (0: no limit; it stays recorded when this runs out).
+    #[arg(long, default_value = "0", value_name = "DURATION")]
+    pub timeout: String,
     #[command(flatten)]
     pub output: OutputArg,
     #[command(flatten)]

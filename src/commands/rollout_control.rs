@@ -412,6 +412,7 @@ pub async fn pause(ctx: &Ctx<'_>, a: &RolloutControlArgs) -> Result<(), Failure>
 pub async fn resume(ctx: &Ctx<'_>, a: &RolloutResumeArgs) -> Result<(), Failure> {
     let mode = WriteMode::from_flag(a.dry_run.dry_run);
     let settings = settings(&a.engine, mode)?;
+    let timeout = duration_flag("--timeout", &a.timeout)?;
     let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
     let name = resolve_stackset_name(client, ns, a.name.as_deref()).await?;
     // A live driver (a `rollout` waiting at the pause, the controller)
@@ -458,7 +459,7 @@ pub async fn resume(ctx: &Ctx<'_>, a: &RolloutResumeArgs) -> Result<(), Failure>
     }
     eprint!("{line}");
     let started = (ctx.now)();
-    super::rollout::drive(
+    let driven = super::rollout::drive(
         ctx,
         &name,
         &r.version,
@@ -466,8 +467,20 @@ pub async fn resume(ctx: &Ctx<'_>, a: &RolloutResumeArgs) -> Result<(), Failure>
         a.yes,
         a.output.output,
         r.limits(started),
-    )
-    .await
+    );
+    if timeout.is_zero() {
+        return driven.await;
+    }
+    match tokio::time::timeout(timeout, driven).await {
+        Ok(r) => r,
+        Err(_) => Err(Failure::new(
+            Exit::Timeout,
+            format!("the rollout did not finish within --timeout {}", a.timeout),
+        )
+        .hint(format!(
+            "it stays recorded in the StackSet: continue with `kubectl stackset rollout resume {name}`, or abort it"
+        ))),
+    }
 }
 
 /// Sets an open rollout's state; returns the StackSet's name, the record
