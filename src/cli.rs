@@ -62,7 +62,7 @@ pub fn command() -> clap::Command {
         cmd = cmd.mut_subcommand(name, |sub| sub.args(args));
     }
     // `rollout status` only reads: the engine flags stay accepted, hidden.
-    cmd.mut_subcommand("rollout", |rollout| {
+    let cmd = cmd.mut_subcommand("rollout", |rollout| {
         rollout.mut_subcommand("status", |status| {
             let ids: Vec<String> = status
                 .get_arguments()
@@ -72,7 +72,34 @@ pub fn command() -> clap::Command {
             ids.iter()
                 .fold(status, |c, id| c.mut_arg(id, |a| a.hide(true)))
         })
-    })
+    });
+    fixed_usage(cmd)
+}
+
+/// clap prints, after an error, a usage line built from the arguments that
+/// were given, as if they were required (`rollout <NAME>` after `rollout a
+/// --bogus`). Every command gets its general usage line instead, the one
+/// `-h` shows.
+fn fixed_usage(cmd: clap::Command) -> clap::Command {
+    let mut built = cmd.clone();
+    built.build();
+    apply_usage(cmd, &built)
+}
+
+fn apply_usage(mut cmd: clap::Command, built: &clap::Command) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .filter(|n| n != "help")
+        .collect();
+    for name in names {
+        if let Some(b) = built.find_subcommand(&name) {
+            let usage = b.clone().render_usage().to_string();
+            let usage = usage.strip_prefix("Usage: ").unwrap_or(&usage).to_string();
+            cmd = cmd.mut_subcommand(&name, |sub| apply_usage(sub, b).override_usage(usage));
+        }
+    }
+    cmd
 }
 
 /// Parses the command line through [`command`].

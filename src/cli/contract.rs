@@ -242,6 +242,25 @@ fn violations() -> Vec<String> {
         if short.contains(&format!("--{ENGINE_FLAG}")) {
             v.push(format!("{p}: -h shows the engine flags (--help only)"));
         }
+        let usage_of = |text: &str| {
+            text.lines()
+                .skip_while(|l| !l.starts_with("Usage: "))
+                .take_while(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let argv = std::iter::once("kubectl-stackset")
+            .chain(p.split(' '))
+            .chain(["x", "--no-such-flag"]);
+        if let Err(e) = super::command().try_get_matches_from(argv) {
+            let after_error = usage_of(&e.render().to_string());
+            if after_error != usage_of(&short) {
+                v.push(format!(
+                    "{p}: the usage after an error ({after_error:?}) differs from -h's ({:?})",
+                    usage_of(&short)
+                ));
+            }
+        }
         let global_at = short.find("Global options:");
         if is(LOCAL) {
             for f in CONNECTION_FLAGS {
