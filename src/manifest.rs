@@ -295,7 +295,8 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<Manifest>, Failure> {
                 if kind.is_empty() && api_version.is_empty() {
                     "missing apiVersion and kind".to_string()
                 } else {
-                    format!("{kind} ({api_version})")
+                    // Escaped: a multi-line YAML scalar must not break the one-line error.
+                    format!("{} ({})", kind.escape_debug(), api_version.escape_debug())
                 }
             ))
             .hint("apply other kinds with kubectl apply"));

@@ -102,6 +102,10 @@ const CORPUS: &[&str] = &[
     "a: 'unterminated",
     "a: |\n  text\n b",
     "\0",
+    // Found by this fuzz: a plain scalar folded over a blank line holds a
+    // newline, which the error message used to print as it was.
+    "apiVersion: zalando.org/v1\n\n  a",
+    "kind: StackSet\n\n  x",
 ];
 
 /// Billion-laughs style expansion must be refused or bounded, not explode.
