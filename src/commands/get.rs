@@ -52,7 +52,7 @@ fn render(
             .collect(),
         None => format!("stackset.zalando.org/{}\n", view.name),
     };
-    if let Some(text) = structured(view, args.view.output, stream, names)? {
+    if let Some(text) = structured(view, args.view.output, stream, !args.view.no_headers, names)? {
         return Ok(Rendered {
             text,
             lines: Vec::new(),

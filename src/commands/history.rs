@@ -41,7 +41,7 @@ fn render(
             .map(|v| format!("stack.zalando.org/{}\n", v.stack))
             .collect()
     };
-    if let Some(text) = structured(view, args.view.output, stream, names)? {
+    if let Some(text) = structured(view, args.view.output, stream, !args.view.no_headers, names)? {
         return Ok(Rendered {
             text,
             lines: Vec::new(),

@@ -44,7 +44,7 @@ fn render(
             .map(|s| format!("stackset.zalando.org/{}\n", s.name))
             .collect()
     };
-    if let Some(text) = structured(view, args.view.output, stream, names)? {
+    if let Some(text) = structured(view, args.view.output, stream, !args.view.no_headers, names)? {
         return Ok(Rendered {
             text,
             lines: Vec::new(),

@@ -164,12 +164,14 @@ pub struct Rendered {
     pub lines: Vec<(String, String)>,
 }
 
-/// Renders a view in a structured format (`json|yaml|name`), or returns
-/// `None` for the table formats.
+/// Renders a view in a structured format (`json|yaml|name|jsonpath=|
+/// custom-columns=`), or returns `None` for the table formats. `headers`:
+/// custom-columns prints its header line (off with `--no-headers`).
 pub fn structured<T: Serialize>(
     view: &T,
     format: OutputFormat,
     stream: bool,
+    headers: bool,
     names: impl FnOnce() -> String,
 ) -> Result<Option<String>, Failure> {
     match format {
@@ -180,7 +182,7 @@ pub fn structured<T: Serialize>(
                 .map_err(|e| Failure::error(format!("cannot encode the view: {e}")))?;
             let text = match format {
                 OutputFormat::JsonPath(_) => crate::render::jsonpath::render(t, &value),
-                _ => crate::render::jsonpath::columns(t, &value, true),
+                _ => crate::render::jsonpath::columns(t, &value, headers),
             }
             .map_err(|e| Failure::usage(format!("-o: {e}")))?;
             // One result per line, also under --watch.

@@ -95,9 +95,10 @@ fn describe(until: Until) -> &'static str {
     }
 }
 
-fn print(view: &StatusView, format: OutputFormat, screen: Screen) -> Result<(), Failure> {
+fn print(view: &StatusView, args: &StatusArgs, screen: Screen) -> Result<(), Failure> {
+    let format = args.output;
     let names = || format!("stackset.zalando.org/{}\n", view.name);
-    match structured(view, format, false, names)? {
+    match structured(view, format, false, !args.no_headers, names)? {
         Some(text) => out(&text),
         None => out(&status_text(
             view,
@@ -141,7 +142,7 @@ async fn watch_status(
         |at| async move {
             let (v, _) = view(client, ns, Some(name), id, at).await?;
             let names = || format!("stackset.zalando.org/{name}\n");
-            let text = match structured(&v, args.output, true, names)? {
+            let text = match structured(&v, args.output, true, !args.no_headers, names)? {
                 Some(text) => text,
                 None => status_text(&v, args.output == OutputFormat::Wide, screen.style),
             };
@@ -178,7 +179,7 @@ pub async fn run(
     }
     let Some(until) = args.until else {
         let (v, _) = view(client, ns, args.name.as_deref(), id, now()).await?;
-        print(&v, args.output, screen)?;
+        print(&v, args, screen)?;
         return if v.status.phase == Phase::Healthy {
             Ok(())
         } else {
@@ -217,14 +218,14 @@ pub async fn run(
             last_line = Some(current.clone());
         }
         if holds(until, &v.status) {
-            return print(&v, args.output, screen);
+            return print(&v, args, screen);
         }
         if let Some(f) = record.as_ref().and_then(|r| stuck_rollout(r, &name, at)) {
-            print(&v, args.output, screen)?;
+            print(&v, args, screen)?;
             return Err(f);
         }
         if v.status.has_errors {
-            print(&v, args.output, screen)?;
+            print(&v, args, screen)?;
             return Err(Failure::new(
                 Exit::Degraded,
                 format!("stackset {ns}/{name} has errors: {}", v.status.message),
@@ -249,7 +250,7 @@ pub async fn run(
                 return Err(Failure::new(Exit::Interrupted, format!("interrupted while waiting for {what}")));
             }
             _ = expired => {
-                print(&v, args.output, screen)?;
+                print(&v, args, screen)?;
                 return Err(Failure::new(
                     Exit::Timeout,
                     format!("timed out after {} waiting for {what}: {current}", args.timeout),

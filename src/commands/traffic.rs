@@ -40,7 +40,7 @@ fn render(
             .map(|s| format!("stack.zalando.org/{}\n", s.stack))
             .collect()
     };
-    if let Some(text) = structured(view, args.view.output, stream, names)? {
+    if let Some(text) = structured(view, args.view.output, stream, !args.view.no_headers, names)? {
         return Ok(Rendered {
             text,
             lines: Vec::new(),

@@ -1706,6 +1706,14 @@ async fn jsonpath_and_custom_columns_read_the_documented_view() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "NAME   PHASE\nshop   Healthy\n");
+    // --no-headers drops the header line, as kubectl's does.
+    for cmd in [&["list"][..], &["status", "shop"][..]] {
+        let mut args = cmd.to_vec();
+        args.extend(["-o", "custom-columns=NAME:.name", "--no-headers"]);
+        let r = stackset_in(cluster, &ns, &args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(r.stdout, "shop\n", "{args:?}");
+    }
     let r = stackset_in(
         cluster,
         &ns,
