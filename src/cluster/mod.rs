@@ -88,7 +88,15 @@ async fn load_kubeconfig(global: &GlobalArgs) -> Result<Option<(Config, Option<S
         })?,
         None => match Kubeconfig::read() {
             Ok(kc) => kc,
-            Err(_) if std::env::var_os("KUBERNETES_SERVICE_HOST").is_some() => return Ok(None),
+            // Only when there is no kubeconfig file at all: one that exists
+            // but cannot be read is an error, never a silent switch to the
+            // service account's identity.
+            Err(_)
+                if std::env::var_os("KUBERNETES_SERVICE_HOST").is_some()
+                    && !kubeconfig_file_exists() =>
+            {
+                return Ok(None);
+            }
             Err(e) => {
                 return Err(Failure::error(format!(
                     "cannot read the kubeconfig: {}",
@@ -114,6 +122,15 @@ async fn load_kubeconfig(global: &GlobalArgs) -> Result<Option<(Config, Option<S
                 .hint("check --context/--cluster/--user against `kubectl config get-contexts`")
         })?;
     Ok(Some((config, context)))
+}
+
+/// Whether a kubeconfig file is there to read: any of the paths in
+/// `$KUBECONFIG` (kubectl skips the missing ones), else `~/.kube/config`.
+fn kubeconfig_file_exists() -> bool {
+    match std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+        Some(paths) => std::env::split_paths(&paths).any(|p| p.exists()),
+        None => std::env::home_dir().is_some_and(|h| h.join(".kube/config").exists()),
+    }
 }
 
 /// Builds a client exactly as kubectl would from these global flags.
