@@ -447,3 +447,411 @@ async fn api_server_going_away_mid_reconcile_is_a_clear_error_and_a_rerun_conver
     .await;
     assert!(converged.reconciliation.is_converged());
 }
+
+/// The objects of a file in deploy/, one JSON value each (as kubectl reads them).
+fn deploy_objects(cluster: &TestCluster, file: &str) -> Vec<serde_json::Value> {
+    let out = kubectl(cluster)
+        .args(["create", "--dry-run=client", "-o", "json", "-f"])
+        .arg(repo_root().join("deploy").join(file))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "deploy/{file}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut objects = Vec::new();
+    for doc in serde_json::Deserializer::from_slice(&out.stdout).into_iter::<serde_json::Value>() {
+        let doc = doc.unwrap();
+        // Several objects come back as a List.
+        match doc["kind"].as_str() {
+            Some("List") => objects.extend(doc["items"].as_array().unwrap().iter().cloned()),
+            _ => objects.push(doc),
+        }
+    }
+    objects
+}
+
+fn kubectl_apply(cluster: &TestCluster, objects: &[serde_json::Value]) {
+    let list = json!({"apiVersion": "v1", "kind": "List", "items": objects});
+    let mut apply = kubectl(cluster)
+        .args(["apply", "-f", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(apply.stdin.as_mut().unwrap(), list.to_string().as_bytes()).unwrap();
+    drop(apply.stdin.take());
+    assert!(apply.wait().unwrap().success(), "kubectl apply");
+}
+
+/// The value of `--flag VALUE` in a container's args.
+fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    let i = args.iter().position(|a| a == name)?;
+    args.get(i + 1).map(String::as_str)
+}
+
+/// deploy/ as it runs in a cluster: the Deployment's Pods, started as kubelet
+/// would start them (support/kubelet.rs): service-account token, CA and
+/// namespace mounted at /var/run/secrets/kubernetes.io/serviceaccount,
+/// KUBERNETES_SERVICE_HOST/PORT set, no kubeconfig anywhere, a non-root user.
+/// Two replicas elect one leader, it reconciles, the probes answer on the
+/// Pod's port, the API server sees the service account, and the standby takes
+/// over when the leader is killed.
+#[tokio::test(flavor = "multi_thread")]
+async fn deploy_runs_as_pods_with_the_service_account_token_and_no_kubeconfig() {
+    use k8s_openapi::api::coordination::v1::Lease;
+    use k8s_openapi::api::core::v1::{Pod, Service};
+    use k8s_openapi::api::networking::v1::Ingress;
+    use kube::api::ListParams;
+
+    use crate::support::e2e_required;
+    use crate::support::kubelet::{Kubelet, can_isolate};
+
+    let test = "deploy_runs_as_pods_with_the_service_account_token_and_no_kubeconfig";
+    let cluster = need_cluster!(test);
+    if let Err(why) = can_isolate() {
+        assert!(
+            !e2e_required(),
+            "STACKSET_E2E=1 but {test} cannot run Pods: {why}"
+        );
+        eprintln!("SKIP {test}: {why}; set STACKSET_E2E=1 to make this an error");
+        return;
+    }
+    let ns = cluster.namespace("incluster-pod").await;
+    let client = cluster.client().await;
+
+    // deploy/rbac.yaml, as shipped, but in the test's namespace; the
+    // cluster-wide role and binding get a name of their own.
+    let mut rbac = deploy_objects(cluster, "rbac.yaml");
+    for o in &mut rbac {
+        if o["metadata"]["namespace"] == "stackset-system" {
+            o["metadata"]["namespace"] = json!(ns.name);
+        }
+        if matches!(
+            o["kind"].as_str(),
+            Some("ClusterRole" | "ClusterRoleBinding")
+        ) {
+            let name = format!("{}-{}", o["metadata"]["name"].as_str().unwrap(), ns.name);
+            o["metadata"]["name"] = json!(name);
+        }
+        if o["kind"] == "ClusterRoleBinding" {
+            let name = format!("{}-{}", o["roleRef"]["name"].as_str().unwrap(), ns.name);
+            o["roleRef"]["name"] = json!(name);
+        }
+        for s in o["subjects"].as_array_mut().into_iter().flatten() {
+            s["namespace"] = json!(ns.name);
+        }
+    }
+    assert!(
+        !serde_json::to_string(&rbac)
+            .unwrap()
+            .contains("stackset-system"),
+        "every reference to stackset-system moved"
+    );
+    kubectl_apply(cluster, &rbac);
+
+    // deploy/deployment.yaml, as shipped, but in the test's namespace and
+    // with a controller id of its own (so it leaves other tests alone).
+    let objects = deploy_objects(cluster, "deployment.yaml");
+    let mut deployment = objects
+        .iter()
+        .find(|o| o["kind"] == "Deployment")
+        .cloned()
+        .unwrap();
+    assert!(
+        objects.iter().any(|o| o["kind"] == "Namespace"
+            && o["metadata"]["name"] == deployment["metadata"]["namespace"]),
+        "deploy/deployment.yaml creates the namespace it deploys into"
+    );
+    deployment["metadata"]["namespace"] = json!(ns.name);
+    let id = format!("pod-{}", ns.name);
+    let env = deployment["spec"]["template"]["spec"]["containers"][0]["env"]
+        .as_array_mut()
+        .unwrap();
+    let controller_id = env
+        .iter_mut()
+        .find(|e| e["name"] == "STACKSET_CONTROLLER_ID")
+        .expect("deploy/ sets STACKSET_CONTROLLER_ID");
+    controller_id["value"] = json!(id);
+    kubectl_apply(cluster, std::slice::from_ref(&deployment));
+
+    let replicas = deployment["spec"]["replicas"].as_u64().unwrap() as usize;
+    assert!(replicas >= 2, "deploy/ runs a standby: replicas {replicas}");
+    let container = &deployment["spec"]["template"]["spec"]["containers"][0];
+    let args: Vec<String> = container["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    // Unless deploy/ says otherwise, the flag's default.
+    let lease_duration = flag(&args, "--lease-duration").unwrap_or("15s");
+    let lease_duration = kubectl_stackset::cluster::parse_duration(lease_duration).unwrap();
+    let lease_name = flag(&args, "--leader-election-id").unwrap_or("kubectl-stackset");
+    // The probes as kubelet runs them: path and (named) port.
+    let port_of = |p: &serde_json::Value| -> u16 {
+        match p {
+            serde_json::Value::Number(n) => n.as_u64().unwrap() as u16,
+            serde_json::Value::String(name) => container["ports"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["name"] == *name)
+                .unwrap_or_else(|| panic!("no container port named {name}"))["containerPort"]
+                .as_u64()
+                .unwrap() as u16,
+            _ => panic!("probe port {p}"),
+        }
+    };
+    let probes: Vec<(String, u16)> = ["livenessProbe", "readinessProbe"]
+        .iter()
+        .map(|p| {
+            let get = &container[p]["httpGet"];
+            (
+                get["path"].as_str().unwrap().to_string(),
+                port_of(&get["port"]),
+            )
+        })
+        .collect();
+    let metrics_port = probes[0].1;
+
+    // The Deployment controller makes the Pods, the scheduler binds them, kwok
+    // gives them an IP.
+    let selector = deployment["spec"]["selector"]["matchLabels"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap()))
+        .collect::<Vec<_>>()
+        .join(",");
+    let pods_api: Api<Pod> = Api::namespaced(client.clone(), &ns.name);
+    let pods = eventually("the Deployment's Pods", Duration::from_secs(60), || async {
+        let list = pods_api
+            .list(&ListParams::default().labels(&selector))
+            .await
+            .ok()?;
+        let placed: Vec<Pod> = list
+            .items
+            .into_iter()
+            .filter(|p| {
+                let v = serde_json::to_value(p).unwrap();
+                v.pointer("/status/podIP").is_some() && v.pointer("/spec/nodeName").is_some()
+            })
+            .collect();
+        (placed.len() == replicas).then_some(placed)
+    })
+    .await;
+
+    let kc = Kubeconfig::read_from(&cluster.kubeconfig).unwrap();
+    let cfg = Config::from_custom_kubeconfig(
+        kc,
+        &KubeConfigOptions {
+            context: cluster.admin_context(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let api_server = format!(
+        "{}:{}",
+        cfg.cluster_url.host().unwrap(),
+        cfg.cluster_url.port_u16().unwrap_or(443)
+    );
+    let kubelet = Kubelet::start(
+        client.clone(),
+        api_server,
+        std::path::Path::new(env!("CARGO_BIN_EXE_kubectl-stackset")),
+    )
+    .await;
+    let mut running = Vec::new();
+    for pod in &pods {
+        running.push(kubelet.run(pod).await);
+    }
+
+    // Both replicas answer the probes of deploy/ on their Pod IP.
+    for pod in &running {
+        for (path, port) in &probes {
+            let deadline = std::time::Instant::now() + Duration::from_secs(60);
+            while pod.http_get(*port, path).map(|r| r.0) != Some(200) {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "{path} on {}:{port} never answered 200; its stderr: {:#?}",
+                    pod.ip,
+                    pod.stderr()
+                );
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+        }
+    }
+
+    // The leader reconciles a new StackSet: the stack and its children.
+    let api: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
+    api.create(&PostParams::default(), &stackset("ctl", &id))
+        .await
+        .unwrap();
+    eventually("100% on ctl-v1", Duration::from_secs(60), || async {
+        let ss = serde_json::to_value(api.get("ctl").await.ok()?).ok()?;
+        (ss.pointer("/status/traffic/0/weight")?.as_f64()? == 100.0).then_some(())
+    })
+    .await;
+    let stacks: Api<Stack> = Api::namespaced(client.clone(), &ns.name);
+    let deps: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
+    let svcs: Api<Service> = Api::namespaced(client.clone(), &ns.name);
+    let ings: Api<Ingress> = Api::namespaced(client.clone(), &ns.name);
+    assert!(
+        stacks.get_opt("ctl-v1").await.unwrap().is_some(),
+        "Stack ctl-v1"
+    );
+    assert!(
+        deps.get_opt("ctl-v1").await.unwrap().is_some(),
+        "Deployment ctl-v1"
+    );
+    assert!(
+        svcs.get_opt("ctl-v1").await.unwrap().is_some(),
+        "Service ctl-v1"
+    );
+    for ing in ["ctl-v1", "ctl-v1-traffic-segment"] {
+        assert!(ings.get_opt(ing).await.unwrap().is_some(), "Ingress {ing}");
+    }
+
+    // Exactly one replica leads: the Lease names its Pod (HOSTNAME), and only
+    // its /metrics says so.
+    let leases: Api<Lease> = Api::namespaced(client.clone(), &ns.name);
+    let holder = || async {
+        leases
+            .get_opt(lease_name)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|l| l.spec?.holder_identity)
+            .filter(|h| !h.is_empty())
+    };
+    let first = holder().await.expect("a Lease holder");
+    let standby_of = |leader: usize| (leader + 1) % running.len();
+    let leader = running
+        .iter()
+        .position(|p| first.starts_with(&format!("{}_", p.name)))
+        .unwrap_or_else(|| panic!("the holder {first} is one of the Pods"));
+    for (i, pod) in running.iter().enumerate() {
+        let (_, metrics) = pod.http_get(metrics_port, "/metrics").unwrap();
+        let want = if i == leader {
+            "stackset_leader 1"
+        } else {
+            "stackset_leader 0"
+        };
+        assert!(metrics.lines().any(|l| l == want), "{}: {want}", pod.name);
+    }
+
+    // The API server sees the service account, not anyone else: an action
+    // deploy/rbac.yaml does not grant is refused by name (`kubectl exec`).
+    let sa = deployment["spec"]["template"]["spec"]["serviceAccountName"]
+        .as_str()
+        .unwrap();
+    let who = format!("system:serviceaccount:{}:{sa}", ns.name);
+    let out = running[standby_of(leader)].exec(&["delete", "ctl", "--yes"], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "forbidden: {stderr}");
+    assert!(stderr.contains(&format!("User \"{who}\"")), "{stderr}");
+    assert!(api.get_opt("ctl").await.unwrap().is_some());
+    // The service account is the fallback for no kubeconfig at all, as with
+    // kubectl (a KUBECONFIG naming no file counts as none); a kubeconfig that
+    // is there but broken is an error, never a silent switch of identity
+    // (issue #16).
+    let out =
+        running[standby_of(leader)].exec(&["get", "ctl"], &[("KUBECONFIG", "/nonexistent/config")]);
+    assert!(
+        out.status.success(),
+        "no kubeconfig file: the service account: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let broken = std::env::temp_dir().join(format!("{}-broken-kubeconfig", ns.name));
+    std::fs::write(&broken, "apiVersion: v1\nkind: Config\nclusters: [oops\n").unwrap();
+    let out = running[standby_of(leader)]
+        .exec(&["get", "ctl"], &[("KUBECONFIG", broken.to_str().unwrap())]);
+    let _ = std::fs::remove_file(&broken);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a broken kubeconfig is an error: {stderr}"
+    );
+    assert!(
+        stderr.starts_with("error: cannot read the kubeconfig") && stderr.lines().count() == 2,
+        "one line and a hint: {stderr}"
+    );
+
+    // Within deploy/'s memory limit.
+    let limit = container["resources"]["limits"]["memory"].as_str().unwrap();
+    let limit_bytes = limit.strip_suffix("Mi").unwrap().parse::<u64>().unwrap() << 20;
+    for pod in &running {
+        let non_root = container["securityContext"]["runAsNonRoot"] == true;
+        assert!(!non_root || pod.uid() != Some(0), "{}: not root", pod.name);
+        let rss = pod.peak_rss_bytes().unwrap();
+        eprintln!("{}: peak RSS {} KiB (limit {limit})", pod.name, rss >> 10);
+        assert!(
+            rss < limit_bytes,
+            "{}: peak RSS {rss} over {limit}",
+            pod.name
+        );
+    }
+
+    // The leader's Pod dies without a goodbye; a change made at once is
+    // reconciled by the standby after it takes the Lease over.
+    let standby = standby_of(leader);
+    let killed = std::time::Instant::now();
+    running[leader].signal("KILL");
+    api.patch(
+        "ctl",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"spec": {"stackTemplate": {"spec": {"version": "v2"}}}})),
+    )
+    .await
+    .unwrap();
+    let prefix = format!("{}_", running[standby].name);
+    eventually(
+        "the standby holds the Lease",
+        lease_duration * 3,
+        || async { holder().await.filter(|h| h.starts_with(&prefix)) },
+    )
+    .await;
+    let takeover = killed.elapsed();
+    eventually(
+        "ctl-v2's Deployment from the new leader",
+        Duration::from_secs(60),
+        || async { deps.get_opt("ctl-v2").await.ok()?.map(|_| ()) },
+    )
+    .await;
+    let reconciled = killed.elapsed();
+    eprintln!(
+        "failover: Lease taken over {:.1}s after the leader was killed, the change reconciled after {:.1}s (lease duration {lease_duration:?})",
+        takeover.as_secs_f64(),
+        reconciled.as_secs_f64()
+    );
+    assert!(
+        takeover <= lease_duration * 2,
+        "take-over within two lease durations: {takeover:?}"
+    );
+    let (_, metrics) = running[standby].http_get(metrics_port, "/metrics").unwrap();
+    assert!(metrics.lines().any(|l| l == "stackset_leader 1"));
+
+    // kubelet stops a Pod with SIGTERM: exit 0, and the Lease is given back.
+    running[standby].signal("TERM");
+    let mut logs = Vec::new();
+    for (i, mut pod) in running.into_iter().enumerate() {
+        let (code, log) = pod.wait();
+        if i == standby {
+            assert_eq!(code, Some(0), "SIGTERM ends it cleanly: {log:#?}");
+        }
+        logs.extend(log);
+    }
+    assert_eq!(holder().await, None, "the Lease is released on SIGTERM");
+    let complaints: Vec<_> = logs
+        .iter()
+        .filter(|l| l.contains("forbidden") || l.contains("error"))
+        .collect();
+    assert!(
+        complaints.is_empty(),
+        "the shipped RBAC must cover every request: {complaints:#?}"
+    );
+}

@@ -17,6 +17,7 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 
 pub mod faults;
+pub mod kubelet;
 
 /// A reachable cluster and the kubeconfig that reaches it.
 #[derive(Debug)]
@@ -38,7 +39,7 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn e2e_required() -> bool {
+pub fn e2e_required() -> bool {
     std::env::var("STACKSET_E2E").is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
 }
 
