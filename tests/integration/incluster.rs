@@ -491,13 +491,30 @@ fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
     args.get(i + 1).map(String::as_str)
 }
 
+/// Waits until every probe (path, port) answers 200 on the Pod's IP.
+async fn wait_for_probes(pod: &crate::support::kubelet::PodProcess, probes: &[(String, u16)]) {
+    for (path, port) in probes {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while pod.http_get(*port, path).map(|r| r.0) != Some(200) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{path} on {}:{port} never answered 200; its stderr: {:#?}",
+                pod.ip,
+                pod.stderr()
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+}
+
 /// deploy/ as it runs in a cluster: the Deployment's Pods, started as kubelet
 /// would start them (support/kubelet.rs): service-account token, CA and
 /// namespace mounted at /var/run/secrets/kubernetes.io/serviceaccount,
 /// KUBERNETES_SERVICE_HOST/PORT set, no kubeconfig anywhere, a non-root user.
 /// Two replicas elect one leader, it reconciles, the probes answer on the
-/// Pod's port, the API server sees the service account, and the standby takes
-/// over when the leader is killed.
+/// Pod's port, the API server sees the service account, the standby takes
+/// over when the leader is killed, the crashed container comes back as the
+/// standby, and SIGTERM exits 0 and hands the Lease over.
 #[tokio::test(flavor = "multi_thread")]
 async fn deploy_runs_as_pods_with_the_service_account_token_and_no_kubeconfig() {
     use k8s_openapi::api::coordination::v1::Lease;
@@ -671,18 +688,7 @@ async fn deploy_runs_as_pods_with_the_service_account_token_and_no_kubeconfig() 
 
     // Both replicas answer the probes of deploy/ on their Pod IP.
     for pod in &running {
-        for (path, port) in &probes {
-            let deadline = std::time::Instant::now() + Duration::from_secs(60);
-            while pod.http_get(*port, path).map(|r| r.0) != Some(200) {
-                assert!(
-                    std::time::Instant::now() < deadline,
-                    "{path} on {}:{port} never answered 200; its stderr: {:#?}",
-                    pod.ip,
-                    pod.stderr()
-                );
-                tokio::time::sleep(Duration::from_millis(250)).await;
-            }
-        }
+        wait_for_probes(pod, &probes).await;
     }
 
     // The leader reconciles a new StackSet: the stack and its children.
@@ -835,16 +841,44 @@ async fn deploy_runs_as_pods_with_the_service_account_token_and_no_kubeconfig() 
     let (_, metrics) = running[standby].http_get(metrics_port, "/metrics").unwrap();
     assert!(metrics.lines().any(|l| l == "stackset_leader 1"));
 
-    // kubelet stops a Pod with SIGTERM: exit 0, and the Lease is given back.
+    // kubelet restarts the crashed container in the same Pod (a fresh
+    // token): it comes back as the standby.
+    let (_, mut logs) = running[leader].wait();
+    running[leader] = kubelet.run(&pods[leader]).await;
+    wait_for_probes(&running[leader], &probes).await;
+    let (_, metrics) = running[leader].http_get(metrics_port, "/metrics").unwrap();
+    assert!(metrics.lines().any(|l| l == "stackset_leader 0"));
+
+    // kubelet stops a Pod with SIGTERM: exit 0, and the Lease is given back
+    // at once, so the other replica takes over without waiting for it to
+    // run out.
+    let stopped = std::time::Instant::now();
     running[standby].signal("TERM");
-    let mut logs = Vec::new();
-    for (i, mut pod) in running.into_iter().enumerate() {
-        let (code, log) = pod.wait();
-        if i == standby {
-            assert_eq!(code, Some(0), "SIGTERM ends it cleanly: {log:#?}");
-        }
-        logs.extend(log);
-    }
+    let (code, log) = running[standby].wait();
+    assert_eq!(code, Some(0), "SIGTERM ends it cleanly: {log:#?}");
+    logs.extend(log);
+    let after_stop = holder().await;
+    assert!(
+        !after_stop
+            .as_deref()
+            .is_some_and(|h| h.starts_with(&prefix)),
+        "released on SIGTERM, not left to expire: {after_stop:?}"
+    );
+    let restarted = format!("{}_", running[leader].name);
+    eventually(
+        "the restarted replica holds the Lease",
+        lease_duration,
+        || async { holder().await.filter(|h| h.starts_with(&restarted)) },
+    )
+    .await;
+    eprintln!(
+        "hand-over on SIGTERM: {:.1}s",
+        stopped.elapsed().as_secs_f64()
+    );
+    running[leader].signal("TERM");
+    let (code, log) = running[leader].wait();
+    assert_eq!(code, Some(0), "SIGTERM ends it cleanly: {log:#?}");
+    logs.extend(log);
     assert_eq!(holder().await, None, "the Lease is released on SIGTERM");
     let complaints: Vec<_> = logs
         .iter()

@@ -232,6 +232,8 @@ impl Kubelet {
         let dir = self.dir.join(&name);
         std::fs::create_dir_all(dir.join("volume")).unwrap();
         std::fs::create_dir_all(dir.join("home")).unwrap();
+        // A restart of the container starts its forwarder afresh.
+        let _ = std::fs::remove_file(dir.join("forwarder.ready"));
 
         // Volumes: the service account's projected volume is all deploy/ has.
         let mounts = container["volumeMounts"]
