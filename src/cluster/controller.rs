@@ -292,7 +292,7 @@ where
     let synced = synced.clone();
     let kind = std::any::type_name::<K>();
     let stream = watcher(api, wc)
-        .default_backoff()
+        .backoff(super::retry::watch_backoff())
         .reflect(writer)
         .inspect(move |e| {
             if required && matches!(e, Ok(watcher::Event::InitDone)) {
@@ -363,7 +363,7 @@ pub async fn run(client: Client, cs: ControllerSettings, report: Arc<Reporter>) 
     let ss_pending = pending.clone();
     let ss_synced = synced.clone();
     let ss_stream = watcher(api::<StackSet>(&client, &watched), ss_wc)
-        .default_backoff()
+        .backoff(super::retry::watch_backoff())
         .reflect(ss_writer)
         .inspect(move |e| {
             if matches!(e, Ok(watcher::Event::InitDone)) {
@@ -568,10 +568,13 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
             tracing::debug!(%ns, %name, "skipped: not managed by us");
             return Ok(Action::await_change());
         }
-        // The claim's own watch event brings it back.
+        // The claim's own watch event brings it back, and so does the
+        // event of a write that beat it (a conflict).
         _ => {
-            ensure_ours(&ctx.client, &ss, settings).await?;
-            return Ok(Action::await_change());
+            return match ensure_ours(&ctx.client, &ss, settings).await {
+                Ok(_) | Err(ExecError::Conflict(_)) => Ok(Action::await_change()),
+                Err(ExecError::Failed(f) | ExecError::StackFailed(f, _)) => Err(f.into()),
+            };
         }
     }
     let mut stackset = (*ss).clone();

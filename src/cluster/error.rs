@@ -19,7 +19,7 @@ pub struct Op<'a> {
 }
 
 impl Op<'_> {
-    fn object(&self) -> String {
+    pub fn object(&self) -> String {
         let res = if self.group.is_empty() {
             self.resource.to_string()
         } else {
@@ -44,16 +44,6 @@ impl Op<'_> {
             .map(|n| format!(" -n {n}"))
             .unwrap_or_else(|| " -A".into());
         format!("kubectl auth can-i {} {res}{ns}", self.verb)
-    }
-}
-
-/// Whether an error is worth retrying: conflicts, throttling, server errors,
-/// timeouts and broken connections.
-pub fn is_transient(err: &kube::Error) -> bool {
-    match err {
-        kube::Error::Api(s) => s.code == 409 || s.code == 429 || s.code >= 500,
-        kube::Error::HyperError(_) | kube::Error::Service(_) => true,
-        _ => false,
     }
 }
 

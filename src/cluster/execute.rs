@@ -16,7 +16,8 @@ use serde_json::Value;
 use stackset_core::{Action, Event, EventType, Kind, ObjectRef, Plan, Snapshot};
 
 use super::error::{Op, failure};
-use super::retry::{ATTEMPTS, backoff, is_conflict, with_retries};
+use super::mutate::kept_changing;
+use super::retry::{CONFLICT_READS, conflict_pauses, is_conflict, with_retries};
 use crate::error::Failure;
 
 /// Our field manager for server-side apply and updates.
@@ -258,7 +259,7 @@ impl Executor {
             action: "Reconcile".into(),
             secondary: None,
         };
-        if let Err(e) = self.recorder.publish(&event, &reference).await {
+        if let Err(e) = with_retries(|| self.recorder.publish(&event, &reference)).await {
             tracing::warn!(reason = %ev.reason, error = %e, "could not publish event");
         }
     }
@@ -322,7 +323,8 @@ impl Executor {
             field_manager: Some(FIELD_MANAGER.into()),
         };
         let mut current = observed.filter(|v| !v.is_null());
-        for attempt in 1..=ATTEMPTS {
+        let mut pauses = conflict_pauses();
+        loop {
             let mut body = match current.take() {
                 Some(v) => v,
                 None => {
@@ -341,15 +343,19 @@ impl Executor {
                 .map_err(|e| ExecError::Failed(Failure::error(format!("invalid object: {e}"))))?;
             match with_retries(|| api.replace_status(&target.name, &pp, &obj)).await {
                 Ok(_) => return Ok(()),
-                Err(e) if is_conflict(&e) && attempt < ATTEMPTS => {
-                    tokio::time::sleep(backoff(attempt)).await;
-                }
+                // Read again and write the same status on top.
+                Err(e) if is_conflict(&e) => match pauses.next() {
+                    Some(pause) => tokio::time::sleep(pause).await,
+                    None => {
+                        return Err(ExecError::Failed(kept_changing(
+                            op("update", &ar, target),
+                            CONFLICT_READS,
+                        )));
+                    }
+                },
                 Err(e) => return Err(classify(op("update", &ar, target), &e)),
             }
         }
-        Err(ExecError::Conflict(format!(
-            "status of {target} kept conflicting"
-        )))
     }
 }
 

@@ -272,19 +272,19 @@ pub fn changes(
         None => watcher::Config::default(),
     };
     let ss = watcher(apis::<StackSet>(client, ns), ss_cfg)
-        .default_backoff()
+        .backoff(super::retry::watch_backoff())
         .map(|_| ());
     let stacks = watcher(
         apis::<Stack>(client, ns),
         watcher::Config::default().labels(&label),
     )
-    .default_backoff()
+    .backoff(super::retry::watch_backoff())
     .map(|_| ());
     let deps = watcher(
         apis::<Deployment>(client, ns),
         watcher::Config::default().labels(&label),
     )
-    .default_backoff()
+    .backoff(super::retry::watch_backoff())
     .map(|_| ());
     futures::stream::select(ss, futures::stream::select(stacks, deps)).boxed()
 }

@@ -13,6 +13,12 @@ use k8s_openapi::jiff::{SignedDuration, Timestamp};
 use kube::Client;
 use kube::api::{Api, PostParams};
 
+use super::retry::with_retries;
+
+const POST: PostParams = PostParams {
+    dry_run: false,
+    field_manager: None,
+};
 use crate::error::Failure;
 
 /// Where the Lease lives and how long it lasts.
@@ -77,11 +83,7 @@ impl Elector {
             if let Some(spec) = lease.spec.as_mut() {
                 spec.renew_time = Some(MicroTime(now));
             }
-            match self
-                .api
-                .replace(&self.cfg.name, &PostParams::default(), &lease)
-                .await
-            {
+            match with_retries(|| self.api.replace(&self.cfg.name, &POST, &lease)).await {
                 Ok(l) => {
                     *held = Some(l);
                     return Ok(true);
@@ -90,7 +92,7 @@ impl Elector {
                 Err(e) => return Err(e),
             }
         }
-        let Some(current) = self.api.get_opt(&self.cfg.name).await? else {
+        let Some(current) = with_retries(|| self.api.get_opt(&self.cfg.name)).await? else {
             let lease = Lease {
                 metadata: ObjectMeta {
                     name: Some(self.cfg.name.clone()),
@@ -106,7 +108,7 @@ impl Elector {
                     ..Default::default()
                 }),
             };
-            return match self.api.create(&PostParams::default(), &lease).await {
+            return match with_retries(|| self.api.create(&POST, &lease)).await {
                 Ok(l) => {
                     *held = Some(l);
                     Ok(true)
@@ -145,11 +147,7 @@ impl Elector {
             lease_transitions: Some(if mine { transitions } else { transitions + 1 }),
             ..spec
         });
-        match self
-            .api
-            .replace(&self.cfg.name, &PostParams::default(), &lease)
-            .await
-        {
+        match with_retries(|| self.api.replace(&self.cfg.name, &POST, &lease)).await {
             Ok(l) => {
                 *held = Some(l);
                 Ok(true)

@@ -13,6 +13,7 @@ use stackset_core::api::{Stack, StackSet};
 
 use super::connect;
 use super::error::{Op, failure};
+use super::retry::with_retries;
 use crate::cli::GlobalArgs;
 use crate::error::Failure;
 
@@ -72,8 +73,8 @@ pub fn kubeconfig_entries(path: Option<&Path>) -> Result<KubeconfigEntries, Fail
 pub async fn stackset_names(global: &GlobalArgs) -> Result<Vec<String>, Failure> {
     let conn = connect(global).await?;
     let api: Api<StackSet> = Api::namespaced(conn.client, &conn.namespace);
-    let list = api
-        .list_metadata(&ListParams::default())
+    let params = ListParams::default();
+    let list = with_retries(|| api.list_metadata(&params))
         .await
         .map_err(|e| failure(op("stacksets", "zalando.org", Some(&conn.namespace)), &e))?;
     let mut names: Vec<String> = list
@@ -97,8 +98,8 @@ pub async fn stack_versions(
         Some(s) => format!("{LABEL_STACKSET}={s}"),
         None => LABEL_STACKSET.to_string(),
     };
-    let list = api
-        .list_metadata(&ListParams::default().labels(&selector))
+    let params = ListParams::default().labels(&selector);
+    let list = with_retries(|| api.list_metadata(&params))
         .await
         .map_err(|e| failure(op("stacks", "zalando.org", Some(&conn.namespace)), &e))?;
     let mut out: Vec<(String, String)> = list
@@ -123,8 +124,8 @@ pub async fn stack_versions(
 pub async fn namespace_names(global: &GlobalArgs) -> Result<Vec<String>, Failure> {
     let conn = connect(global).await?;
     let api: Api<Namespace> = Api::all(conn.client);
-    let list = api
-        .list_metadata(&ListParams::default())
+    let params = ListParams::default();
+    let list = with_retries(|| api.list_metadata(&params))
         .await
         .map_err(|e| failure(op("namespaces", "", None), &e))?;
     let mut names: Vec<String> = list

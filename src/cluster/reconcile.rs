@@ -14,7 +14,7 @@ use stackset_core::{Options, Reconciliation, Snapshot, reconcile};
 
 use super::error::{Op, failure};
 use super::execute::{ExecError, ExecOptions, ExecSummary, Executor};
-use super::retry::{ATTEMPTS, backoff};
+use super::retry::{CONFLICT_READS, conflict_pauses, is_conflict, with_retries};
 use super::snapshot::{NamespaceObjects, Scope, get_stackset, list_namespace};
 use crate::error::{Exit, Failure};
 
@@ -122,19 +122,20 @@ pub fn options_for(base: &Options, stackset: &StackSet) -> Options {
 
 /// Refuses to touch a StackSet that someone else manages, unless claiming.
 /// Claiming writes our id into the controller annotation (guarded by the
-/// resourceVersion we read, so a concurrent change is not overwritten).
+/// resourceVersion we read, so a concurrent change is not overwritten: that
+/// is a conflict, and the caller reads again).
 pub async fn ensure_ours(
     client: &Client,
     stackset: &StackSet,
     settings: &Settings,
-) -> Result<StackSet, Failure> {
+) -> Result<StackSet, ExecError> {
     let name = stackset.metadata.name.clone().unwrap_or_default();
     let ns = stackset.metadata.namespace.clone().unwrap_or_default();
     match Management::of(stackset, &settings.controller_id) {
         Management::ClientSide => return Ok(stackset.clone()),
         m if !settings.claim => {
             // Like a missing --yes: a flag is needed to go on (exit 2).
-            return Err(Failure::new(
+            return Err(ExecError::Failed(Failure::new(
                 Exit::Usage,
                 format!("stackset {ns}/{name} is managed by the {}, not by kubectl-stackset", m.describe()),
             )
@@ -142,7 +143,7 @@ pub async fn ensure_ours(
                 "to manage it client-side, re-run with --claim (it sets {ANNOTATION_CONTROLLER}={}); \
                  the two must never reconcile the same StackSet",
                 settings.controller_id
-            )));
+            ))));
         }
         _ => {}
     }
@@ -160,19 +161,24 @@ pub async fn ensure_ours(
         field_manager: Some(super::execute::FIELD_MANAGER.into()),
         ..Default::default()
     };
-    api.patch(&name, &pp, &Patch::Merge(&patch))
+    let op = Op {
+        verb: "patch",
+        resource: "stacksets",
+        group: "zalando.org",
+        name: Some(&name),
+        namespace: Some(&ns),
+    };
+    // A lost response to our own claim also comes back as a conflict (the
+    // resourceVersion moved): the fresh read then finds the StackSet ours.
+    let patch = Patch::Merge(&patch);
+    with_retries(|| api.patch(&name, &pp, &patch))
         .await
         .map_err(|e| {
-            failure(
-                Op {
-                    verb: "patch",
-                    resource: "stacksets",
-                    group: "zalando.org",
-                    name: Some(&name),
-                    namespace: Some(&ns),
-                },
-                &e,
-            )
+            if is_conflict(&e) {
+                ExecError::Conflict(failure(op, &e).message)
+            } else {
+                ExecError::Failed(failure(op, &e))
+            }
         })
 }
 
@@ -201,7 +207,20 @@ pub async fn reconcile_read(
     let executor = Executor::new(client.clone(), settings.exec);
     let mut executed = Vec::new();
     let mut summary = ExecSummary::default();
-    let mut conflicts = 0;
+    let mut pauses = conflict_pauses();
+    // Someone else wrote first: read again and decide again, a bounded
+    // number of times.
+    let mut read_again = async |why: String| match pauses.next() {
+        Some(pause) => {
+            tracing::debug!(%why, ?pause, "conflict, reading again");
+            tokio::time::sleep(pause).await;
+            Ok(())
+        }
+        None => Err(
+            Failure::error(format!("{why} (gave up after {CONFLICT_READS} conflicts)"))
+                .hint("another writer keeps changing this StackSet; try again"),
+        ),
+    };
     let mut passes = 0;
     loop {
         passes += 1;
@@ -209,7 +228,14 @@ pub async fn reconcile_read(
             Some(s) => s,
             None => get_stackset(client, ns, name).await?,
         };
-        let stackset = ensure_ours(client, &stackset, settings).await?;
+        let stackset = match ensure_ours(client, &stackset, settings).await {
+            Ok(s) => s,
+            Err(ExecError::Conflict(why)) => {
+                read_again(why).await?;
+                continue;
+            }
+            Err(ExecError::Failed(f) | ExecError::StackFailed(f, _)) => return Err(f),
+        };
         let objects = list_namespace(client, ns, Some(name), settings.scope()).await?;
         let (outcome_rec, snapshot) = decide(&objects, stackset, settings, now);
         let mut stack_failure = None;
@@ -226,17 +252,9 @@ pub async fn reconcile_read(
                 summary.status_writes += s.status_writes;
                 stack_failure = Some(f);
             }
-            Err(ExecError::Conflict(why)) if conflicts + 1 < ATTEMPTS => {
-                conflicts += 1;
-                tracing::debug!(%why, "conflict, reading again");
-                tokio::time::sleep(backoff(conflicts)).await;
-                continue;
-            }
             Err(ExecError::Conflict(why)) => {
-                return Err(
-                    Failure::error(format!("{why} (gave up after {ATTEMPTS} conflicts)"))
-                        .hint("another writer keeps changing this StackSet; try again"),
-                );
+                read_again(why).await?;
+                continue;
             }
             Err(ExecError::Failed(f)) => return Err(f),
         }

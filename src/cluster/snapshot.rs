@@ -231,6 +231,60 @@ pub async fn get_stackset(client: &Client, ns: &str, name: &str) -> Result<Stack
     }
 }
 
+/// GETs one StackSet; `None` when there is none of that name.
+pub async fn find_stackset(
+    client: &Client,
+    ns: &str,
+    name: &str,
+) -> Result<Option<StackSet>, Failure> {
+    let api: Api<StackSet> = Api::namespaced(client.clone(), ns);
+    with_retries(|| api.get_opt(name)).await.map_err(|e| {
+        failure(
+            Op {
+                verb: "get",
+                resource: "stacksets",
+                group: "zalando.org",
+                name: Some(name),
+                namespace: Some(ns),
+            },
+            &e,
+        )
+    })
+}
+
+/// The names of the Stacks that the StackSet `name` with `uid` owns.
+pub async fn owned_stacks(
+    client: &Client,
+    ns: &str,
+    name: &str,
+    uid: Option<&str>,
+) -> Result<Vec<String>, Failure> {
+    let api: Api<Stack> = Api::namespaced(client.clone(), ns);
+    let params = ListParams::default().labels(&selector(Some(name)));
+    let op = Op {
+        verb: "list",
+        resource: "stacks",
+        group: "zalando.org",
+        name: None,
+        namespace: Some(ns),
+    };
+    let stacks = with_retries(|| api.list(&params))
+        .await
+        .map_err(|e| failure(op, &e))?;
+    Ok(stacks
+        .items
+        .into_iter()
+        .filter(|s| {
+            s.metadata
+                .owner_references
+                .iter()
+                .flatten()
+                .any(|o| Some(o.uid.as_str()) == uid)
+        })
+        .filter_map(|s| s.metadata.name)
+        .collect())
+}
+
 /// LISTs the StackSets of a namespace, or of every namespace when `ns` is None.
 pub async fn list_stacksets(client: &Client, ns: Option<&str>) -> Result<Vec<StackSet>, Failure> {
     let api: Api<StackSet> = match ns {

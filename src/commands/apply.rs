@@ -4,16 +4,14 @@
 //! StackSet is reconciled at once, so the stack of its version exists when
 //! the command returns.
 
-use kube::api::{Api, Patch, PatchParams};
 use serde_json::Value;
 use stackset_core::api::StackSet;
 
 use super::create::{print_result, reconcile_new};
 use super::follow::{Ctx, settings};
 use crate::cli::ApplyArgs;
-use crate::cluster::error::{Op, failure};
-use crate::cluster::execute::FIELD_MANAGER;
-use crate::cluster::mutate::WriteMode;
+use crate::cluster::mutate::{WriteMode, apply_stackset};
+use crate::cluster::snapshot::find_stackset;
 use crate::error::Failure;
 use crate::manifest::{self, Manifest};
 
@@ -52,18 +50,8 @@ pub async fn run(ctx: &Ctx<'_>, args: &ApplyArgs) -> Result<(), Failure> {
     }
     for (ns, m) in targets {
         let name = m.stackset.metadata.name.clone().unwrap_or_default();
-        let api: Api<StackSet> = Api::namespaced(ctx.conn.client.clone(), &ns);
-        let op = |verb| Op {
-            verb,
-            resource: "stacksets",
-            group: "zalando.org",
-            name: Some(&name),
-            namespace: Some(&ns),
-        };
-        let before = api
-            .get_opt(&name)
-            .await
-            .map_err(|e| failure(op("get"), &e))?;
+        let client = &ctx.conn.client;
+        let before = find_stackset(client, &ns, &name).await?;
         let mut body = m.raw.clone();
         if let Some(map) = body.as_object_mut() {
             map.remove("status");
@@ -95,12 +83,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &ApplyArgs) -> Result<(), Failure> {
             )?;
             continue;
         }
-        let mut pp = PatchParams::apply(FIELD_MANAGER).force();
-        pp.dry_run = mode == WriteMode::ServerDryRun;
-        let applied = api
-            .patch(&name, &pp, &Patch::Apply(&body))
-            .await
-            .map_err(|e| failure(op("patch"), &e))?;
+        let applied = apply_stackset(client, &ns, &name, &body, mode).await?;
         // A dry run does not bump the resourceVersion: compare the content.
         let verb = match &before {
             None => "created",

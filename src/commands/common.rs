@@ -43,20 +43,7 @@ pub async fn emit(
         }
         (Some(_), Some(o)) => o,
         (Some(_), None) => {
-            let api: kube::Api<stackset_core::api::StackSet> =
-                kube::Api::namespaced(client.clone(), ns);
-            fetched = api.get(name).await.map_err(|e| {
-                crate::cluster::error::failure(
-                    crate::cluster::error::Op {
-                        verb: "get",
-                        resource: "stacksets",
-                        group: "zalando.org",
-                        name: Some(name),
-                        namespace: Some(ns),
-                    },
-                    &e,
-                )
-            })?;
+            fetched = crate::cluster::snapshot::get_stackset(client, ns, name).await?;
             &fetched
         }
     };

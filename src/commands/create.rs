@@ -5,17 +5,15 @@
 
 use std::collections::BTreeMap;
 
-use kube::api::{Api, PostParams};
 use serde_json::{Value, json};
 use stackset_core::api::StackSet;
 use stackset_core::api::constants::ANNOTATION_CONTROLLER;
 
 use super::follow::{Ctx, settings};
 use crate::cli::{CreateArgs, ObjectOutput};
-use crate::cluster::error::{Op, failure};
-use crate::cluster::execute::FIELD_MANAGER;
-use crate::cluster::mutate::WriteMode;
+use crate::cluster::mutate::{WriteMode, create_stackset};
 use crate::cluster::reconcile::{Management, Settings, reconcile_one};
+use crate::cluster::snapshot::{find_stackset, get_stackset};
 use crate::error::{Exit, Failure};
 use crate::render::out;
 
@@ -284,14 +282,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &CreateArgs) -> Result<(), Failure> {
             &format!("stackset.zalando.org/{name} created (dry run)"),
         );
     }
-    let api: Api<StackSet> = Api::namespaced(ctx.conn.client.clone(), ns);
-    let op = |verb| Op {
-        verb,
-        resource: "stacksets",
-        group: "zalando.org",
-        name: Some(name),
-        namespace: Some(ns),
-    };
+    let client = &ctx.conn.client;
     let exists = |existing: &StackSet| -> Result<(), Failure> {
         let (have, have_id) = comparable(existing);
         let (want, want_id) = comparable(&ss);
@@ -308,11 +299,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &CreateArgs) -> Result<(), Failure> {
             "change it with `kubectl stackset apply -f FILE` or roll out a new version with `kubectl stackset rollout {name} --version V --image IMAGE`"
         )))
     };
-    if let Some(existing) = api
-        .get_opt(name)
-        .await
-        .map_err(|e| failure(op("get"), &e))?
-    {
+    if let Some(existing) = find_stackset(client, ns, name).await? {
         exists(&existing)?;
         if mode.is_live() {
             reconcile_new(ctx, &existing, &settings).await?;
@@ -323,19 +310,15 @@ pub async fn run(ctx: &Ctx<'_>, args: &CreateArgs) -> Result<(), Failure> {
             &format!("stackset.zalando.org/{name} unchanged{}", mode.suffix()),
         );
     }
-    let pp = PostParams {
-        dry_run: mode == WriteMode::ServerDryRun,
-        field_manager: Some(FIELD_MANAGER.into()),
-    };
-    let created = match api.create(&pp, &ss).await {
-        Ok(c) => c,
-        Err(kube::Error::Api(s)) if s.code == 409 => {
-            // Created concurrently: identical is fine, anything else is not.
-            let existing = api.get(name).await.map_err(|e| failure(op("get"), &e))?;
+    let created = match create_stackset(client, ns, &ss, mode).await? {
+        Some(c) => c,
+        None => {
+            // Created concurrently (or by our own attempt whose response
+            // was lost): identical is fine, anything else is not.
+            let existing = get_stackset(client, ns, name).await?;
             exists(&existing)?;
             existing
         }
-        Err(e) => return Err(failure(op("create"), &e)),
     };
     if mode.is_live() {
         reconcile_new(ctx, &created, &settings).await?;

@@ -5,15 +5,11 @@
 
 use std::time::Duration;
 
-use kube::api::{Api, DeleteParams, ListParams, Preconditions, PropagationPolicy};
-use stackset_core::api::{Stack, StackSet};
-
 use super::common::emit;
 use super::follow::{Ctx, duration_flag, seconds_since};
 use crate::cli::DeleteArgs;
-use crate::cluster::error::{Op, failure};
-use crate::cluster::mutate::WriteMode;
-use crate::cluster::snapshot::selector;
+use crate::cluster::mutate::{Deleted, WriteMode, delete_stackset};
+use crate::cluster::snapshot::{find_stackset, owned_stacks};
 use crate::error::{Exit, Failure};
 use crate::render::progress::duration_text;
 use crate::render::prompt::confirm;
@@ -23,20 +19,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &DeleteArgs) -> Result<(), Failure> {
     let timeout = duration_flag("--timeout", &args.timeout)?;
     let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
     let name = args.name.as_str();
-    let api: Api<StackSet> = Api::namespaced(client.clone(), ns);
-    let stacks_api: Api<Stack> = Api::namespaced(client.clone(), ns);
-    let op = |verb, resource| Op {
-        verb,
-        resource,
-        group: "zalando.org",
-        name: Some(name),
-        namespace: Some(ns),
-    };
-    let Some(ss) = api
-        .get_opt(name)
-        .await
-        .map_err(|e| failure(op("get", "stacksets"), &e))?
-    else {
+    let Some(ss) = find_stackset(client, ns, name).await? else {
         if args.ignore_not_found {
             return Ok(());
         }
@@ -46,26 +29,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &DeleteArgs) -> Result<(), Failure> {
         .hint("--ignore-not-found makes this a success"));
     };
     let uid = ss.metadata.uid.clone();
-    let owned = |s: &Stack| {
-        s.metadata
-            .owner_references
-            .iter()
-            .flatten()
-            .any(|o| Some(&o.uid) == uid.as_ref())
-    };
-    let list_owned = || async {
-        stacks_api
-            .list(&ListParams::default().labels(&selector(Some(name))))
-            .await
-            .map(|l| {
-                l.items
-                    .into_iter()
-                    .filter(owned)
-                    .filter_map(|s| s.metadata.name)
-                    .collect::<Vec<_>>()
-            })
-            .map_err(|e| failure(op("list", "stacks"), &e))
-    };
+    let list_owned = || owned_stacks(client, ns, name, uid.as_deref());
     let stacks = list_owned().await?;
     let what = if stacks.is_empty() {
         format!("stackset {ns}/{name}")
@@ -98,33 +62,26 @@ pub async fn run(ctx: &Ctx<'_>, args: &DeleteArgs) -> Result<(), Failure> {
     {
         return Err(Failure::error("cancelled; nothing was deleted"));
     }
-    let dp = DeleteParams {
-        dry_run: mode == WriteMode::ServerDryRun,
-        propagation_policy: Some(PropagationPolicy::Background),
-        preconditions: Some(Preconditions {
-            uid: uid.clone(),
-            resource_version: None,
-        }),
-        ..Default::default()
-    };
-    match api.delete(name, &dp).await {
-        Ok(_) => {}
-        Err(kube::Error::Api(s)) if s.code == 404 && args.ignore_not_found => return Ok(()),
-        Err(kube::Error::Api(s)) if s.code == 409 => {
+    match delete_stackset(client, ns, name, uid.as_deref(), mode).await? {
+        Deleted::Gone => {}
+        Deleted::NotFound if args.ignore_not_found => return Ok(()),
+        Deleted::NotFound => {
+            return Err(Failure::error(format!(
+                "stacksets.zalando.org \"{name}\" not found in namespace \"{ns}\""
+            )));
+        }
+        Deleted::Replaced => {
             return Err(Failure::error(format!(
                 "stackset {ns}/{name} was replaced by another object while asking; nothing was deleted"
             ))
             .hint("run the command again"));
         }
-        Err(e) => return Err(failure(op("delete", "stacksets"), &e)),
     }
     if args.wait && mode.is_live() {
         let started = (ctx.now)();
         loop {
-            let gone = api
-                .get_opt(name)
-                .await
-                .map_err(|e| failure(op("get", "stacksets"), &e))?
+            let gone = find_stackset(client, ns, name)
+                .await?
                 .is_none_or(|s| s.metadata.uid != uid);
             let left = list_owned().await?;
             if gone && left.is_empty() {

@@ -5,16 +5,13 @@
 //! controller manages, only the excess stacks are deleted (with a UID
 //! precondition), since scaling is the controller's job.
 
-use kube::api::{Api, DeleteParams, Preconditions, PropagationPolicy};
 use stackset_core::StackFacts;
-use stackset_core::api::Stack;
 use stackset_core::api::constants::{DEFAULT_SCALEDOWN_TTL_SECONDS, DEFAULT_STACK_LIFECYCLE_LIMIT};
 
 use super::common::{emit, resolve_stackset_name};
 use super::follow::{Ctx, View, observe, seconds_since, settings};
 use crate::cli::GcArgs;
-use crate::cluster::error::{Op, failure};
-use crate::cluster::mutate::WriteMode;
+use crate::cluster::mutate::{WriteMode, delete_stack};
 use crate::cluster::reconcile::{Management, reconcile_one};
 use crate::error::Failure;
 use crate::render::progress::duration_text;
@@ -100,33 +97,10 @@ pub async fn run(ctx: &Ctx<'_>, args: &GcArgs) -> Result<(), Failure> {
         if ours {
             reconcile_one(client, ns, &name, &settings, now).await?;
         } else {
-            let api: Api<Stack> = Api::namespaced(client.clone(), ns);
             for s in view.rec.stacks.iter().filter(|s| s.pending_removal) {
-                let dp = DeleteParams {
-                    dry_run: mode == WriteMode::ServerDryRun,
-                    propagation_policy: Some(PropagationPolicy::Background),
-                    preconditions: Some(Preconditions {
-                        uid: s.uid.clone(),
-                        resource_version: None,
-                    }),
-                    ..Default::default()
-                };
-                match api.delete(&s.name, &dp).await {
-                    Ok(_) => {}
-                    Err(kube::Error::Api(e)) if e.code == 404 => {}
-                    Err(e) => {
-                        return Err(failure(
-                            Op {
-                                verb: "delete",
-                                resource: "stacks",
-                                group: "zalando.org",
-                                name: Some(&s.name),
-                                namespace: Some(ns),
-                            },
-                            &e,
-                        ));
-                    }
-                }
+                // Already gone, or replaced by a new Stack of that name
+                // (which this decision was not about): nothing to do.
+                delete_stack(client, ns, &s.name, s.uid.as_deref(), mode).await?;
             }
         }
     }

@@ -592,3 +592,250 @@ async fn switching_traffic_mechanism_both_ways_never_leaves_the_host_without_a_r
     .await;
     assert!(writes >= 3, "create two segments, delete central: {writes}");
 }
+
+/// The writes of `create`, `apply` and `delete` go through the one retry
+/// policy: a 503 burst that ends is retried, and a lost response (the write
+/// happened, the answer did not arrive) is recognised on the retry instead
+/// of being reported as a failure or an "already exists"/"not found".
+#[tokio::test(flavor = "multi_thread")]
+async fn create_apply_and_delete_retry_their_writes_and_survive_lost_responses() {
+    let cluster =
+        need_cluster!("create_apply_and_delete_retry_their_writes_and_survive_lost_responses");
+    let ns = cluster.namespace("faults-writes").await;
+    let client = cluster.client().await;
+    let api: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
+    let proxy = FaultProxy::start(cluster, 4);
+    let run = |args: Vec<String>| {
+        let mut cmd = via(&proxy, cluster, &ns.name);
+        cmd.args(args);
+        run_until(cmd, Duration::from_secs(60))
+    };
+    let args = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+    // The writes the proxy saw, in order, as (method, outcome).
+    let writes = |proxy: &FaultProxy| -> Vec<(String, Outcome)> {
+        proxy
+            .seen()
+            .into_iter()
+            .filter(|s| s.is_write() && s.path.contains("/stacksets"))
+            .map(|s| (s.method, s.outcome))
+            .collect()
+    };
+
+    // create: two 503s, then the same POST gets through.
+    proxy.burst(Fault::Unavailable, 2, Target::Writes);
+    let ran = run(args("create a --image example/a:v1 --controller-managed"));
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    assert_eq!(ran.stdout, "stackset.zalando.org/a created\n");
+    let w = writes(&proxy);
+    assert_eq!(
+        w,
+        [
+            ("POST".into(), Outcome::Injected(Fault::Unavailable)),
+            ("POST".into(), Outcome::Injected(Fault::Unavailable)),
+            ("POST".into(), Outcome::Forwarded(201)),
+        ],
+        "{:#?}",
+        proxy.seen()
+    );
+    assert!(api.get_opt("a").await.unwrap().is_some());
+
+    // create with a lost response: the POST lands, the retry finds the
+    // StackSet it created and the command succeeds.
+    proxy.clear();
+    proxy.burst(Fault::ResetAfter, 1, Target::Writes);
+    let ran = run(args("create b --image example/b:v1 --controller-managed"));
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    assert_eq!(ran.stdout, "stackset.zalando.org/b created\n");
+    let w = writes(&proxy);
+    assert_eq!(w[0], ("POST".into(), Outcome::Injected(Fault::ResetAfter)));
+    assert_eq!(w[1], ("POST".into(), Outcome::Forwarded(409)), "{w:#?}");
+
+    // apply: two 503s on the server-side apply, then it gets through.
+    let mut doc: Value = serde_json::to_value(api.get("a").await.unwrap()).unwrap();
+    doc["metadata"]["labels"] = json!({"team": "checkout"});
+    let file = std::env::temp_dir().join(format!("faults-apply-{}.json", ns.name));
+    std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
+    proxy.clear();
+    proxy.burst(Fault::Unavailable, 2, Target::Writes);
+    let ran = run(vec![
+        "apply".into(),
+        "-f".into(),
+        file.display().to_string(),
+    ]);
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    assert_eq!(ran.stdout, "stackset.zalando.org/a configured\n");
+    let w = writes(&proxy);
+    assert_eq!(w.len(), 3, "{w:#?}");
+    assert_eq!(w[2], ("PATCH".into(), Outcome::Forwarded(200)), "{w:#?}");
+    let labels = api
+        .get("a")
+        .await
+        .unwrap()
+        .metadata
+        .labels
+        .unwrap_or_default();
+    assert_eq!(labels.get("team").map(String::as_str), Some("checkout"));
+
+    // delete with a 503 and then a lost response: the DELETE lands, the
+    // retry finds the StackSet gone, which is what was asked.
+    proxy.clear();
+    proxy.burst(Fault::Unavailable, 1, Target::Writes);
+    let ran = run(args("delete a --yes"));
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    assert_eq!(ran.stdout, "stackset.zalando.org/a deleted\n");
+    assert_eq!(
+        writes(&proxy).last(),
+        Some(&("DELETE".into(), Outcome::Forwarded(200)))
+    );
+    proxy.clear();
+    proxy.burst(Fault::ResetAfter, 1, Target::Writes);
+    let ran = run(args("delete b --yes"));
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    assert_eq!(ran.stdout, "stackset.zalando.org/b deleted\n");
+    let w = writes(&proxy);
+    assert_eq!(
+        w[0],
+        ("DELETE".into(), Outcome::Injected(Fault::ResetAfter))
+    );
+    assert_eq!(w[1], ("DELETE".into(), Outcome::Forwarded(404)), "{w:#?}");
+    eventually(
+        "both StackSets are gone",
+        Duration::from_secs(30),
+        || async {
+            api.list(&ListParams::default())
+                .await
+                .ok()?
+                .items
+                .is_empty()
+                .then_some(())
+        },
+    )
+    .await;
+}
+
+/// `--claim` and `gc` of a StackSet the in-cluster controller manages go
+/// through the one retry policy too. A claim whose response is lost comes
+/// back as a conflict on the retry (the resourceVersion moved): the pass
+/// reads the StackSet again, finds it claimed, and goes on.
+#[tokio::test(flavor = "multi_thread")]
+async fn claim_and_gc_retry_their_writes() {
+    let cluster = need_cluster!("claim_and_gc_retry_their_writes");
+    let ns = cluster.namespace("faults-claim-gc").await;
+    let client = cluster.client().await;
+    let proxy = FaultProxy::start(cluster, 5);
+
+    // --claim: the merge patch of the controller annotation lands, its
+    // response is lost; the retry conflicts; a fresh read finds it ours.
+    let mut theirs = app("theirs", "v1", OURS, "segments");
+    theirs["metadata"]["annotations"]
+        .as_object_mut()
+        .unwrap()
+        .remove("stackset-controller.zalando.org/controller");
+    create(&client, &ns.name, &theirs).await;
+    proxy.burst(Fault::ResetAfter, 1, Target::Writes);
+    let mut cmd = via(&proxy, cluster, &ns.name);
+    cmd.args(["reconcile", "theirs", "--claim"]);
+    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
+        .await
+        .unwrap();
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    let seen = proxy.seen();
+    let claim = seen
+        .iter()
+        .position(|s| s.method == "PATCH" && is_stackset_path(s, &ns.name, "theirs"))
+        .expect("the claim");
+    assert_eq!(seen[claim].outcome, Outcome::Injected(Fault::ResetAfter));
+    assert_eq!(seen[claim + 1].method, "PATCH", "{seen:#?}");
+    assert_eq!(
+        seen[claim + 1].outcome,
+        Outcome::Forwarded(409),
+        "{seen:#?}"
+    );
+    assert!(
+        seen[claim + 2].method == "GET" && is_stackset_path(&seen[claim + 2], &ns.name, "theirs"),
+        "read again after the conflict: {seen:#?}"
+    );
+    let stacks: Api<stackset_core::api::Stack> = Api::namespaced(client.clone(), &ns.name);
+    assert!(stacks.get_opt("theirs-v1").await.unwrap().is_some());
+
+    // gc of a StackSet the in-cluster controller manages deletes the
+    // excess stacks itself: two 503s on the first DELETE, then it lands.
+    let ss = create(
+        &client,
+        &ns.name,
+        &json!({
+            "apiVersion": "zalando.org/v1",
+            "kind": "StackSet",
+            "metadata": {"name": "old"},
+            "spec": {
+                "stackLifecycle": {"limit": 1},
+                "stackTemplate": {"spec": {"version": "v3", "podTemplate": {"spec": {
+                    "containers": [{"name": "app", "image": "example/old:v3"}]
+                }}}}
+            }
+        }),
+    )
+    .await;
+    let uid = ss.metadata.uid.clone().unwrap();
+    for (i, version) in ["v1", "v2", "v3"].iter().enumerate() {
+        let stack: stackset_core::api::Stack = serde_json::from_value(json!({
+            "apiVersion": "zalando.org/v1",
+            "kind": "Stack",
+            "metadata": {
+                "name": format!("old-{version}"),
+                "labels": {"stackset": "old", "stack-version": version},
+                "ownerReferences": [{
+                    "apiVersion": "zalando.org/v1", "kind": "StackSet",
+                    "name": "old", "uid": uid,
+                }],
+            },
+            "spec": {"podTemplate": {"spec": {
+                "containers": [{"name": "app", "image": format!("example/old:{version}")}]
+            }}}
+        }))
+        .unwrap();
+        stacks.create(&PostParams::default(), &stack).await.unwrap();
+        if i < 2 {
+            // Creation times order the stacks for the limit.
+            tokio::time::sleep(Duration::from_millis(1100)).await;
+        }
+    }
+    proxy.clear();
+    proxy.burst(Fault::Unavailable, 2, Target::Writes);
+    let mut cmd = via(&proxy, cluster, &ns.name);
+    cmd.args(["gc", "old", "--yes"]);
+    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
+        .await
+        .unwrap();
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    assert!(
+        ran.stdout.contains("stack.zalando.org/old-v1 deleted"),
+        "{ran:?}"
+    );
+    let deletes: Vec<Outcome> = proxy
+        .seen()
+        .into_iter()
+        .filter(|s| s.method == "DELETE")
+        .map(|s| s.outcome)
+        .collect();
+    assert_eq!(
+        deletes[..3],
+        [
+            Outcome::Injected(Fault::Unavailable),
+            Outcome::Injected(Fault::Unavailable),
+            Outcome::Forwarded(200),
+        ],
+        "{deletes:#?}"
+    );
+    let left: Vec<String> = stacks
+        .list(&ListParams::default().labels("stackset=old"))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|s| s.metadata.deletion_timestamp.is_none())
+        .filter_map(|s| s.metadata.name)
+        .collect();
+    assert_eq!(left, ["old-v3"]);
+}
