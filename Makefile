@@ -24,6 +24,7 @@ lint:
 .PHONY: cluster-bin
 cluster-bin:
 	tests/cluster/build.sh
+	tests/cluster/build-toxiproxy.sh
 	tests/cluster/build-upstream.sh --skipper
 
 # The test command. It starts the control plane itself and tears it down even
