@@ -1,8 +1,12 @@
 //! The fault matrix (issue #15): every mutating and reading command, run on
-//! the real control plane through the fault proxy, under each kind of fault
-//! at 1 %, 10 % and 30 % of requests and under a simulated API server
-//! restart. Cells run in parallel, each in a namespace and with a controller
-//! id of its own. After every cell:
+//! the real control plane through the fault proxy (HTTP faults and TCP-like
+//! faults simulated per request, at 1 %, 10 % and 30 % of requests, and a
+//! simulated API server restart) or through Toxiproxy (real TCP faults on
+//! 1 %, 10 % and 30 % of connections, an outage and a black hole that end).
+//! Cells run in parallel, each in a namespace and with a controller id of
+//! its own. `STACKSET_FAULT_ONLY` (a part of a command's label) and
+//! `STACKSET_FAULT_COLUMNS` (comma-separated parts of column labels) run a
+//! part of it, without rewriting the document. After every cell:
 //!
 //! - no panic, and an exit code the command documents;
 //! - desired and actual weights each sum to 100 at every sampled
@@ -32,9 +36,10 @@ use serde_json::{Value, json};
 use stackset_core::api::constants::ANNOTATION_UPDATED_TIMESTAMP;
 use stackset_core::api::{Stack, StackSet};
 
-use crate::faults::{Ran, app, converge, create, run_until, via};
+use crate::faults::{Ran, app, converge, create, run_until, via, via_kubeconfig};
 use crate::need_cluster;
 use crate::support::faults::{Fault, FaultProxy, Outcome, Target};
+use crate::support::toxiproxy::{Stream, Toxic, Toxiproxy};
 use crate::support::{TestCluster, repo_root};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -110,6 +115,16 @@ impl Cmd {
             _ => 8,
         }
     }
+    /// When a Toxiproxy outage or stall starts, counted from the command's
+    /// start: mid-command (for the watch, once its watches are open).
+    fn fault_after(self) -> Duration {
+        Duration::from_millis(match self {
+            Cmd::Get => 150,
+            Cmd::Reconcile => 400,
+            Cmd::Watch => 2000,
+            _ => 1000,
+        })
+    }
     /// Exit codes the command documents for this situation (130: the watch
     /// is stopped with Ctrl-C).
     fn allowed(self) -> &'static [i32] {
@@ -125,8 +140,17 @@ impl Cmd {
 enum Kind {
     None,
     Http,
+    /// TCP-like faults simulated per request by the HTTP fault proxy.
     Tcp,
     Restart,
+    /// Real TCP faults: Toxiproxy toxics at a toxicity of `rate`.
+    Toxi,
+    /// Toxiproxy's proxy disabled for 2 s mid-command: every connection is
+    /// closed, new ones are refused, then it is back.
+    ToxiDown,
+    /// A black hole for 3 s mid-command: everything the client sends is
+    /// dropped, nothing is closed; then the toxic is removed.
+    ToxiStall,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -140,9 +164,27 @@ impl FaultSpec {
         match self.kind {
             Kind::None => "none".into(),
             Kind::Http => format!("HTTP {}%", (self.rate * 100.0).round()),
-            Kind::Tcp => format!("TCP {}%", (self.rate * 100.0).round()),
+            Kind::Tcp => format!("sim. TCP {}%", (self.rate * 100.0).round()),
             Kind::Restart => "restart".into(),
+            Kind::Toxi => format!("Toxiproxy {}%", (self.rate * 100.0).round()),
+            Kind::ToxiDown => "Toxiproxy down 2 s".into(),
+            Kind::ToxiStall => "Toxiproxy stall 3 s".into(),
         }
+    }
+    fn toxiproxy(&self) -> bool {
+        matches!(self.kind, Kind::Toxi | Kind::ToxiDown | Kind::ToxiStall)
+    }
+    /// The Toxiproxy toxics of the rate columns, each on a share `rate` of
+    /// the connections.
+    fn toxics(rate: f64) -> Vec<Toxic> {
+        vec![
+            Toxic::latency(Stream::Downstream, 100, 50, rate),
+            Toxic::reset_peer(Stream::Upstream, 500, rate),
+            Toxic::limit_data(Stream::Downstream, 64 * 1024, rate),
+            Toxic::timeout(Stream::Upstream, 2000, rate),
+            Toxic::slicer(Stream::Downstream, 512, 256, 100, rate),
+            Toxic::bandwidth(Stream::Downstream, 1024, rate),
+        ]
     }
     fn http() -> Vec<Fault> {
         vec![
@@ -160,15 +202,14 @@ impl FaultSpec {
             kind: Kind::None,
             rate: 0.0,
         }];
-        for kind in [Kind::Http, Kind::Tcp] {
+        for kind in [Kind::Http, Kind::Tcp, Kind::Toxi] {
             for rate in [0.01, 0.10, 0.30] {
                 v.push(FaultSpec { kind, rate });
             }
         }
-        v.push(FaultSpec {
-            kind: Kind::Restart,
-            rate: 0.0,
-        });
+        for kind in [Kind::Restart, Kind::ToxiDown, Kind::ToxiStall] {
+            v.push(FaultSpec { kind, rate: 0.0 });
+        }
         v
     }
 }
@@ -184,6 +225,12 @@ struct CellResult {
     took: Duration,
     problems: Vec<String>,
     objects: Option<Value>,
+    /// Through Toxiproxy: requests are not seen one by one.
+    toxiproxy: bool,
+    /// For an outage or stall: whether it began before the command ended.
+    hit: Option<bool>,
+    /// Connections the command opened through Toxiproxy.
+    connections: usize,
 }
 
 /// Reads the weights every 200 ms while the command runs.
@@ -389,8 +436,19 @@ async fn cell(cluster: &'static TestCluster, cmd: Cmd, fault: FaultSpec, seed: u
             proxy.set_rate(&FaultSpec::tcp(), fault.rate, Target::All);
             proxy.cut_watches_after(Some(Duration::from_secs(3)));
         }
-        Kind::None | Kind::Restart => {}
+        Kind::None | Kind::Restart | Kind::Toxi | Kind::ToxiDown | Kind::ToxiStall => {}
     }
+    let toxi = fault
+        .toxiproxy()
+        .then(|| Arc::new(Toxiproxy::start(cluster)));
+    if let Some(t) = &toxi
+        && fault.kind == Kind::Toxi
+    {
+        for toxic in FaultSpec::toxics(fault.rate) {
+            t.add(&toxic);
+        }
+    }
+    result.toxiproxy = toxi.is_some();
     let stop = Arc::new(AtomicBool::new(false));
     let sampler = tokio::spawn(sample(client.clone(), ns.name.clone(), stop.clone()));
     // A concurrent writer, one second in.
@@ -409,9 +467,33 @@ async fn cell(cluster: &'static TestCluster, cmd: Cmd, fault: FaultSpec, seed: u
     if fault.kind == Kind::Restart {
         proxy.restart_at(cmd.restart_at(), Duration::from_secs(2));
     }
-    let mut command = via(&proxy, cluster, &ns.name);
+    let mut command = match &toxi {
+        Some(t) => via_kubeconfig(&t.kubeconfig, cluster, &ns.name),
+        None => via(&proxy, cluster, &ns.name),
+    };
     command.args(cmd.args()).env("STACKSET_CONTROLLER_ID", &id);
     let start = Instant::now();
+    // An outage or a stall that ends, mid-command.
+    let episode = toxi
+        .clone()
+        .filter(|_| matches!(fault.kind, Kind::ToxiDown | Kind::ToxiStall))
+        .map(|t| {
+            let kind = fault.kind;
+            let after = cmd.fault_after();
+            std::thread::spawn(move || {
+                std::thread::sleep(after);
+                if kind == Kind::ToxiDown {
+                    t.set_enabled(false);
+                    std::thread::sleep(Duration::from_secs(2));
+                    t.set_enabled(true);
+                } else {
+                    let hole = Toxic::timeout(Stream::Upstream, 0, 1.0).named("stall");
+                    t.add(&hole);
+                    std::thread::sleep(Duration::from_secs(3));
+                    t.remove("stall");
+                }
+            })
+        });
     let ran: Ran = if cmd == Cmd::Watch {
         // Runs until the StackSet converged (seen directly), then Ctrl-C.
         command
@@ -485,6 +567,16 @@ async fn cell(cluster: &'static TestCluster, cmd: Cmd, fault: FaultSpec, seed: u
             .unwrap()
     };
     proxy.heal();
+    if let Some(e) = episode {
+        result.hit = Some(ran.took > cmd.fault_after());
+        tokio::task::spawn_blocking(move || e.join().unwrap())
+            .await
+            .unwrap();
+    }
+    if let Some(t) = &toxi {
+        t.heal();
+        result.connections = t.connections();
+    }
     stop.store(true, Ordering::SeqCst);
     writer.await.unwrap();
     let (samples, problems) = sampler.await.unwrap();
@@ -603,6 +695,8 @@ async fn fault_matrix_every_command_under_every_fault() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(8);
     let only: Option<String> = std::env::var("STACKSET_FAULT_ONLY").ok();
+    // Comma-separated parts of column labels, e.g. `none,Toxiproxy`.
+    let columns: Option<String> = std::env::var("STACKSET_FAULT_COLUMNS").ok();
     let gate = Arc::new(tokio::sync::Semaphore::new(parallel));
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -613,6 +707,12 @@ async fn fault_matrix_every_command_under_every_fault() {
         }
         for fault in FaultSpec::all() {
             seed += 1;
+            if columns
+                .as_deref()
+                .is_some_and(|c| !c.split(',').any(|c| fault.label().contains(c)))
+            {
+                continue;
+            }
             let gate = gate.clone();
             tasks.push((
                 cmd,
@@ -669,15 +769,32 @@ async fn fault_matrix_every_command_under_every_fault() {
          (`fault_matrix_every_command_under_every_fault`) on the local control plane; \
          do not edit by hand.\n\n\
          Every command runs through a fault-injecting proxy \
-         (`tests/integration/support/faults.rs`) in front of the real API server. \
+         (`tests/integration/support/faults.rs`) in front of the real API server, \
+         or through Toxiproxy (`tests/integration/support/toxiproxy.rs`). \
          **HTTP** faults are 429 with Retry-After, 500 and 503 before the request \
          reaches the server and 504 after it handled the request (a lost response). \
-         **TCP** faults are a reset connection before the request is forwarded, a \
-         reset after it was handled, 300 ms of latency, and every watch stream cut \
-         after 3 s. The rate is the share of requests that get one of them. \
-         **restart** cuts the request in flight and every open connection (watches \
-         included) mid-command and refuses new connections for 2 s (a simulated API \
-         server restart). A concurrent writer labels \
+         **sim. TCP** faults are simulated by the same HTTP proxy, per request: a \
+         reset connection before the request is forwarded, a reset after the server \
+         handled it (a write whose response is lost), 300 ms of latency, and every \
+         watch stream cut after 3 s. For these the rate is the share of requests that \
+         get one of them. \
+         **Toxiproxy** columns are real TCP faults: Toxiproxy v2.12.0 forwards the \
+         API server's TLS port (the CLI verifies the server certificate against the \
+         kubeconfig's CA as usual) with six toxics, each on the given share of \
+         connections (its toxicity): 100 ms ± 50 ms latency on responses, a reset \
+         (RST) 500 ms into the connection, the connection closed after 64 KiB of \
+         responses (a cut list or watch stream), requests dropped and the connection \
+         closed after 2 s (a stall), responses sliced into ~512-byte pieces, and \
+         responses limited to 1 MB/s. Toxiproxy acts on connections, not requests, so \
+         it cannot aim at the moment after a write; the sim. TCP columns stay for \
+         that. **Toxiproxy down 2 s** disables the proxy mid-command (every \
+         connection closed, new ones refused) and enables it again 2 s later; \
+         **Toxiproxy stall 3 s** black-holes everything the client sends for 3 s \
+         mid-command (nothing is closed; when the toxic is removed, the stalled \
+         connections are closed). \
+         **restart** (simulated by the HTTP proxy) cuts the request in flight and \
+         every open connection (watches included) at a given request and refuses new \
+         connections for 2 s. A concurrent writer labels \
          the StackSet 1 s into every cell.\n\n\
          After each cell: no panic; a documented exit code; desired and actual \
          weights each sum to 100 at every sample (every 200 ms) and no stack gains \
@@ -710,18 +827,38 @@ async fn fault_matrix_every_command_under_every_fault() {
                 "FAIL"
             };
             let code = r.code.map_or("hung".to_string(), |c| c.to_string());
-            write!(
-                doc,
-                " {verdict}: exit {code}, {}/{} faulted |",
-                r.injected, r.requests
-            )
-            .unwrap();
+            if r.toxiproxy {
+                let late = if r.hit == Some(false) {
+                    " (ended first)"
+                } else {
+                    ""
+                };
+                write!(
+                    doc,
+                    " {verdict}: exit {code}, {:.1} s, {} conn.{late} |",
+                    r.took.as_secs_f64(),
+                    r.connections
+                )
+                .unwrap();
+            } else {
+                write!(
+                    doc,
+                    " {verdict}: exit {code}, {}/{} faulted |",
+                    r.injected, r.requests
+                )
+                .unwrap();
+            }
         }
         doc.push('\n');
     }
     doc.push_str(
         "\nA cell reads `exit CODE, INJECTED/REQUESTS faulted`: the command's exit \
-         code and how many of the requests it sent got a fault.\n",
+         code and how many of the requests it sent got a fault. Toxiproxy acts on \
+         connections and does not see requests: its cells read `exit CODE, SECONDS, N conn.`: \
+         the command's exit code, its run time (for `reconcile -A --watch`, until it \
+         had converged the StackSet) and how many TCP connections it opened (a \
+         connection that breaks is opened again); `(ended first)` marks a command that was done \
+         before the outage or stall began.\n",
     );
     let errors: Vec<String> = results
         .iter()
@@ -746,7 +883,7 @@ async fn fault_matrix_every_command_under_every_fault() {
         doc.push_str(&failures.join("\n"));
         doc.push('\n');
     }
-    if only.is_none() {
+    if only.is_none() && columns.is_none() {
         std::fs::write(repo_root().join("docs/reliability.md"), &doc).unwrap();
     }
     eprintln!("{doc}");

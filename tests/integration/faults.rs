@@ -129,9 +129,14 @@ pub fn run_until(mut cmd: Command, deadline: Duration) -> Ran {
 
 /// The CLI, talking to the API server through the proxy.
 pub fn via(proxy: &FaultProxy, cluster: &TestCluster, ns: &str) -> Command {
+    via_kubeconfig(&proxy.kubeconfig, cluster, ns)
+}
+
+/// The CLI, with this kubeconfig (the fault proxy's or Toxiproxy's).
+pub fn via_kubeconfig(kubeconfig: &std::path::Path, cluster: &TestCluster, ns: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubectl-stackset"));
     cmd.arg("--kubeconfig")
-        .arg(&proxy.kubeconfig)
+        .arg(kubeconfig)
         .args(["-n", ns, "--color", "never"]);
     if let Some(ctx) = cluster.admin_context() {
         cmd.args(["--context", &ctx]);

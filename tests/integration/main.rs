@@ -18,5 +18,6 @@ mod secrets;
 mod ship;
 mod skipper;
 mod smoke;
+mod toxiproxy;
 mod upstream_controller;
 mod upstream_e2e;
