@@ -7,7 +7,7 @@ CARGO ?= cargo
 
 .PHONY: help
 help:
-	@echo "make test     fmt, clippy, core purity, build the local control plane, run every test on it"
+	@echo "make test     fmt, clippy, core purity, layering, build the local control plane, run every test on it"
 	@echo "make demo     start the local control plane and run a visible rollout v1 -> v2"
 	@echo "make cluster  start a local control plane (prints the kubeconfig path)"
 	@echo "make down     stop every local control plane started from this checkout"
@@ -20,6 +20,8 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	scripts/check-core-purity.sh
+	scripts/check-layering.sh --self-test
+	scripts/check-layering.sh
 
 .PHONY: cluster-bin
 cluster-bin:

@@ -68,7 +68,7 @@ fn now() -> Timestamp {
 /// Answers a completion request (see `completion`): always exit 0, and on
 /// any error only the directive line, so a shell never shows an error.
 fn complete(mode: completion::Mode, words: &[String]) -> u8 {
-    let request = completion::analyse(mode, words);
+    let request = completion::analyse(&crate::cli::command(), mode, words);
     let candidates = if request
         .wants
         .iter()
@@ -108,7 +108,7 @@ fn run(cli: Cli, program: &OsString) -> Result<(), Failure> {
         Command::Completion(args) => commands::completion::run(&args, program),
         Command::Man(args) => commands::man::run(&args),
         Command::Reconcile(args) => block_on(async {
-            let conn = cluster::connect(&cli.global).await?;
+            let conn = cluster::connect(&cli.global.connection()).await?;
             commands::reconcile::run(&conn, cli.global.all_namespaces, &args, now).await
         }),
         Command::Get(args) => read_command(&cli.global, |conn, all, screen| async move {
@@ -188,7 +188,7 @@ where
 {
     let screen = screen(global);
     block_on(async {
-        let conn = cluster::connect(global).await?;
+        let conn = cluster::connect(&global.connection()).await?;
         command(conn, global.all_namespaces, screen).await
     })
 }
@@ -214,7 +214,7 @@ where
     let color = crate::render::style::Style::for_stderr(global.color).color;
     dialoguer::console::set_colors_enabled_stderr(color);
     block_on(async {
-        let conn = cluster::connect(global).await?;
+        let conn = cluster::connect(&global.connection()).await?;
         let ctx = Ctx {
             conn: &conn,
             explicit_namespace: global.namespace.is_some(),

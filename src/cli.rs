@@ -214,14 +214,24 @@ pub struct GlobalArgs {
     pub verbose: u8,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum ColorChoice {
-    /// Colour on a terminal, unless NO_COLOR is set.
-    #[default]
-    Auto,
-    Always,
-    Never,
+impl GlobalArgs {
+    /// The connection flags, for `cluster::connect`.
+    pub fn connection(&self) -> crate::cluster::ConnectOptions {
+        crate::cluster::ConnectOptions {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            cluster: self.cluster.clone(),
+            user: self.user.clone(),
+            namespace: self.namespace.clone(),
+            as_user: self.as_user.clone(),
+            as_group: self.as_group.clone(),
+            request_timeout: self.request_timeout.clone(),
+        }
+    }
 }
+
+/// `--color`: defined where colour is decided (render), parsed here.
+pub use crate::render::style::ColorChoice;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -279,27 +289,8 @@ pub enum Command {
     Version,
 }
 
-/// `-o` formats, as kubectl's. Shared by every command that prints objects.
-/// The templates of `jsonpath=` and `custom-columns=` live as long as the
-/// process (a few bytes, once), which keeps the format `Copy`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OutputFormat {
-    /// A human-readable table.
-    #[default]
-    Table,
-    /// The table with more columns.
-    Wide,
-    /// The documented view as JSON (JSON lines with --watch).
-    Json,
-    /// The documented view as YAML (`---`-separated documents with --watch).
-    Yaml,
-    /// `<kind>.<group>/<name>` only.
-    Name,
-    /// `jsonpath=TEMPLATE` over the documented view.
-    JsonPath(&'static str),
-    /// `custom-columns=HEADER:PATH,...` over the documented view.
-    CustomColumns(&'static str),
-}
+/// `-o` formats: defined where output is rendered, parsed here.
+pub use crate::render::OutputFormat;
 
 /// Parses `-o` of the read commands, with kubectl's spellings.
 #[derive(Debug, Clone, Copy)]
@@ -578,14 +569,9 @@ const MAN_EXAMPLES: &str = "Examples:
   # install every page where man finds it
   kubectl stackset man --output-dir ~/.local/share/man/man1";
 
-/// The shells `completion` writes scripts for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CompletionShell {
-    Bash,
-    Zsh,
-    Fish,
-    Powershell,
-}
+/// The shells `completion` writes scripts for: defined with the scripts,
+/// parsed here.
+pub use crate::completion::scripts::CompletionShell;
 
 #[derive(Debug, Args)]
 pub struct CompletionArgs {
@@ -639,6 +625,18 @@ const RECONCILE_EXAMPLES: &str = "Examples:
 
   # act as the controller for every claimed StackSet in the cluster
   kubectl stackset reconcile -A --watch --interval 10s";
+
+impl From<Option<DryRun>> for crate::cluster::mutate::WriteMode {
+    /// `--dry-run`: absent stores, `client` sends nothing, `server` sends
+    /// with dryRun=All.
+    fn from(flag: Option<DryRun>) -> Self {
+        match flag {
+            None => Self::Live,
+            Some(DryRun::Server) => Self::ServerDryRun,
+            Some(DryRun::Client) => Self::ClientDryRun,
+        }
+    }
+}
 
 /// `--dry-run` values, as kubectl's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,7 +6,6 @@ use std::time::Duration;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 
-use crate::cli::GlobalArgs;
 use crate::error::{Exit, Failure};
 
 pub mod controller;
@@ -19,6 +18,21 @@ pub mod names;
 pub mod reconcile;
 pub mod retry;
 pub mod snapshot;
+
+/// kubectl's connection flags, as plain data (the CLI fills it from its
+/// global flags, completion from the words typed so far).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectOptions {
+    pub kubeconfig: Option<std::path::PathBuf>,
+    pub context: Option<String>,
+    pub cluster: Option<String>,
+    pub user: Option<String>,
+    /// `-n`: None means the context's namespace.
+    pub namespace: Option<String>,
+    pub as_user: Option<String>,
+    pub as_group: Vec<String>,
+    pub request_timeout: Option<String>,
+}
 
 /// A connected client plus what the kubeconfig said about where we are.
 #[derive(Clone)]
@@ -76,7 +90,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 
 /// Reads the kubeconfig the way kubectl does. `None` when there is none at
 /// all and we run inside a Pod (then the in-cluster configuration applies).
-async fn load_kubeconfig(global: &GlobalArgs) -> Result<Option<(Config, Option<String>)>, Failure> {
+async fn load_kubeconfig(
+    global: &ConnectOptions,
+) -> Result<Option<(Config, Option<String>)>, Failure> {
     let kubeconfig = match &global.kubeconfig {
         Some(path) => Kubeconfig::read_from(path).map_err(|e| {
             Failure::error(format!(
@@ -134,7 +150,7 @@ fn kubeconfig_file_exists() -> bool {
 }
 
 /// Builds a client exactly as kubectl would from these global flags.
-pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
+pub async fn connect(global: &ConnectOptions) -> Result<Connection, Failure> {
     let (mut config, context) = match load_kubeconfig(global).await? {
         Some(pair) => pair,
         // Inside a Pod with no kubeconfig: the service account's credentials,

@@ -34,15 +34,6 @@ pub enum WriteMode {
 }
 
 impl WriteMode {
-    /// From `--dry-run`.
-    pub fn from_flag(flag: Option<crate::cli::DryRun>) -> Self {
-        match flag {
-            None => Self::Live,
-            Some(crate::cli::DryRun::Server) => Self::ServerDryRun,
-            Some(crate::cli::DryRun::Client) => Self::ClientDryRun,
-        }
-    }
-
     /// Whether anything is stored.
     pub fn is_live(self) -> bool {
         self == Self::Live

@@ -11,10 +11,9 @@ use kube::config::Kubeconfig;
 use stackset_core::api::constants::{LABEL_STACK_VERSION, LABEL_STACKSET};
 use stackset_core::api::{Stack, StackSet};
 
-use super::connect;
 use super::error::{Op, failure};
 use super::retry::with_retries;
-use crate::cli::GlobalArgs;
+use super::{ConnectOptions, connect};
 use crate::error::Failure;
 
 /// Names and one-line descriptions from a kubeconfig.
@@ -70,7 +69,7 @@ pub fn kubeconfig_entries(path: Option<&Path>) -> Result<KubeconfigEntries, Fail
 }
 
 /// StackSet names in the namespace the flags resolve to.
-pub async fn stackset_names(global: &GlobalArgs) -> Result<Vec<String>, Failure> {
+pub async fn stackset_names(global: &ConnectOptions) -> Result<Vec<String>, Failure> {
     let conn = connect(global).await?;
     let api: Api<StackSet> = Api::namespaced(conn.client, &conn.namespace);
     let params = ListParams::default();
@@ -89,7 +88,7 @@ pub async fn stackset_names(global: &GlobalArgs) -> Result<Vec<String>, Failure>
 /// `(version, stack name)` of the stacks of `stackset`, or of every StackSet in
 /// the namespace when it is not known yet. Sorted by version.
 pub async fn stack_versions(
-    global: &GlobalArgs,
+    global: &ConnectOptions,
     stackset: Option<&str>,
 ) -> Result<Vec<(String, String)>, Failure> {
     let conn = connect(global).await?;
@@ -121,7 +120,7 @@ pub async fn stack_versions(
 }
 
 /// Namespace names (empty when the user may not list namespaces).
-pub async fn namespace_names(global: &GlobalArgs) -> Result<Vec<String>, Failure> {
+pub async fn namespace_names(global: &ConnectOptions) -> Result<Vec<String>, Failure> {
     let conn = connect(global).await?;
     let api: Api<Namespace> = Api::all(conn.client);
     let params = ListParams::default();

@@ -40,7 +40,7 @@ fn intent(ss: &StackSet) -> Value {
 }
 
 pub async fn run(ctx: &Ctx<'_>, args: &ApplyArgs) -> Result<(), Failure> {
-    let mode = WriteMode::from_flag(args.dry_run.dry_run);
+    let mode = WriteMode::from(args.dry_run.dry_run);
     let settings = settings(&args.engine, mode)?;
     let docs = manifest::load_all(&args.file, args.recursive)?;
     // Check every document before writing any.

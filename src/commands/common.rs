@@ -1,32 +1,14 @@
 //! Helpers shared by commands: picking the StackSet a command is about.
 
-use kube::Client;
-
-use crate::cluster::inspect::resolve_stackset;
+use crate::cluster::Connection;
+pub use crate::cluster::inspect::resolve_stackset_name;
 use crate::error::Failure;
-
-/// NAME may be omitted when the namespace holds exactly one StackSet. A given
-/// NAME is returned without a request (the command reads the object itself).
-pub async fn resolve_stackset_name(
-    client: &Client,
-    ns: &str,
-    name: Option<&str>,
-) -> Result<String, Failure> {
-    match name {
-        Some(n) => Ok(n.to_string()),
-        None => Ok(resolve_stackset(client, ns, None)
-            .await?
-            .metadata
-            .name
-            .unwrap_or_default()),
-    }
-}
 
 /// Prints a mutating command's result on stdout: `line` (with its newline
 /// added), or with `-o` the StackSet instead: `object` when the command has
 /// it (as written, or as a dry run would leave it), else as read now.
 pub async fn emit(
-    client: &Client,
+    conn: &Connection,
     ns: &str,
     name: &str,
     output: Option<crate::cli::ObjectOutput>,
@@ -43,7 +25,7 @@ pub async fn emit(
         }
         (Some(_), Some(o)) => o,
         (Some(_), None) => {
-            fetched = crate::cluster::snapshot::get_stackset(client, ns, name).await?;
+            fetched = crate::cluster::snapshot::get_stackset(&conn.client, ns, name).await?;
             &fetched
         }
     };

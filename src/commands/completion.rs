@@ -27,7 +27,7 @@ pub fn run(args: &CompletionArgs, program: &OsStr) -> Result<(), Failure> {
         return install_helper(&dir, &target);
     }
     match args.shell {
-        Some(shell) => out(&scripts::script(shell)),
+        Some(shell) => out(&scripts::script(&crate::cli::command(), shell)),
         None => Err(
             Failure::usage("name a shell: bash, zsh, fish or powershell")
                 .hint("kubectl stackset completion bash"),
@@ -39,7 +39,7 @@ pub fn run(args: &CompletionArgs, program: &OsStr) -> Result<(), Failure> {
 pub fn write_all(dir: &Path) -> Result<(), Failure> {
     std::fs::create_dir_all(dir)
         .map_err(|e| Failure::error(format!("cannot create {}: {e}", dir.display())))?;
-    for (name, text) in scripts::all() {
+    for (name, text) in scripts::all(&crate::cli::command()) {
         let path = dir.join(name);
         std::fs::write(&path, text)
             .map_err(|e| Failure::error(format!("cannot write {}: {e}", path.display())))?;
@@ -120,4 +120,38 @@ fn link_to(target: &Path, link: &Path) -> std::io::Result<()> {
 fn link_to(target: &Path, link: &Path) -> std::io::Result<()> {
     // Windows: kubectl runs kubectl_complete-stackset.exe; a copy answers the same way.
     std::fs::copy(target, link).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::completion::engine::Want;
+    use crate::completion::{Mode, analyse, render};
+
+    #[test]
+    fn the_real_cli_completes_by_convention() {
+        let cli = crate::cli::command();
+        let r = analyse(&cli, Mode::All, &["reconcile".into(), String::new()]);
+        assert_eq!(r.wants, vec![Want::StackSets]);
+        let r = analyse(&cli, Mode::All, &["--context".into(), String::new()]);
+        assert_eq!(r.wants, vec![Want::Contexts]);
+        let r = analyse(&cli, Mode::DynamicOnly, &[String::new()]);
+        assert_eq!(
+            r.wants,
+            vec![Want::Files],
+            "subcommands come from the static script"
+        );
+        assert_eq!(render(&r, &[]), ":0\n");
+        let r = analyse(
+            &cli,
+            Mode::DynamicOnly,
+            &["reconcile".into(), String::new()],
+        );
+        assert_eq!(r.wants, vec![Want::StackSets]);
+        let r = analyse(&cli, Mode::All, &[String::new()]);
+        let Some(Want::Fixed(subs)) = r.wants.first() else {
+            panic!("subcommands expected: {r:?}")
+        };
+        assert!(subs.iter().any(|s| s.value == "reconcile"));
+        assert!(subs.iter().any(|s| s.value == "completion"));
+    }
 }

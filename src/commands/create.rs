@@ -270,7 +270,7 @@ fn comparable(ss: &StackSet) -> (Value, Option<String>) {
 }
 
 pub async fn run(ctx: &Ctx<'_>, args: &CreateArgs) -> Result<(), Failure> {
-    let mode = WriteMode::from_flag(args.dry_run.dry_run);
+    let mode = WriteMode::from(args.dry_run.dry_run);
     let settings = settings(&args.engine, mode)?;
     let ns = ctx.conn.namespace.as_str();
     let ss = build(args, ns, &settings.controller_id)?;

@@ -15,7 +15,7 @@ use crate::render::progress::duration_text;
 use crate::render::prompt::confirm;
 
 pub async fn run(ctx: &Ctx<'_>, args: &DeleteArgs) -> Result<(), Failure> {
-    let mode = WriteMode::from_flag(args.dry_run.dry_run);
+    let mode = WriteMode::from(args.dry_run.dry_run);
     let timeout = duration_flag("--timeout", &args.timeout)?;
     let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
     let name = args.name.as_str();
@@ -43,7 +43,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &DeleteArgs) -> Result<(), Failure> {
     if mode == WriteMode::ClientDryRun {
         eprintln!("would delete {what}");
         return emit(
-            client,
+            ctx.conn,
             ns,
             name,
             args.output.output,
@@ -104,7 +104,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &DeleteArgs) -> Result<(), Failure> {
         }
     }
     emit(
-        client,
+        ctx.conn,
         ns,
         name,
         args.output.output,

@@ -69,7 +69,7 @@ pub fn fates(view: &View, now: k8s_openapi::jiff::Timestamp) -> Vec<(String, Fat
 }
 
 pub async fn run(ctx: &Ctx<'_>, args: &GcArgs) -> Result<(), Failure> {
-    let mode = WriteMode::from_flag(args.dry_run.dry_run);
+    let mode = WriteMode::from(args.dry_run.dry_run);
     let settings = settings(&args.engine, mode)?;
     let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
     let name = resolve_stackset_name(client, ns, args.name.as_deref()).await?;
@@ -125,5 +125,5 @@ pub async fn run(ctx: &Ctx<'_>, args: &GcArgs) -> Result<(), Failure> {
     if text.is_empty() {
         text = format!("stackset.zalando.org/{name} unchanged: nothing to collect\n");
     }
-    emit(client, ns, &name, args.output.output, None, &text).await
+    emit(ctx.conn, ns, &name, args.output.output, None, &text).await
 }

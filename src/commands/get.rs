@@ -2,7 +2,6 @@
 //! traffic differs from what was asked for, and the latest Warning events.
 
 use k8s_openapi::jiff::Timestamp;
-use kube::Client;
 
 use super::observe::{
     Clock, Rendered, Watch, interval, read_one, refuse_all_namespaces, structured, watch,
@@ -18,14 +17,14 @@ use crate::render::watch::Screen;
 
 /// Reads and builds the view of one StackSet (one request per kind, events included).
 pub async fn view(
-    client: &Client,
+    conn: &Connection,
     ns: &str,
     name: Option<&str>,
     context: Option<&str>,
     controller_id: &str,
     now: Timestamp,
 ) -> Result<(StackSetView, Option<String>), Failure> {
-    let (d, events, events_problem) = read_one(client, ns, name, controller_id, now, true).await?;
+    let (d, events, events_problem) = read_one(conn, ns, name, controller_id, now, true).await?;
     let view = stackset_view(Input {
         snapshot: &d.snapshot,
         rec: &d.rec,
@@ -95,7 +94,7 @@ pub async fn run(
     let id = args.view.controller_id.as_str();
     if !args.view.watch {
         let at = now();
-        let (mut v, events_problem) = view(client, ns, args.name.as_deref(), ctx, id, at).await?;
+        let (mut v, events_problem) = view(conn, ns, args.name.as_deref(), ctx, id, at).await?;
         if let Some(p) = events_problem {
             eprintln!("warning: events not shown: {p}");
         }
@@ -113,7 +112,7 @@ pub async fn run(
     };
     let mut warned = false;
     watch(
-        client,
+        conn,
         Watch {
             ns: Some(ns),
             stackset: Some(&name),
@@ -127,7 +126,7 @@ pub async fn run(
             let warn_now = !warned;
             warned = true;
             async move {
-                let (mut v, events_problem) = view(client, ns, Some(&name), ctx, id, at).await?;
+                let (mut v, events_problem) = view(conn, ns, Some(&name), ctx, id, at).await?;
                 if let (Some(p), true) = (events_problem, warn_now) {
                     eprintln!("warning: events not shown: {p}");
                 }

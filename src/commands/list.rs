@@ -2,7 +2,6 @@
 //! traffic and status, from one request per kind for all of them.
 
 use k8s_openapi::jiff::Timestamp;
-use kube::Client;
 
 use super::observe::{Clock, Rendered, Watch, interval, read_many, structured, watch};
 use crate::cli::{ListArgs, OutputFormat};
@@ -15,13 +14,13 @@ use crate::render::watch::Screen;
 
 /// Reads and builds the list view of a namespace, or of all with `None`.
 pub async fn view(
-    client: &Client,
+    conn: &Connection,
     ns: Option<&str>,
     selector: Option<&str>,
     controller_id: &str,
     now: Timestamp,
 ) -> Result<StackSetListView, Failure> {
-    let decided = read_many(client, ns, selector, controller_id, now).await?;
+    let decided = read_many(conn, ns, selector, controller_id, now).await?;
     Ok(list_view(
         decided
             .iter()
@@ -84,10 +83,9 @@ pub async fn run(
     let ns = (!all_namespaces).then_some(conn.namespace.as_str());
     let selector = args.selector.as_deref();
     let id = args.view.controller_id.as_str();
-    let client = &conn.client;
     if !args.view.watch {
         let at = now();
-        let v = view(client, ns, selector, id, at).await?;
+        let v = view(conn, ns, selector, id, at).await?;
         if v.items.is_empty() && args.view.output.is_table() {
             nothing_found(ns);
             return Ok(());
@@ -95,7 +93,7 @@ pub async fn run(
         return out(&render(&v, args, all_namespaces, screen, at, false)?.text);
     }
     watch(
-        client,
+        conn,
         Watch {
             ns,
             stackset: None,
@@ -105,7 +103,7 @@ pub async fn run(
         },
         now,
         |at| async move {
-            let v = view(client, ns, selector, id, at).await?;
+            let v = view(conn, ns, selector, id, at).await?;
             render(&v, args, all_namespaces, screen, at, true)
         },
     )

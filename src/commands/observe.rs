@@ -9,12 +9,12 @@ use std::time::Duration;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::jiff::Timestamp;
-use kube::Client;
 use serde::Serialize;
 use stackset_core::api::StackSet;
 use stackset_core::{Reconciliation, Snapshot};
 
 use crate::cli::OutputFormat;
+use crate::cluster::Connection;
 use crate::cluster::execute::ExecOptions;
 use crate::cluster::inspect::{
     changes, objects_of, objects_of_many, resolve_stackset, stacksets, warning_events,
@@ -88,13 +88,14 @@ pub fn decide_on(
 /// Events are best effort: when they cannot be read, the reason comes back
 /// as the third value.
 pub async fn read_one(
-    client: &Client,
+    conn: &Connection,
     ns: &str,
     name: Option<&str>,
     controller_id: &str,
     now: Timestamp,
     with_events: bool,
 ) -> Result<(Decided, Vec<Event>, Option<String>), Failure> {
+    let client = &conn.client;
     let stackset = resolve_stackset(client, ns, name).await?;
     let (objects, events) = if with_events {
         let (objects, events) =
@@ -116,12 +117,13 @@ pub async fn read_one(
 
 /// Many StackSets (a namespace, or all with `None`), with one request per kind.
 pub async fn read_many(
-    client: &Client,
+    conn: &Connection,
     ns: Option<&str>,
     selector: Option<&str>,
     controller_id: &str,
     now: Timestamp,
 ) -> Result<Vec<Decided>, Failure> {
+    let client = &conn.client;
     let sets = stacksets(client, ns, selector).await?;
     let mut filed = objects_of_many(client, ns, &sets).await?;
     Ok(sets
@@ -221,7 +223,7 @@ pub struct Watch<'a> {
 /// restarting, a deleted StackSet) are reported on stderr when they change,
 /// and the watch goes on.
 pub async fn watch<F, Fut>(
-    client: &Client,
+    conn: &Connection,
     how: Watch<'_>,
     now: Clock<'_>,
     mut render: F,
@@ -230,6 +232,7 @@ where
     F: FnMut(Timestamp) -> Fut,
     Fut: Future<Output = Result<Rendered, Failure>>,
 {
+    let client = &conn.client;
     let Watch {
         ns: scope_ns,
         stackset: scope_stackset,

@@ -6,7 +6,6 @@ use std::time::Duration;
 use std::sync::Arc;
 
 use k8s_openapi::jiff::Timestamp;
-use kube::Client;
 use serde_json::Value;
 use stackset_core::api::StackSet;
 use stackset_core::{Action, Kind, Reconciliation, Snapshot};
@@ -94,7 +93,7 @@ async fn run_once_or_watch(
             .max(Duration::from_secs(1));
         return watch(conn, &targets, settings, args, interval, now).await;
     }
-    let changed = pass(&conn.client, &targets, &settings, args, now()).await?;
+    let changed = pass(conn, &targets, &settings, args, now()).await?;
     if args.diff && changed {
         // Like `kubectl diff`: 1 means "there are differences".
         return Err(Failure::new(Exit::Error, String::new()));
@@ -105,10 +104,11 @@ async fn run_once_or_watch(
 /// The StackSets to reconcile, grouped by namespace. Outside NAME mode only
 /// the ones we manage are taken; the others are someone else's.
 async fn resolve(
-    client: &Client,
+    conn: &Connection,
     targets: &Targets,
     settings: &Settings,
 ) -> Result<BTreeMap<String, Vec<StackSet>>, Failure> {
+    let client = &conn.client;
     let mut by_ns: BTreeMap<String, Vec<StackSet>> = BTreeMap::new();
     match targets {
         Targets::One { ns, name } => {
@@ -147,13 +147,14 @@ async fn resolve(
 /// One reconcile of every target. Returns whether anything changed (or, for
 /// --dry-run/--diff, would change).
 async fn pass(
-    client: &Client,
+    conn: &Connection,
     targets: &Targets,
     settings: &Settings,
     args: &ReconcileArgs,
     now: Timestamp,
 ) -> Result<bool, Failure> {
-    let by_ns = resolve(client, targets, settings).await?;
+    let client = &conn.client;
+    let by_ns = resolve(conn, targets, settings).await?;
     if by_ns.is_empty() {
         eprintln!(
             "no StackSets managed by kubectl-stackset here (claim one with `reconcile NAME --claim`)"

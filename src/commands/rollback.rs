@@ -42,7 +42,7 @@ pub fn pick_target(view: &View, to: Option<&str>) -> Result<String, Failure> {
 }
 
 pub async fn run(ctx: &Ctx<'_>, args: &RollbackArgs) -> Result<(), Failure> {
-    let mode = WriteMode::from_flag(args.dry_run.dry_run);
+    let mode = WriteMode::from(args.dry_run.dry_run);
     let settings = settings(&args.engine, mode)?;
     let timeout = duration_flag("--timeout", &args.timeout)?;
     let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
@@ -63,7 +63,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &RollbackArgs) -> Result<(), Failure> {
     eprint!("{table}");
     if mode == WriteMode::ClientDryRun {
         return emit(
-            client,
+            ctx.conn,
             ns,
             &name,
             args.output.output,
@@ -115,7 +115,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &RollbackArgs) -> Result<(), Failure> {
             "would roll back to"
         };
         return emit(
-            client,
+            ctx.conn,
             ns,
             &name,
             args.output.output,
@@ -136,7 +136,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &RollbackArgs) -> Result<(), Failure> {
         "already on"
     };
     emit(
-        client,
+        ctx.conn,
         ns,
         &name,
         args.output.output,

@@ -162,7 +162,7 @@ fn template_equal(a: &StackSet, b: &StackSet) -> bool {
 }
 
 async fn start(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
-    let mode = WriteMode::from_flag(a.dry_run.dry_run);
+    let mode = WriteMode::from(a.dry_run.dry_run);
     let settings = settings(&a.engine, mode)?;
     let interval = duration_flag("--step-interval", &a.interval)?;
     let ready_timeout = duration_flag("--ready-timeout", &a.ready_timeout)?;
@@ -407,7 +407,7 @@ async fn start(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
     eprint!("{text}");
     if mode == WriteMode::ClientDryRun {
         return emit(
-            client,
+            ctx.conn,
             ns,
             &name,
             a.output.output,
@@ -433,7 +433,7 @@ async fn start(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
     .await?;
     if mode == WriteMode::ServerDryRun {
         return emit(
-            client,
+            ctx.conn,
             ns,
             &name,
             a.output.output,
@@ -809,7 +809,7 @@ pub async fn drive(
             Decision::Finished(RolloutState::Done) => {
                 progress.done();
                 return emit(
-                    client,
+                    ctx.conn,
                     ns,
                     name,
                     output,

@@ -65,7 +65,7 @@ async fn watch_status(
     };
     let every = super::observe::interval(&a.interval)?;
     super::observe::watch(
-        &ctx.conn.client,
+        ctx.conn,
         super::observe::Watch {
             ns: Some(ctx.conn.namespace.as_str()),
             stackset: Some(name),
@@ -286,7 +286,7 @@ pub async fn abort_rollout(
 
 /// `rollout abort`: restore the weights from before the rollout.
 pub async fn abort(ctx: &Ctx<'_>, a: &RolloutAbortArgs) -> Result<(), Failure> {
-    let mode = WriteMode::from_flag(a.dry_run.dry_run);
+    let mode = WriteMode::from(a.dry_run.dry_run);
     let settings = settings(&a.engine, mode)?;
     let timeout = duration_flag("--timeout", &a.timeout)?;
     let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
@@ -295,7 +295,7 @@ pub async fn abort(ctx: &Ctx<'_>, a: &RolloutAbortArgs) -> Result<(), Failure> {
     let record = view.record()?.ok_or_else(|| no_rollout(&name))?;
     if record.state == RolloutState::Aborted {
         return emit(
-            client,
+            ctx.conn,
             ns,
             &name,
             a.output.output,
@@ -337,7 +337,7 @@ pub async fn abort(ctx: &Ctx<'_>, a: &RolloutAbortArgs) -> Result<(), Failure> {
     }
     if !mode.is_live() || a.no_wait {
         return emit(
-            client,
+            ctx.conn,
             ns,
             &name,
             a.output.output,
@@ -357,7 +357,7 @@ pub async fn abort(ctx: &Ctx<'_>, a: &RolloutAbortArgs) -> Result<(), Failure> {
     let actual = view.actual();
     eprintln!("{}", kept_note(&record.stack, &record.version, &actual));
     emit(
-        client,
+        ctx.conn,
         ns,
         &name,
         a.output.output,
@@ -386,11 +386,11 @@ pub fn kept_note(stack: &str, version: &str, actual: &Weights) -> String {
 
 /// `rollout pause`.
 pub async fn pause(ctx: &Ctx<'_>, a: &RolloutControlArgs) -> Result<(), Failure> {
-    let mode = WriteMode::from_flag(a.dry_run.dry_run);
+    let mode = WriteMode::from(a.dry_run.dry_run);
     let (name, r, what) = set_state(ctx, a.name.as_deref(), mode, RolloutState::Paused).await?;
-    let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
+    let ns = ctx.conn.namespace.as_str();
     emit(
-        client,
+        ctx.conn,
         ns,
         &name,
         a.output.output,
@@ -410,7 +410,7 @@ pub async fn pause(ctx: &Ctx<'_>, a: &RolloutControlArgs) -> Result<(), Failure>
 /// it, such as the controller, and taking over if that one stops). With
 /// `--no-wait` it only marks it running.
 pub async fn resume(ctx: &Ctx<'_>, a: &RolloutResumeArgs) -> Result<(), Failure> {
-    let mode = WriteMode::from_flag(a.dry_run.dry_run);
+    let mode = WriteMode::from(a.dry_run.dry_run);
     let settings = settings(&a.engine, mode)?;
     let timeout = duration_flag("--timeout", &a.timeout)?;
     let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
@@ -454,8 +454,8 @@ pub async fn resume(ctx: &Ctx<'_>, a: &RolloutResumeArgs) -> Result<(), Failure>
                 ),
             }
         }
-        let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
-        return emit(client, ns, &name, a.output.output, None, &line).await;
+        let ns = ctx.conn.namespace.as_str();
+        return emit(ctx.conn, ns, &name, a.output.output, None, &line).await;
     }
     eprint!("{line}");
     let started = (ctx.now)();
@@ -543,7 +543,7 @@ async fn set_state(
 
 /// `rollout promote [--full]`: apply the next step now (or the target).
 pub async fn promote(ctx: &Ctx<'_>, a: &RolloutPromoteArgs) -> Result<(), Failure> {
-    let mode = WriteMode::from_flag(a.dry_run.dry_run);
+    let mode = WriteMode::from(a.dry_run.dry_run);
     let settings = settings(&a.engine, mode)?;
     let timeout = duration_flag("--timeout", &a.timeout)?;
     let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
@@ -572,7 +572,7 @@ pub async fn promote(ctx: &Ctx<'_>, a: &RolloutPromoteArgs) -> Result<(), Failur
             Step::Apply(w) => (w, record.step + 1),
             Step::Done => {
                 return emit(
-                    client,
+                    ctx.conn,
                     ns,
                     &name,
                     a.output.output,
@@ -598,7 +598,7 @@ pub async fn promote(ctx: &Ctx<'_>, a: &RolloutPromoteArgs) -> Result<(), Failur
     eprint!("{}", preview(&view.rows(Some(&weights))));
     if mode == WriteMode::ClientDryRun {
         return emit(
-            client,
+            ctx.conn,
             ns,
             &name,
             a.output.output,
@@ -656,7 +656,7 @@ pub async fn promote(ctx: &Ctx<'_>, a: &RolloutPromoteArgs) -> Result<(), Failur
     }
     if !mode.is_live() || a.no_wait {
         return emit(
-            client,
+            ctx.conn,
             ns,
             &name,
             a.output.output,
@@ -690,7 +690,7 @@ pub async fn promote(ctx: &Ctx<'_>, a: &RolloutPromoteArgs) -> Result<(), Failur
         .await?;
     }
     emit(
-        client,
+        ctx.conn,
         ns,
         &name,
         a.output.output,

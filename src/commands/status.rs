@@ -16,7 +16,6 @@ use std::pin::pin;
 
 use futures::StreamExt;
 use k8s_openapi::jiff::Timestamp;
-use kube::Client;
 
 use super::observe::{
     Clock, Rendered, Watch, interval, read_one, refuse_all_namespaces, structured, watch,
@@ -34,13 +33,13 @@ use stackset_core::rollout::{DRIVER_LEASE_SECONDS, Driving, RolloutRecord, Rollo
 /// Reads and builds the status of one StackSet (no events), with its
 /// rollout record.
 pub async fn view(
-    client: &Client,
+    conn: &Connection,
     ns: &str,
     name: Option<&str>,
     controller_id: &str,
     now: Timestamp,
 ) -> Result<(StatusView, Option<RolloutRecord>), Failure> {
-    let (d, _, _) = read_one(client, ns, name, controller_id, now, false).await?;
+    let (d, _, _) = read_one(conn, ns, name, controller_id, now, false).await?;
     Ok((
         status_view(&d.snapshot, &d.rec, &d.managed_by, now),
         rollout_record(&d.snapshot.stackset),
@@ -112,13 +111,14 @@ fn print(view: &StatusView, args: &StatusArgs, screen: Screen) -> Result<(), Fai
 /// on a terminal, a timestamped line per change elsewhere, a document per
 /// change with `-o json|yaml`), until Ctrl-C (exit 130).
 async fn watch_status(
-    client: &Client,
+    conn: &Connection,
     ns: &str,
     args: &StatusArgs,
     screen: Screen,
     now: Clock<'_>,
     every: std::time::Duration,
 ) -> Result<(), Failure> {
+    let client = &conn.client;
     let name = match &args.name {
         Some(n) => n.clone(),
         None => resolve_stackset(client, ns, None)
@@ -130,7 +130,7 @@ async fn watch_status(
     let name = name.as_str();
     let id = args.controller_id.as_str();
     watch(
-        client,
+        conn,
         Watch {
             ns: Some(ns),
             stackset: Some(name),
@@ -140,7 +140,7 @@ async fn watch_status(
         },
         now,
         |at| async move {
-            let (v, _) = view(client, ns, Some(name), id, at).await?;
+            let (v, _) = view(conn, ns, Some(name), id, at).await?;
             let names = || format!("stackset.zalando.org/{name}\n");
             let text = match structured(&v, args.output, true, !args.no_headers, names)? {
                 Some(text) => text,
@@ -175,10 +175,10 @@ pub async fn run(
     let id = args.controller_id.as_str();
 
     if args.watch {
-        return watch_status(client, ns, args, screen, now, every).await;
+        return watch_status(conn, ns, args, screen, now, every).await;
     }
     let Some(until) = args.until else {
-        let (v, _) = view(client, ns, args.name.as_deref(), id, now()).await?;
+        let (v, _) = view(conn, ns, args.name.as_deref(), id, now()).await?;
         print(&v, args, screen)?;
         return if v.status.phase == Phase::Healthy {
             Ok(())
@@ -208,7 +208,7 @@ pub async fn run(
             _ = &mut interrupted => {
                 return Err(Failure::new(Exit::Interrupted, format!("interrupted while waiting for {what}")));
             }
-            v = view(client, ns, Some(&name), id, at) => v?,
+            v = view(conn, ns, Some(&name), id, at) => v?,
         };
         let (v, record) = v;
         let current = line(&v);

@@ -2,7 +2,6 @@
 //! stack, and why they differ.
 
 use k8s_openapi::jiff::Timestamp;
-use kube::Client;
 
 use super::observe::{
     Clock, Rendered, Watch, interval, read_one, refuse_all_namespaces, structured, watch,
@@ -18,13 +17,13 @@ use crate::render::watch::Screen;
 
 /// Reads and builds the traffic view of one StackSet (no events).
 pub async fn view(
-    client: &Client,
+    conn: &Connection,
     ns: &str,
     name: Option<&str>,
     controller_id: &str,
     now: Timestamp,
 ) -> Result<TrafficView, Failure> {
-    let (d, _, _) = read_one(client, ns, name, controller_id, now, false).await?;
+    let (d, _, _) = read_one(conn, ns, name, controller_id, now, false).await?;
     Ok(traffic_view(&d.snapshot, &d.rec, &d.managed_by))
 }
 
@@ -70,7 +69,7 @@ pub async fn show(
     let (client, ns) = (&conn.client, conn.namespace.as_str());
     let id = args.view.controller_id.as_str();
     if !args.view.watch {
-        let v = view(client, ns, args.name.as_deref(), id, now()).await?;
+        let v = view(conn, ns, args.name.as_deref(), id, now()).await?;
         if v.stacks.is_empty() && args.view.output.is_table() {
             eprintln!("stackset {} has no stacks yet", v.name);
             return Ok(());
@@ -87,7 +86,7 @@ pub async fn show(
     };
     let name = name.as_str();
     watch(
-        client,
+        conn,
         Watch {
             ns: Some(ns),
             stackset: Some(name),
@@ -97,7 +96,7 @@ pub async fn show(
         },
         now,
         |at| async move {
-            let v = view(client, ns, Some(name), id, at).await?;
+            let v = view(conn, ns, Some(name), id, at).await?;
             render(&v, args, screen, true)
         },
     )

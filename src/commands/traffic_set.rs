@@ -47,7 +47,7 @@ fn weight_failure(e: &WeightError) -> Failure {
 }
 
 pub async fn run(ctx: &Ctx<'_>, args: &TrafficSetArgs) -> Result<(), Failure> {
-    let mode = WriteMode::from_flag(args.dry_run.dry_run);
+    let mode = WriteMode::from(args.dry_run.dry_run);
     let settings = settings(&args.engine, mode)?;
     let timeout = duration_flag("--timeout", &args.timeout)?;
     let (name, assignments) = split_args(&args.args);
@@ -97,7 +97,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &TrafficSetArgs) -> Result<(), Failure> {
             "traffic would switch"
         };
         return emit(
-            client,
+            ctx.conn,
             ns,
             &name,
             args.output.output,
@@ -139,7 +139,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &TrafficSetArgs) -> Result<(), Failure> {
             "traffic unchanged"
         };
         return emit(
-            client,
+            ctx.conn,
             ns,
             &name,
             args.output.output,
@@ -164,7 +164,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &TrafficSetArgs) -> Result<(), Failure> {
         "traffic unchanged"
     };
     emit(
-        client,
+        ctx.conn,
         ns,
         &name,
         args.output.output,

@@ -25,6 +25,8 @@ pub mod scripts;
 
 use engine::{Candidate, Request, Want};
 
+use crate::cluster::ConnectOptions;
+
 /// The file name kubectl looks for on PATH to complete `kubectl stackset`.
 pub const KUBECTL_HELPER: &str = "kubectl_complete-stackset";
 
@@ -71,9 +73,10 @@ pub fn request(args: &[OsString]) -> Option<(Mode, Vec<String>)> {
     }
 }
 
-/// Analyses the words against the real command line definition.
-pub fn analyse(mode: Mode, words: &[String]) -> Request {
-    let mut req = engine::analyse(&crate::cli::command(), words);
+/// Analyses the words against the command line definition (the real one:
+/// `cli::command()`).
+pub fn analyse(cmd: &clap::Command, mode: Mode, words: &[String]) -> Request {
+    let mut req = engine::analyse(cmd, words);
     if mode == Mode::DynamicOnly {
         req.wants.retain(Want::is_dynamic);
         if req.wants.is_empty() {
@@ -144,8 +147,8 @@ pub async fn lookup(req: &Request) -> Vec<Candidate> {
 pub const REQUEST_TIMEOUT: &str = "2s";
 
 /// The global flags typed on the line, with a short request timeout.
-fn global_args(t: &engine::Target) -> crate::cli::GlobalArgs {
-    crate::cli::GlobalArgs {
+fn global_args(t: &engine::Target) -> ConnectOptions {
+    ConnectOptions {
         namespace: t.namespace.clone(),
         kubeconfig: t.kubeconfig.as_ref().map(Into::into),
         context: t.context.clone(),
@@ -154,7 +157,6 @@ fn global_args(t: &engine::Target) -> crate::cli::GlobalArgs {
         as_user: t.as_user.clone(),
         as_group: t.as_group.clone(),
         request_timeout: Some(REQUEST_TIMEOUT.into()),
-        ..Default::default()
     }
 }
 
@@ -254,28 +256,5 @@ mod tests {
         };
         assert_eq!(render(&req, &[]), ":2\n");
         assert_eq!(render(&req, &[c("a", None)]), "a\n:2\n");
-    }
-
-    #[test]
-    fn the_real_cli_completes_by_convention() {
-        let r = analyse(Mode::All, &["reconcile".into(), String::new()]);
-        assert_eq!(r.wants, vec![Want::StackSets]);
-        let r = analyse(Mode::All, &["--context".into(), String::new()]);
-        assert_eq!(r.wants, vec![Want::Contexts]);
-        let r = analyse(Mode::DynamicOnly, &[String::new()]);
-        assert_eq!(
-            r.wants,
-            vec![Want::Files],
-            "subcommands come from the static script"
-        );
-        assert_eq!(render(&r, &[]), ":0\n");
-        let r = analyse(Mode::DynamicOnly, &["reconcile".into(), String::new()]);
-        assert_eq!(r.wants, vec![Want::StackSets]);
-        let r = analyse(Mode::All, &[String::new()]);
-        let Some(Want::Fixed(subs)) = r.wants.first() else {
-            panic!("subcommands expected: {r:?}")
-        };
-        assert!(subs.iter().any(|s| s.value == "reconcile"));
-        assert!(subs.iter().any(|s| s.value == "completion"));
     }
 }

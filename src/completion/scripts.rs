@@ -8,7 +8,15 @@
 use clap_complete::Shell as ClapShell;
 
 use super::engine;
-use crate::cli::CompletionShell;
+
+/// The shells we ship a script for (`completion SHELL`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
 
 /// The name the scripts complete.
 pub const BIN: &str = "kubectl-stackset";
@@ -31,15 +39,16 @@ pub fn file_name(shell: CompletionShell) -> &'static str {
     }
 }
 
-/// The complete script for one shell.
-pub fn script(shell: CompletionShell) -> String {
+/// The complete script for one shell, for the command line `cli` (the
+/// real one: `cli::command()`).
+pub fn script(cli: &clap::Command, shell: CompletionShell) -> String {
     let clap_shell = match shell {
         CompletionShell::Bash => ClapShell::Bash,
         CompletionShell::Zsh => ClapShell::Zsh,
         CompletionShell::Fish => ClapShell::Fish,
         CompletionShell::Powershell => ClapShell::PowerShell,
     };
-    let mut cmd = crate::cli::command();
+    let mut cmd = cli.clone();
     let mut buf = Vec::new();
     clap_complete::generate(clap_shell, &mut cmd, BIN, &mut buf);
     let generated = String::from_utf8_lossy(&buf).into_owned();
@@ -52,8 +61,11 @@ pub fn script(shell: CompletionShell) -> String {
 }
 
 /// Every script with its file name, in `SHELLS` order.
-pub fn all() -> Vec<(&'static str, String)> {
-    SHELLS.iter().map(|s| (file_name(*s), script(*s))).collect()
+pub fn all(cli: &clap::Command) -> Vec<(&'static str, String)> {
+    SHELLS
+        .iter()
+        .map(|s| (file_name(*s), script(cli, *s)))
+        .collect()
 }
 
 /// fish completes a flag's value (`-n x`, `--namespace=x`) from entries for

@@ -16,6 +16,28 @@ pub mod view;
 pub mod watch;
 pub mod weights;
 
+/// `-o` formats, as kubectl's. Shared by every command that prints objects.
+/// The templates of `jsonpath=` and `custom-columns=` live as long as the
+/// process (a few bytes, once), which keeps the format `Copy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    /// A human-readable table.
+    #[default]
+    Table,
+    /// The table with more columns.
+    Wide,
+    /// The documented view as JSON (JSON lines with --watch).
+    Json,
+    /// The documented view as YAML (`---`-separated documents with --watch).
+    Yaml,
+    /// `<kind>.<group>/<name>` only.
+    Name,
+    /// `jsonpath=TEMPLATE` over the documented view.
+    JsonPath(&'static str),
+    /// `custom-columns=HEADER:PATH,...` over the documented view.
+    CustomColumns(&'static str),
+}
+
 /// Writes data to stdout. A closed pipe (e.g. `| head`) is not an error.
 pub fn out(text: &str) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();

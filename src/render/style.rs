@@ -4,7 +4,15 @@
 
 use std::io::IsTerminal;
 
-use crate::cli::ColorChoice;
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
 
 /// Whether to emit ANSI colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

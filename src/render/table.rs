@@ -565,7 +565,7 @@ pub fn history_lines(view: &HistoryView) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::OutputFormat;
+    use crate::render::OutputFormat;
     use crate::render::fixtures::{self, ago, client_side, t0, warning};
     use crate::render::view::{
         self, Input, ManagedBy, encode, history_view, list_view, stackset_view, status_view,

@@ -1285,10 +1285,10 @@ pub fn only_stack(view: &mut StackSetView, wanted: &str) -> Result<(), String> {
 /// `---`-led document when streaming).
 pub fn encode<T: Serialize>(
     value: &T,
-    format: crate::cli::OutputFormat,
+    format: crate::render::OutputFormat,
     stream: bool,
 ) -> Result<String, String> {
-    use crate::cli::OutputFormat;
+    use crate::render::OutputFormat;
     match format {
         OutputFormat::Json if stream => serde_json::to_string(value)
             .map(|s| s + "\n")

@@ -555,6 +555,15 @@ fn kinds(counter: &RequestCounter) -> Vec<(String, String)> {
         .collect()
 }
 
+/// What `app` hands the read commands: a client and its namespace.
+fn connection(client: &kube::Client, ns: &str) -> kubectl_stackset::cluster::Connection {
+    kubectl_stackset::cluster::Connection {
+        client: client.clone(),
+        namespace: ns.to_string(),
+        context: None,
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn get_makes_one_request_per_kind_and_writes_nothing() {
     let cluster = need_cluster!("get_makes_one_request_per_kind_and_writes_nothing");
@@ -565,7 +574,7 @@ async fn get_makes_one_request_per_kind_and_writes_nothing() {
     let counted = cluster.counting_client(&counter).await;
 
     let (view, events_problem) = kubectl_stackset::commands::get::view(
-        &counted,
+        &connection(&counted, &ns.name),
         &ns.name,
         Some("shop"),
         None,
@@ -601,7 +610,7 @@ async fn get_makes_one_request_per_kind_and_writes_nothing() {
     // The list of a namespace with two StackSets: still one request per kind.
     counter.reset();
     let list = kubectl_stackset::commands::list::view(
-        &counted,
+        &connection(&counted, &ns.name),
         Some(&ns.name),
         None,
         OURS,
@@ -1249,7 +1258,7 @@ async fn the_read_only_identity_can_use_every_read_command() {
     }
     // The library path with the viewer's client: the whole view, events included.
     let (view, problem) = kubectl_stackset::commands::get::view(
-        &cluster.viewer_client().await,
+        &connection(&cluster.viewer_client().await, &ns.name),
         &ns.name,
         Some("shop"),
         None,

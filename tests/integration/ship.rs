@@ -66,7 +66,7 @@ fn assert_same(what: &str, committed: BTreeMap<String, String>, fresh: Vec<(Stri
 #[test]
 fn committed_completions_match_the_cli() {
     let dir = repo_root().join("completions");
-    let fresh = scripts::all()
+    let fresh = scripts::all(&kubectl_stackset::cli::command())
         .into_iter()
         .map(|(n, s)| (n.to_string(), s))
         .collect();
@@ -564,7 +564,10 @@ fn install_sh_installs_into_home_idempotently_and_uninstalls() {
     let bash = std::fs::read_to_string(home.join(expected[2])).unwrap();
     assert_eq!(
         bash,
-        scripts::script(kubectl_stackset::cli::CompletionShell::Bash)
+        scripts::script(
+            &kubectl_stackset::cli::command(),
+            kubectl_stackset::cli::CompletionShell::Bash
+        )
     );
 
     let list = run(&kubectl, &["plugin", "list"]);
