@@ -44,48 +44,16 @@ pub struct Connection {
     pub context: Option<String>,
 }
 
-/// Parses a kubectl-style duration: `30s`, `1m`, `2h`, `500ms`, a bare number of
-/// seconds, or combinations such as `1m30s`.
+/// Parses a duration flag: a Go duration as kubectl takes it (`30s`, `1m30s`,
+/// `2h`, `500ms`; `stackset_core::parse_duration`, the one parser), or a
+/// bare number of seconds, as kubectl's `--request-timeout` takes one.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let s = text.trim();
-    if s.is_empty() {
-        return Err("empty duration".into());
-    }
     if let Ok(n) = s.parse::<u64>() {
         return Ok(Duration::from_secs(n));
     }
-    let mut total = Duration::ZERO;
-    let mut rest = s;
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        if digits == 0 {
-            return Err(format!(
-                "invalid duration '{text}' (examples: 30s, 1m30s, 2h)"
-            ));
-        }
-        let value: f64 = rest[..digits]
-            .parse()
-            .map_err(|_| format!("invalid duration '{text}' (examples: 30s, 1m30s, 2h)"))?;
-        rest = &rest[digits..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let secs = match &rest[..unit_len] {
-            "ms" => value / 1000.0,
-            "s" => value,
-            "m" => value * 60.0,
-            "h" => value * 3600.0,
-            _ => return Err(format!("invalid duration '{text}' (units: ms, s, m, h)")),
-        };
-        rest = &rest[unit_len..];
-        if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
-            return Err(format!("invalid duration '{text}'"));
-        }
-        total += Duration::from_secs_f64(secs);
-    }
-    Ok(total)
+    stackset_core::parse_duration(s)
+        .map_err(|e| format!("invalid duration '{text}': {e} (examples: 30s, 1m30s, 2h)"))
 }
 
 /// Reads the kubeconfig the way kubectl does. `None` when there is none at

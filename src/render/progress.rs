@@ -196,35 +196,12 @@ impl Drop for Progress<'_> {
     }
 }
 
-/// `1m30s`-style durations for messages.
-pub fn duration_text(seconds: i64) -> String {
-    let s = seconds.max(0);
-    match s {
-        s if s >= 3600 => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
-        s if s >= 60 && s % 60 == 0 => format!("{}m", s / 60),
-        s if s >= 60 => format!("{}m{}s", s / 60, s % 60),
-        s => format!("{s}s"),
-    }
-}
+/// Durations in messages: the core's one formatter (`1h`, `1h5m`, `45s`).
+pub use stackset_core::duration_text;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_read_well() {
-        let cases = [
-            (0, "0s"),
-            (45, "45s"),
-            (60, "1m"),
-            (90, "1m30s"),
-            (3600, "1h00m"),
-            (-5, "0s"),
-        ];
-        for (s, want) in cases {
-            assert_eq!(duration_text(s), want, "{s}");
-        }
-    }
 
     #[test]
     fn off_a_terminal_bars_are_inert() {

@@ -71,3 +71,4 @@ pub use shift::{
 };
 pub use simulate::simulate;
 pub use traffic::{Blocked, Weights};
+pub use util::{duration_text, parse_duration};

@@ -17,6 +17,7 @@ use crate::observe::StackFacts;
 use crate::plan::Reconciliation;
 use crate::shift::{ShiftObserved, Step, StepPlan, apportion, next_step};
 use crate::traffic::Weights;
+use crate::util::duration_text;
 use k8s_openapi::jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -636,15 +637,6 @@ pub fn target_weights(stack: &str, observed: &ShiftObserved) -> Weights {
 
 fn elapsed_seconds(now: Timestamp, since: Timestamp) -> i64 {
     now.as_second() - since.as_second()
-}
-
-fn duration_text(seconds: i64) -> String {
-    match seconds {
-        s if s >= 3600 && s % 3600 == 0 => format!("{}h", s / 3600),
-        s if s >= 60 && s % 60 == 0 => format!("{}m", s / 60),
-        s if s >= 60 => format!("{}m{}s", s / 60, s % 60),
-        s => format!("{s}s"),
-    }
 }
 
 /// The next thing to do. See the module docs.

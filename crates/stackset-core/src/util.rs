@@ -1,15 +1,24 @@
-//! Small pure helpers: Go duration parsing and SHA-1 (for ZMON metric selectors).
+//! Small pure helpers: durations (the one parser and the one formatter of
+//! the project) and SHA-1 (for ZMON metric selectors).
 
-/// Parses a Go duration such as `10m`, `1h30m`, `90s` or `1.5h` into whole
-/// seconds (fractions of a second are truncated). Negative values and
-/// unknown units are errors.
-pub(crate) fn parse_go_duration(input: &str) -> Result<i64, String> {
+use std::time::Duration;
+
+/// Parses a Go duration (`time.ParseDuration`), the one duration syntax of
+/// the project: upstream's annotations use it, and kubectl's flags take the
+/// same (`--timeout 1m30s`). A sequence of numbers, each with a unit `ns`,
+/// `us` (`µs`), `ms`, `s`, `m` or `h`; numbers may have a fraction (`1.5h`).
+/// `0` alone needs no unit. Negative durations are errors.
+///
+/// Not jiff's parser, although jiff is in the tree: it also takes `1 hour`
+/// and `PT1H`, which upstream's controller would refuse, so a StackSet
+/// would mean one thing to us and another to upstream.
+pub fn parse_duration(input: &str) -> Result<Duration, String> {
     let s = input.trim();
     if s.is_empty() {
         return Err("empty duration".into());
     }
     if s == "0" {
-        return Ok(0);
+        return Ok(Duration::ZERO);
     }
     if s.starts_with('-') {
         return Err("negative duration".into());
@@ -41,16 +50,43 @@ pub(crate) fn parse_go_duration(input: &str) -> Result<i64, String> {
             "s" => 1e9,
             "m" => 60e9,
             "h" => 3600e9,
-            "" => return Err("missing unit".into()),
-            other => return Err(format!("unknown unit {other:?}")),
+            "" => return Err(format!("missing unit after {number} (units: ms, s, m, h)")),
+            other => return Err(format!("unknown unit {other:?} (units: ms, s, m, h)")),
         };
         total_nanos += value * nanos_per_unit;
     }
-    let seconds = (total_nanos / 1e9).trunc();
-    if !seconds.is_finite() || seconds > i64::MAX as f64 {
+    // Go's limit: what an int64 of nanoseconds holds (about 292 years).
+    if !total_nanos.is_finite() || total_nanos > i64::MAX as f64 {
         return Err("duration out of range".into());
     }
-    Ok(seconds as i64)
+    Ok(Duration::from_nanos(total_nanos.round() as u64))
+}
+
+/// [`parse_duration`] in whole seconds (a fraction of a second is dropped),
+/// for the annotations, which count in seconds.
+pub(crate) fn parse_go_duration(input: &str) -> Result<i64, String> {
+    parse_duration(input).map(|d| d.as_secs() as i64)
+}
+
+/// A duration in seconds the way kubectl writes one: hours, minutes and
+/// seconds, leaving out the zero ones: `45s`, `1m30s`, `1h`, `1h5m`,
+/// `26h0m5s` is `26h5s`. Zero and negative durations are `0s`. The one
+/// formatter for durations in messages; the AGE column has its own
+/// rounding, as in kubectl (`render::table::age`).
+pub fn duration_text(seconds: i64) -> String {
+    let s = seconds.max(0);
+    if s == 0 {
+        return "0s".into();
+    }
+    let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
+    let mut text = String::new();
+    for (n, unit) in [(h, 'h'), (m, 'm'), (sec, 's')] {
+        if n > 0 {
+            text.push_str(&n.to_string());
+            text.push(unit);
+        }
+    }
+    text
 }
 
 /// SHA-1 of `data` as lowercase hex. Only used to derive the ZMON metric's
@@ -176,6 +212,56 @@ mod tests {
         for case in cases {
             let got = parse_go_duration(case.input).map_err(|_| ());
             assert_eq!(got, case.want, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn durations_keep_their_fractions() {
+        let cases = [
+            ("500ms", Duration::from_millis(500)),
+            ("1.5s", Duration::from_millis(1500)),
+            ("1m30s", Duration::from_secs(90)),
+            ("1.5h", Duration::from_secs(5400)),
+            ("2h45m", Duration::from_secs(9900)),
+            ("+5m", Duration::from_secs(300)),
+            ("250us", Duration::from_micros(250)),
+            ("0", Duration::ZERO),
+        ];
+        for (input, want) in cases {
+            assert_eq!(parse_duration(input), Ok(want), "{input}");
+        }
+        for bad in ["1 hour", "PT1H", "1d", "10", "-1s", "", "m", "1h-5m"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?} parsed");
+        }
+        assert_eq!(
+            parse_duration("3d").unwrap_err(),
+            "unknown unit \"d\" (units: ms, s, m, h)"
+        );
+    }
+
+    #[test]
+    fn durations_print_like_kubectl() {
+        let cases = [
+            (0, "0s"),
+            (-5, "0s"),
+            (45, "45s"),
+            (60, "1m"),
+            (90, "1m30s"),
+            (3600, "1h"),
+            (3900, "1h5m"),
+            (3605, "1h5s"),
+            (3725, "1h2m5s"),
+            (7140, "1h59m"),
+            (26 * 3600 + 5, "26h5s"),
+        ];
+        for (seconds, want) in cases {
+            assert_eq!(duration_text(seconds), want, "{seconds}");
+            // What we print, we parse back.
+            assert_eq!(
+                parse_duration(want).map(|d| d.as_secs() as i64),
+                Ok(seconds.max(0)),
+                "{want}"
+            );
         }
     }
 
