@@ -80,6 +80,3 @@ impl fmt::Display for Failure {
 }
 
 impl std::error::Error for Failure {}
-
-/// Result type of every command.
-pub type Result<T, E = Failure> = std::result::Result<T, E>;

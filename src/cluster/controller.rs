@@ -573,7 +573,7 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
         _ => {
             return match ensure_ours(&ctx.client, &ss, settings).await {
                 Ok(_) | Err(ExecError::Conflict(_)) => Ok(Action::await_change()),
-                Err(ExecError::Failed(f) | ExecError::StackFailed(f, _)) => Err(f.into()),
+                Err(ExecError::Failed(f) | ExecError::StackFailed(f)) => Err(f.into()),
             };
         }
     }
@@ -587,7 +587,7 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
         let mut stack_failure = None;
         match ctx.executor.execute(&rec.plan, &snapshot).await {
             Ok(_) => executed.extend(rec.plan.iter().map(ToString::to_string)),
-            Err(ExecError::StackFailed(f, _)) => stack_failure = Some(f),
+            Err(ExecError::StackFailed(f)) => stack_failure = Some(f),
             // Our cache was behind a write; the watch event that brings it
             // up to date queues the StackSet again.
             Err(ExecError::Conflict(why)) => {

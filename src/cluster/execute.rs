@@ -65,14 +65,6 @@ pub struct ExecOptions {
     pub events: bool,
 }
 
-/// Counts of what was done, for reporting.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ExecSummary {
-    pub applied: usize,
-    pub deleted: usize,
-    pub status_writes: usize,
-}
-
 /// The executor: one client, one event recorder.
 pub struct Executor {
     client: Client,
@@ -89,7 +81,18 @@ pub enum ExecError {
     /// A failure to report.
     Failed(Failure),
     /// A sub-resource of a stack was refused; the rest of the plan ran.
-    StackFailed(Failure, ExecSummary),
+    StackFailed(Failure),
+}
+
+/// An object as JSON for a request. Serialising our own types does not fail
+/// in practice; if it ever did, the write must not go out with `null` in
+/// place of the object (a status of `null` would wipe the status).
+fn encode<T: serde::Serialize + ?Sized>(what: &str, value: &T) -> Result<Value, ExecError> {
+    serde_json::to_value(value).map_err(|e| cannot_encode(what, &e))
+}
+
+fn cannot_encode(what: &str, e: &serde_json::Error) -> ExecError {
+    ExecError::Failed(Failure::error(format!("cannot encode {what}: {e}")))
 }
 
 /// The Stack that owns a generated sub-resource (its only ownerReference).
@@ -122,12 +125,7 @@ impl Executor {
 
     /// Runs the plan in order. `snapshot` supplies the observed objects that
     /// status writes need.
-    pub async fn execute(
-        &self,
-        plan: &Plan,
-        snapshot: &Snapshot,
-    ) -> Result<ExecSummary, ExecError> {
-        let mut summary = ExecSummary::default();
+    pub async fn execute(&self, plan: &Plan, snapshot: &Snapshot) -> Result<(), ExecError> {
         // Stacks whose sub-resource the API server refused in this plan, and
         // the first such failure. As upstream does, the rest of that stack's
         // sub-resources wait for the next pass (the core orders them as
@@ -150,17 +148,19 @@ impl Executor {
                 continue;
             }
             let done = match action {
-                Action::Create { object, .. } => {
-                    self.apply(object.to_json(), &object.object_ref()).await
-                }
+                Action::Create { object, .. } => match object.to_json() {
+                    Ok(body) => self.apply(body, &object.object_ref()).await,
+                    Err(e) => Err(cannot_encode(&object.object_ref().to_string(), &e)),
+                },
                 // An update replaces labels, annotations and spec wholesale,
                 // as upstream does: with server-side apply, an annotation
                 // someone else added would survive, the object would never
                 // match the desired one, and every pass would rewrite it.
                 // The observed resourceVersion guards against lost updates.
-                Action::Update { object, .. } => {
-                    self.replace(&object.object_ref(), object.to_json()).await
-                }
+                Action::Update { object, .. } => match object.to_json() {
+                    Ok(body) => self.replace(&object.object_ref(), body).await,
+                    Err(e) => Err(cannot_encode(&object.object_ref().to_string(), &e)),
+                },
                 _ => Ok(()),
             };
             match (done, &owner) {
@@ -186,36 +186,30 @@ impl Executor {
                 (Err(e), _) => return Err(e),
             }
             match action {
-                Action::Create { .. } | Action::Update { .. } => {
-                    summary.applied += 1;
-                }
+                Action::Create { .. } | Action::Update { .. } => {}
                 Action::Delete { target, .. } => {
                     self.delete(target).await?;
-                    summary.deleted += 1;
                 }
                 Action::WriteDesiredTraffic { stackset, .. } => {
                     let target = action.target();
-                    let mut body = serde_json::to_value(stackset.as_ref())
-                        .map_err(|e| ExecError::Failed(Failure::error(e.to_string())))?;
+                    let mut body = encode("the StackSet", stackset.as_ref())?;
                     set_type(&mut body, Kind::StackSet);
                     self.replace(&target, body).await?;
-                    summary.applied += 1;
                 }
                 Action::UpdateStackStatus { target, status, .. } => {
                     let observed = snapshot
                         .stacks
                         .iter()
                         .find(|s| s.metadata.name.as_deref() == Some(target.name.as_str()))
-                        .map(|s| serde_json::to_value(s).unwrap_or(Value::Null));
-                    let status = serde_json::to_value(status.as_ref()).unwrap_or(Value::Null);
+                        .map(|s| encode("the Stack", s))
+                        .transpose()?;
+                    let status = encode("the Stack status", status.as_ref())?;
                     self.replace_status(target, observed, status).await?;
-                    summary.status_writes += 1;
                 }
                 Action::UpdateStackSetStatus { target, status, .. } => {
-                    let observed = serde_json::to_value(&snapshot.stackset).ok();
-                    let status = serde_json::to_value(status.as_ref()).unwrap_or(Value::Null);
+                    let observed = Some(encode("the StackSet", &snapshot.stackset)?);
+                    let status = encode("the StackSet status", status.as_ref())?;
                     self.replace_status(target, observed, status).await?;
-                    summary.status_writes += 1;
                 }
             }
             if let Some(ev) = action.event() {
@@ -223,8 +217,8 @@ impl Executor {
             }
         }
         match first_failure {
-            Some(f) => Err(ExecError::StackFailed(f, summary)),
-            None => Ok(summary),
+            Some(f) => Err(ExecError::StackFailed(f)),
+            None => Ok(()),
         }
     }
 
@@ -331,7 +325,7 @@ impl Executor {
                     let fresh = with_retries(|| api.get(&target.name))
                         .await
                         .map_err(|e| classify(op("get", &ar, target), &e))?;
-                    serde_json::to_value(fresh).unwrap_or(Value::Null)
+                    encode("the object read", &fresh)?
                 }
             };
             set_type(&mut body, target.kind);

@@ -13,7 +13,7 @@ use stackset_core::api::constants::ANNOTATION_CONTROLLER;
 use stackset_core::{Options, Reconciliation, Snapshot, reconcile};
 
 use super::error::{Op, failure};
-use super::execute::{ExecError, ExecOptions, ExecSummary, Executor};
+use super::execute::{ExecError, ExecOptions, Executor};
 use super::retry::{CONFLICT_READS, conflict_pauses, is_conflict, with_retries};
 use super::snapshot::{NamespaceObjects, Scope, get_stackset, list_namespace};
 use crate::error::{Exit, Failure};
@@ -88,8 +88,6 @@ pub struct Outcome {
     pub reconciliation: Reconciliation,
     /// Every action executed, in order, as display lines.
     pub executed: Vec<String>,
-    /// Counts.
-    pub summary: ExecSummary,
     /// The snapshot the last decision was made on.
     pub snapshot: Snapshot,
 }
@@ -206,7 +204,6 @@ pub async fn reconcile_read(
 ) -> Result<Outcome, Failure> {
     let executor = Executor::new(client.clone(), settings.exec);
     let mut executed = Vec::new();
-    let mut summary = ExecSummary::default();
     let mut pauses = conflict_pauses();
     // Someone else wrote first: read again and decide again, a bounded
     // number of times.
@@ -234,22 +231,16 @@ pub async fn reconcile_read(
                 read_again(why).await?;
                 continue;
             }
-            Err(ExecError::Failed(f) | ExecError::StackFailed(f, _)) => return Err(f),
+            Err(ExecError::Failed(f) | ExecError::StackFailed(f)) => return Err(f),
         };
         let objects = list_namespace(client, ns, Some(name), settings.scope()).await?;
         let (outcome_rec, snapshot) = decide(&objects, stackset, settings, now);
         let mut stack_failure = None;
         match executor.execute(&outcome_rec.plan, &snapshot).await {
-            Ok(s) => {
-                summary.applied += s.applied;
-                summary.deleted += s.deleted;
-                summary.status_writes += s.status_writes;
+            Ok(()) => {
                 executed.extend(outcome_rec.plan.iter().map(ToString::to_string));
             }
-            Err(ExecError::StackFailed(f, s)) => {
-                summary.applied += s.applied;
-                summary.deleted += s.deleted;
-                summary.status_writes += s.status_writes;
+            Err(ExecError::StackFailed(f)) => {
                 stack_failure = Some(f);
             }
             Err(ExecError::Conflict(why)) => {
@@ -270,7 +261,6 @@ pub async fn reconcile_read(
         return Ok(Outcome {
             reconciliation: outcome_rec,
             executed,
-            summary,
             snapshot,
         });
     }

@@ -257,16 +257,19 @@ fn contains(have: &Value, want: &Value) -> bool {
     }
 }
 
-fn comparable(ss: &StackSet) -> (Value, Option<String>) {
+fn comparable(ss: &StackSet) -> Result<(Value, Option<String>), Failure> {
     let mut spec = ss.spec.clone();
     spec.traffic = None;
-    (
-        serde_json::to_value(spec).unwrap_or(Value::Null),
+    // Two specs that both failed to encode must not compare equal as `null`.
+    let spec = serde_json::to_value(spec)
+        .map_err(|e| Failure::error(format!("cannot encode the StackSet spec: {e}")))?;
+    Ok((
+        spec,
         ss.metadata
             .annotations
             .as_ref()
             .and_then(|a| a.get(ANNOTATION_CONTROLLER).cloned()),
-    )
+    ))
 }
 
 pub async fn run(ctx: &Ctx<'_>, args: &CreateArgs) -> Result<(), Failure> {
@@ -284,8 +287,8 @@ pub async fn run(ctx: &Ctx<'_>, args: &CreateArgs) -> Result<(), Failure> {
     }
     let client = &ctx.conn.client;
     let exists = |existing: &StackSet| -> Result<(), Failure> {
-        let (have, have_id) = comparable(existing);
-        let (want, want_id) = comparable(&ss);
+        let (have, have_id) = comparable(existing)?;
+        let (want, want_id) = comparable(&ss)?;
         // The API server fills in CRD defaults (a port's `protocol: TCP`,
         // say), so the stored spec may hold more than we sent.
         if have_id == want_id && contains(&have, &want) {

@@ -298,20 +298,21 @@ fn report_state(ns: &str, name: &str, rec: Option<&Reconciliation>) {
     }
 }
 
-fn observed(snapshot: &Snapshot, kind: Kind, name: &str) -> Value {
+/// The object as observed, as JSON; `null` when there is none (a creation)
+/// and for Secrets, whose data is never printed.
+fn observed(snapshot: &Snapshot, kind: Kind, name: &str) -> Result<Value, Failure> {
     fn find<T: serde::Serialize>(
         items: &[T],
         name: &str,
         get: impl Fn(&T) -> Option<&str>,
-    ) -> Value {
-        items
-            .iter()
-            .find(|o| get(o) == Some(name))
-            .and_then(|o| serde_json::to_value(o).ok())
-            .unwrap_or(Value::Null)
+    ) -> Result<Value, Failure> {
+        match items.iter().find(|o| get(o) == Some(name)) {
+            Some(o) => encode(o),
+            None => Ok(Value::Null),
+        }
     }
     match kind {
-        Kind::StackSet => serde_json::to_value(&snapshot.stackset).unwrap_or(Value::Null),
+        Kind::StackSet => encode(&snapshot.stackset),
         Kind::Stack => find(&snapshot.stacks, name, |o| o.metadata.name.as_deref()),
         Kind::Deployment => find(&snapshot.deployments, name, |o| o.metadata.name.as_deref()),
         Kind::Service => find(&snapshot.services, name, |o| o.metadata.name.as_deref()),
@@ -319,11 +320,27 @@ fn observed(snapshot: &Snapshot, kind: Kind, name: &str) -> Value {
         Kind::Ingress => find(&snapshot.ingresses, name, |o| o.metadata.name.as_deref()),
         Kind::RouteGroup => find(&snapshot.routegroups, name, |o| o.metadata.name.as_deref()),
         Kind::ConfigMap => find(&snapshot.config_maps, name, |o| o.metadata.name.as_deref()),
-        Kind::Secret => Value::Null, // never print Secret data
+        Kind::Secret => Ok(Value::Null), // never print Secret data
         Kind::PlatformCredentialsSet => find(&snapshot.platform_credentials_sets, name, |o| {
             o.metadata.name.as_deref()
         }),
     }
+}
+
+fn encode_object(object: &stackset_core::Object) -> Result<Value, Failure> {
+    object.to_json().map_err(|e| {
+        Failure::error(format!(
+            "cannot encode {} for --diff: {e}",
+            object.object_ref()
+        ))
+    })
+}
+
+/// JSON for the diff; a failure is an error, never a `null` that would
+/// show as the object's removal.
+fn encode<T: serde::Serialize + ?Sized>(value: &T) -> Result<Value, Failure> {
+    serde_json::to_value(value)
+        .map_err(|e| Failure::error(format!("cannot encode for --diff: {e}")))
 }
 
 fn print_diff(snapshot: &Snapshot, passes: &[Reconciliation]) -> Result<(), Failure> {
@@ -331,10 +348,10 @@ fn print_diff(snapshot: &Snapshot, passes: &[Reconciliation]) -> Result<(), Fail
     for action in passes.iter().flat_map(|p| p.plan.iter()) {
         let t = action.target();
         let label = format!("{}.{}.{}", t.kind, t.namespace, t.name);
-        let before = diff::normalize(observed(snapshot, t.kind, &t.name));
+        let before = diff::normalize(observed(snapshot, t.kind, &t.name)?);
         let (before, after) = match action {
             Action::Create { object, .. } | Action::Update { object, .. } => {
-                let mut after = object.to_json();
+                let mut after = encode_object(object)?;
                 if let Some(m) = after.as_object_mut() {
                     m.remove("status");
                 }
@@ -346,7 +363,7 @@ fn print_diff(snapshot: &Snapshot, passes: &[Reconciliation]) -> Result<(), Fail
             }
             Action::Delete { .. } => (before, Value::Null),
             Action::WriteDesiredTraffic { stackset, .. } => {
-                let after = serde_json::to_value(stackset.as_ref()).unwrap_or(Value::Null);
+                let after = encode(stackset.as_ref())?;
                 (
                     before
                         .pointer("/spec/traffic")
@@ -360,11 +377,11 @@ fn print_diff(snapshot: &Snapshot, passes: &[Reconciliation]) -> Result<(), Fail
             }
             Action::UpdateStackStatus { status, .. } => (
                 before.get("status").cloned().unwrap_or(Value::Null),
-                serde_json::to_value(status.as_ref()).unwrap_or(Value::Null),
+                encode(status.as_ref())?,
             ),
             Action::UpdateStackSetStatus { status, .. } => (
                 before.get("status").cloned().unwrap_or(Value::Null),
-                serde_json::to_value(status.as_ref()).unwrap_or(Value::Null),
+                encode(status.as_ref())?,
             ),
         };
         if t.kind == Kind::Secret {

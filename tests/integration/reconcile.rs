@@ -949,7 +949,7 @@ async fn api_server_accepts_every_generated_object() {
                 let (Action::Create { object, .. } | Action::Update { object, .. }) = action else {
                     continue;
                 };
-                let mut body = object.to_json();
+                let mut body = object.to_json().unwrap();
                 let meta = body["metadata"].as_object_mut().unwrap();
                 for k in ["uid", "resourceVersion", "creationTimestamp", "generation"] {
                     meta.remove(k);
@@ -967,7 +967,7 @@ async fn api_server_accepts_every_generated_object() {
                         "{} {} rejected: {e}\n{}",
                         object.kind(),
                         object.name(),
-                        serde_json::to_string_pretty(&object.to_json()).unwrap()
+                        serde_json::to_string_pretty(&object.to_json().unwrap()).unwrap()
                     );
                 }
                 *checked.entry(object.kind().to_string()).or_default() += 1;

@@ -318,8 +318,10 @@ impl Object {
     }
 
     /// The object as JSON with `apiVersion` and `kind` set (for dry-run output
-    /// and for the shell's apply calls).
-    pub fn to_json(&self) -> serde_json::Value {
+    /// and for the shell's apply calls). Serialising these types does not
+    /// fail in practice; if it ever did, the caller gets the error rather
+    /// than a `null` body.
+    pub fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
         let mut value = match self {
             Self::StackSet(o) => serde_json::to_value(o),
             Self::Stack(o) => serde_json::to_value(o),
@@ -331,14 +333,13 @@ impl Object {
             Self::ConfigMap(o) => serde_json::to_value(o),
             Self::Secret(o) => serde_json::to_value(o),
             Self::PlatformCredentialsSet(o) => serde_json::to_value(o),
-        }
-        .unwrap_or(serde_json::Value::Null);
+        }?;
         if let Some(map) = value.as_object_mut() {
             let kind = self.kind();
             map.insert("apiVersion".into(), kind.api_version().into());
             map.insert("kind".into(), kind.as_str().into());
         }
-        value
+        Ok(value)
     }
 }
 

@@ -1267,7 +1267,9 @@ fn platform_credentials_sets_are_generated_with_pcs_support() {
     assert_eq!(pcs.spec.token_version, "v2");
     assert_eq!(pcs.spec.clients, None);
     assert_eq!(pcs.spec.tokens["token-example"].privileges, ["read"]);
-    let json = Object::PlatformCredentialsSet(pcs.clone()).to_json();
+    let json = Object::PlatformCredentialsSet(pcs.clone())
+        .to_json()
+        .unwrap();
     assert_eq!(json["apiVersion"], "zalando.org/v1");
     assert_eq!(json["kind"], "PlatformCredentialsSet");
     assert_eq!(json["spec"]["token_version"], "v2");

@@ -500,17 +500,6 @@ pub fn next_step(observed: &ShiftObserved, target: &Weights, plan: &StepPlan) ->
     Step::Apply(out)
 }
 
-/// Progress callbacks of a shift loop, implemented by the shell (progress
-/// bars, log lines) and by tests (a recorder).
-pub trait ShiftReporter {
-    /// A step was written.
-    fn on_step(&mut self, from: &Weights, to: &Weights);
-    /// The loop is waiting.
-    fn on_wait(&mut self, reason: &str);
-    /// The target was reached.
-    fn on_done(&mut self);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
