@@ -319,11 +319,34 @@ pub async fn follow(
     progress: &Progress<'_>,
 ) -> Result<View, Failure> {
     let started = (ctx.now)();
+    // The timeout bounds each look at the cluster too: a request into a
+    // black-holed connection never ends on its own (kube's client has no
+    // read timeout unless --request-timeout is given).
+    let deadline = (!timeout.is_zero())
+        .then(|| tokio::time::Instant::now().checked_add(timeout))
+        .flatten();
     let bar = progress.bar(BarKind::Percent, "traffic", 100);
     let mut ready_bars: BTreeMap<String, crate::render::progress::Bar> = BTreeMap::new();
     let mut first = true;
     loop {
-        let view = observe(ctx, name, settings, true).await?;
+        let observed = observe(ctx, name, settings, true);
+        let view = match deadline {
+            Some(d) => match tokio::time::timeout_at(d, observed).await {
+                Ok(v) => v?,
+                Err(_) => {
+                    bar.clear();
+                    return Err(Failure::new(
+                        Exit::Timeout,
+                        format!(
+                            "the actual traffic of stackset {name} did not follow the desired weights within {}: the API server did not answer in time",
+                            duration_text(i64::try_from(timeout.as_secs()).unwrap_or(i64::MAX))
+                        ),
+                    )
+                    .hint("the desired weights are written; check that the API server is reachable (kubectl get --raw /readyz), then `kubectl stackset status NAME`"));
+                }
+            },
+            None => observed.await?,
+        };
         if let Some(e) = view.rec.errors.first() {
             bar.clear();
             return Err(Failure::error(format!("stackset {name}: {e}"))

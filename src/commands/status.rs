@@ -204,9 +204,26 @@ pub async fn run(
     let mut hinted = false;
     loop {
         let at = now();
+        // The deadline bounds a look at the cluster too: a request into a
+        // black-holed connection never ends on its own (no read timeout
+        // unless --request-timeout is given).
+        let expired = async {
+            match deadline {
+                Some(d) => tokio::time::sleep_until(d).await,
+                None => std::future::pending().await,
+            }
+        };
         let v = tokio::select! {
             _ = &mut interrupted => {
                 return Err(Failure::new(Exit::Interrupted, format!("interrupted while waiting for {what}")));
+            }
+            _ = expired => {
+                let last = last_line.as_deref().unwrap_or("the API server did not answer");
+                return Err(Failure::new(
+                    Exit::Timeout,
+                    format!("timed out after {} waiting for {what}: {last} (the API server did not answer in time)", args.timeout),
+                )
+                .hint("check that the API server is reachable (kubectl get --raw /readyz), then raise --timeout"));
             }
             v = view(conn, ns, Some(&name), id, at) => v?,
         };

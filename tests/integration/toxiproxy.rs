@@ -221,3 +221,99 @@ async fn the_watch_survives_cut_watch_streams_and_acts_on_the_change_it_missed()
     assert_eq!(code, Some(130), "stopped with Ctrl-C:\n{log}");
     assert!(!log.contains("panicked"), "{log}");
 }
+
+/// A StackSet whose current version (v2) never becomes ready, v1 serving.
+async fn blocked_app(cluster: &crate::support::TestCluster, ns: &str) {
+    let client = cluster.client().await;
+    create(&client, ns, &app("app", "v1", OURS, "segments")).await;
+    converge(&client, ns, "app", OURS).await;
+    Api::<StackSet>::namespaced(client.clone(), ns)
+        .patch(
+            "app",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"stackTemplate": {"spec": {"version": "v2",
+                "podTemplate": {"spec": {"containers": [{"name": "app",
+                    "image": "example/app:broken",
+                    "ports": [{"containerPort": 80, "name": "http"}]}]}}}}}})),
+        )
+        .await
+        .unwrap();
+    let mut cmd = crate::support::stackset_cmd(cluster, ns);
+    cmd.args(["reconcile", "app"]);
+    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
+        .await
+        .unwrap();
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+}
+
+/// Runs `args` through Toxiproxy; 2 s in, everything the client sends is
+/// swallowed and nothing is closed, for good (a connection silently dropped
+/// on the way). kube's client has no read timeout, so a request sent then
+/// never returns on its own; the command's `--timeout` (8 s) must still end
+/// it: exit 3 with one error line, well before the 60 s the test allows.
+async fn black_hole_mid_wait(cluster: &crate::support::TestCluster, ns: &str, args: &[&str]) {
+    let toxi = std::sync::Arc::new(Toxiproxy::start(cluster));
+    let mut cmd = via_kubeconfig(&toxi.kubeconfig, cluster, ns);
+    cmd.args(args);
+    let run = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)));
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let t = toxi.clone();
+    tokio::task::spawn_blocking(move || {
+        t.add(&Toxic::timeout(Stream::Upstream, 0, 1.0).named("black-hole"))
+    })
+    .await
+    .unwrap();
+    let ran = run.await.unwrap();
+    assert_eq!(
+        ran.code,
+        Some(3),
+        "{args:?} did not stop at its --timeout: {ran:?}"
+    );
+    assert!(ran.took < Duration::from_secs(20), "{ran:?}");
+    let errors: Vec<&str> = ran
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert_eq!(errors.len(), 1, "one error line: {}", ran.stderr);
+    assert!(
+        errors[0].contains("did not answer in time"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn traffic_set_timeout_bounds_the_wait_through_a_black_hole() {
+    let cluster = need_cluster!("traffic_set_timeout_bounds_the_wait_through_a_black_hole");
+    let ns = cluster.namespace("toxi-hole-traffic").await;
+    blocked_app(cluster, &ns.name).await;
+    black_hole_mid_wait(
+        cluster,
+        &ns.name,
+        &["traffic", "set", "app", "v2=50", "--yes", "--timeout", "8s"],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_until_timeout_bounds_the_wait_through_a_black_hole() {
+    let cluster = need_cluster!("status_until_timeout_bounds_the_wait_through_a_black_hole");
+    let ns = cluster.namespace("toxi-hole-status").await;
+    blocked_app(cluster, &ns.name).await;
+    black_hole_mid_wait(
+        cluster,
+        &ns.name,
+        &[
+            "status",
+            "app",
+            "--until",
+            "healthy",
+            "--timeout",
+            "8s",
+            "--interval",
+            "1s",
+        ],
+    )
+    .await;
+}
