@@ -11,7 +11,7 @@ help:
 	@echo "make demo     start the local control plane and run a visible rollout v1 -> v2"
 	@echo "make cluster  start a local control plane (prints the kubeconfig path)"
 	@echo "make down     stop every local control plane started from this checkout"
-	@echo "make generate regenerate completions/ and man/ from the CLI (commit the result)"
+	@echo "make generate regenerate completions/, man/ and the embedded CRDs (commit the result)"
 	@echo "make install  build and install the plugin, completions and man pages (PREFIX=~/.local)"
 	@echo "make release  the release binary, and its size and start-up time"
 
@@ -54,6 +54,7 @@ down:
 # test fails when they are stale.
 .PHONY: generate
 generate:
+	STACKSET_WRITE_CRDS=1 $(CARGO) test --quiet --locked -p stackset-core --test crd embedded_crds_are_current
 	$(CARGO) run --quiet --locked -- completion --output-dir completions
 	$(CARGO) run --quiet --locked -- man --output-dir man
 

@@ -137,9 +137,11 @@ fn humanize(message: &str) -> String {
 fn unknown_field(value: &Value) -> Option<(String, String, Option<String>)> {
     static SCHEMA: std::sync::OnceLock<Option<Value>> = std::sync::OnceLock::new();
     let schema = SCHEMA.get_or_init(|| {
-        let crds = stackset_core::api::crd::crds().ok()?;
-        let crd = serde_json::to_value(crds.first()?).ok()?;
-        crd.pointer("/spec/versions/0/schema/openAPIV3Schema")
+        // The StackSet CRD comes first in the embedded CRDs (a test in
+        // stackset-core keeps them equal to the generated ones).
+        let crds = stackset_core::api::crd::embedded_crds().ok()?;
+        crds.first()?
+            .pointer("/spec/versions/0/schema/openAPIV3Schema")
             .cloned()
     });
     check_fields(value, schema.as_ref()?, "")

@@ -1,21 +1,20 @@
 //! `kubectl stackset crd`: the CRDs this plugin reads and writes, as YAML.
+//!
+//! The YAML is generated at build time of the sources (`make generate`) and
+//! embedded: generating it at run time would put schemars and the schemas
+//! of all embedded Kubernetes types into the binary.
 
-use kube::CustomResourceExt;
-use stackset_core::api::RouteGroup;
-use stackset_core::api::crd::crd_yaml;
+use stackset_core::api::crd::{EMBEDDED_ROUTEGROUP_CRD_YAML, embedded_crd_yaml};
 
 use crate::cli::CrdArgs;
 use crate::error::Failure;
 use crate::render::out;
 
 pub fn run(args: &CrdArgs) -> Result<(), Failure> {
-    let mut text = crd_yaml().map_err(|e| Failure::error(e.to_string()))?;
+    let mut text = embedded_crd_yaml().map_err(|e| Failure::error(e.to_string()))?;
     if args.with_routegroup {
-        let yaml = serde_saphyr::to_string(&RouteGroup::crd()).map_err(|e| {
-            Failure::error(format!("cannot render the routegroups crd as yaml: {e}"))
-        })?;
         text.push_str("---\n");
-        text.push_str(&yaml);
+        text.push_str(EMBEDDED_ROUTEGROUP_CRD_YAML);
     }
     out(&text)
 }

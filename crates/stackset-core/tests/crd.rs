@@ -277,6 +277,47 @@ fn wire_details_of_the_schema() {
     assert!(st["properties"]["spec"]["properties"].get(legacy).is_none());
 }
 
+/// What the binary embeds is what the sources generate, and it prints the
+/// same YAML. With STACKSET_WRITE_CRDS=1 (`make generate`) the files are
+/// rewritten instead.
+#[test]
+fn embedded_crds_are_current() {
+    use stackset_core::api::crd::{
+        EMBEDDED_CRDS_JSON, EMBEDDED_ROUTEGROUP_CRD_YAML, crd_values, embedded_crd_yaml,
+        routegroup_crd_yaml,
+    };
+    let values = crd_values().expect("crds");
+    let files = [
+        (
+            "crds/stackset.json",
+            serde_json::to_string(&values).expect("json") + "\n",
+            EMBEDDED_CRDS_JSON,
+        ),
+        (
+            "crds/routegroup.yaml",
+            routegroup_crd_yaml().expect("yaml"),
+            EMBEDDED_ROUTEGROUP_CRD_YAML,
+        ),
+    ];
+    if std::env::var_os("STACKSET_WRITE_CRDS").is_some() {
+        for (file, generated, _) in files {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+            std::fs::write(&path, generated).expect("write the CRD file");
+        }
+        return;
+    }
+    for (file, generated, embedded) in &files {
+        assert!(
+            generated == embedded,
+            "crates/stackset-core/{file} is stale: run `make generate` and commit it"
+        );
+    }
+    assert!(
+        embedded_crd_yaml().expect("yaml") == crd_yaml().expect("yaml"),
+        "the embedded CRDs print as the generated ones"
+    );
+}
+
 #[test]
 fn yaml_is_two_documents_that_parse_back() {
     let yaml = crd_yaml().expect("yaml");

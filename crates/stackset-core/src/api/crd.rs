@@ -26,6 +26,26 @@ use super::{Stack, StackSet};
 
 mod semantics;
 
+/// [`crd_values`] as generated when the sources last changed, as compact
+/// JSON (150 KB; the YAML is three times that), embedded so that the binary
+/// need not carry schemars and the schemas of every embedded Kubernetes
+/// type: `crd` prints it ([`embedded_crd_yaml`]) and `apply` checks field
+/// names against it. `make generate` rewrites the file; the test
+/// `embedded_crds_are_current` fails when it is stale.
+pub const EMBEDDED_CRDS_JSON: &str = include_str!("../../crds/stackset.json");
+
+/// The RouteGroup CRD (`crd --with-routegroup`), embedded the same way.
+pub const EMBEDDED_ROUTEGROUP_CRD_YAML: &str = include_str!("../../crds/routegroup.yaml");
+
+/// The RouteGroup CRD as YAML, from the Rust type (what
+/// [`EMBEDDED_ROUTEGROUP_CRD_YAML`] holds).
+pub fn routegroup_crd_yaml() -> Result<String, CrdError> {
+    serde_saphyr::to_string(&super::RouteGroup::crd()).map_err(|e| CrdError::Yaml {
+        name: "routegroups.zalando.org".into(),
+        message: e.to_string(),
+    })
+}
+
 /// Largest JSON size of one CRD that still fits a last-applied annotation.
 pub const MAX_CRD_JSON_BYTES: usize = 262_144;
 
@@ -90,18 +110,48 @@ fn build<K: CustomResourceExt + JsonSchema>() -> Result<CustomResourceDefinition
     trim(serde_json::from_value(value).map_err(json_err)?)
 }
 
-/// The CRDs as one YAML stream (documents separated by `---`).
-pub fn crd_yaml() -> Result<String, CrdError> {
-    let mut out = String::new();
+/// The CRDs as JSON values, as [`crd_yaml`] prints them (whole bounds as
+/// integers).
+pub fn crd_values() -> Result<Vec<Value>, CrdError> {
+    let mut values = Vec::new();
     for crd in crds()? {
         let name = crd.metadata.name.clone().unwrap_or_default();
-        let mut value = serde_json::to_value(&crd).map_err(|source| CrdError::Json {
-            name: name.clone(),
-            source,
-        })?;
+        let mut value =
+            serde_json::to_value(&crd).map_err(|source| CrdError::Json { name, source })?;
         whole_bounds_as_integers(&mut value);
-        let doc = serde_saphyr::to_string(&value).map_err(|e| CrdError::Yaml {
-            name,
+        values.push(value);
+    }
+    Ok(values)
+}
+
+/// The CRDs as one YAML stream (documents separated by `---`).
+pub fn crd_yaml() -> Result<String, CrdError> {
+    yaml_stream(&crd_values()?)
+}
+
+/// The embedded CRDs (see [`EMBEDDED_CRDS_JSON`]), StackSet then Stack.
+pub fn embedded_crds() -> Result<Vec<Value>, CrdError> {
+    serde_json::from_str(EMBEDDED_CRDS_JSON).map_err(|source| CrdError::Json {
+        name: "embedded".into(),
+        source,
+    })
+}
+
+/// The embedded CRDs as YAML: what [`crd_yaml`] prints, without generating
+/// anything.
+pub fn embedded_crd_yaml() -> Result<String, CrdError> {
+    yaml_stream(&embedded_crds()?)
+}
+
+fn yaml_stream(values: &[Value]) -> Result<String, CrdError> {
+    let mut out = String::new();
+    for value in values {
+        let doc = serde_saphyr::to_string(value).map_err(|e| CrdError::Yaml {
+            name: value
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .into(),
             message: e.to_string(),
         })?;
         out.push_str("---\n");
