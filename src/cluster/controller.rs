@@ -17,6 +17,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Debug;
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -77,15 +78,95 @@ type Key = (String, String);
 
 /// The watch caches of every kind a StackSet owns.
 struct Stores {
-    stacks: Store<Stack>,
-    deployments: Store<Deployment>,
-    services: Store<Service>,
-    hpas: Store<HorizontalPodAutoscaler>,
-    ingresses: Store<Ingress>,
-    routegroups: Option<Store<RouteGroup>>,
-    config_maps: Option<Store<ConfigMap>>,
-    secrets: Option<Store<Secret>>,
-    platform_credentials_sets: Option<Store<PlatformCredentialsSet>>,
+    stacks: Indexed<Stack>,
+    deployments: Indexed<Deployment>,
+    services: Indexed<Service>,
+    hpas: Indexed<HorizontalPodAutoscaler>,
+    ingresses: Indexed<Ingress>,
+    routegroups: Option<Indexed<RouteGroup>>,
+    config_maps: Option<Indexed<ConfigMap>>,
+    secrets: Option<Indexed<Secret>>,
+    platform_credentials_sets: Option<Indexed<PlatformCredentialsSet>>,
+}
+
+/// One kind's watch cache with an index by StackSet: its namespace and the
+/// `stackset` label (what the one-shot commands select with
+/// `stackset=NAME`). The index is rebuilt, in one pass over the store, the
+/// first time it is read after the watch delivered something; in the steady
+/// state a reconcile looks its objects up instead of scanning every object
+/// of the kind (which made a resync of N StackSets cost N x the cluster).
+struct Indexed<K: Resource<DynamicType = ()> + 'static> {
+    store: Store<K>,
+    /// Bumped after the reflector applied an event to `store`.
+    changes: Arc<AtomicU64>,
+    index: Mutex<ByStackSet<K>>,
+}
+
+struct ByStackSet<K> {
+    /// The value of `changes` the index was built after; `u64::MAX`: never.
+    built_at: u64,
+    objects: HashMap<Key, Vec<Arc<K>>>,
+}
+
+impl<K> Indexed<K>
+where
+    K: Resource<DynamicType = ()> + Clone + 'static,
+{
+    fn new(store: Store<K>, changes: Arc<AtomicU64>) -> Self {
+        Self {
+            store,
+            changes,
+            index: Mutex::new(ByStackSet {
+                built_at: u64::MAX,
+                objects: HashMap::new(),
+            }),
+        }
+    }
+
+    /// The objects of one StackSet (shared, not copied).
+    fn owned_refs(&self, ns: &str, name: &str) -> Vec<Arc<K>> {
+        // Read before the store: an event applied meanwhile leaves the index
+        // marked as older than it is, so it is rebuilt once more, never
+        // trusted when stale.
+        let seen = self.changes.load(Ordering::Acquire);
+        let Ok(mut index) = self.index.lock() else {
+            return self.scan(ns, name);
+        };
+        if index.built_at != seen {
+            let mut objects: HashMap<Key, Vec<Arc<K>>> = HashMap::new();
+            for o in self.store.state() {
+                let meta = o.meta();
+                if let (Some(ns), Some(owner)) = (
+                    meta.namespace.clone(),
+                    meta.labels.as_ref().and_then(|l| l.get(LABEL_STACKSET)),
+                ) {
+                    objects.entry((ns, owner.clone())).or_default().push(o);
+                }
+            }
+            *index = ByStackSet {
+                built_at: seen,
+                objects,
+            };
+        }
+        index
+            .objects
+            .get(&(ns.to_string(), name.to_string()))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The same without the index (only if its lock is poisoned).
+    fn scan(&self, ns: &str, name: &str) -> Vec<Arc<K>> {
+        self.store
+            .state_filter(|o| o.meta().namespace.as_deref() == Some(ns) && label_is(o.meta(), name))
+    }
+
+    fn owned(&self, ns: &str, name: &str) -> Vec<K> {
+        self.owned_refs(ns, name)
+            .iter()
+            .map(|o| o.as_ref().clone())
+            .collect()
+    }
 }
 
 fn label_is(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta, name: &str) -> bool {
@@ -93,18 +174,6 @@ fn label_is(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta, n
         .as_ref()
         .and_then(|l| l.get(LABEL_STACKSET))
         .is_some_and(|v| v == name)
-}
-
-/// The objects of one StackSet in a store: its namespace, labelled with its
-/// name (what the one-shot commands select with `stackset=NAME`).
-fn owned<K>(store: &Store<K>, ns: &str, name: &str) -> Vec<K>
-where
-    K: Resource<DynamicType = ()> + Clone,
-{
-    owned_refs(store, ns, name)
-        .iter()
-        .map(|o| o.as_ref().clone())
-        .collect()
 }
 
 /// One object's identity and version, for a fingerprint.
@@ -125,34 +194,27 @@ fn add_versions<K: Resource<DynamicType = ()>>(acc: &mut (u64, u64), objects: &[
     }
 }
 
-fn owned_refs<K>(store: &Store<K>, ns: &str, name: &str) -> Vec<Arc<K>>
-where
-    K: Resource<DynamicType = ()> + Clone,
-{
-    store.state_filter(|o| o.meta().namespace.as_deref() == Some(ns) && label_is(o.meta(), name))
-}
-
 impl Stores {
     /// The versions of everything one StackSet's decision reads (the
     /// StackSet itself included), without copying an object.
     fn fingerprint(&self, ss: &StackSet, ns: &str, name: &str) -> u64 {
         let mut acc = (version_hash(ss), 0u64);
-        add_versions(&mut acc, &owned_refs(&self.stacks, ns, name));
-        add_versions(&mut acc, &owned_refs(&self.deployments, ns, name));
-        add_versions(&mut acc, &owned_refs(&self.services, ns, name));
-        add_versions(&mut acc, &owned_refs(&self.hpas, ns, name));
-        add_versions(&mut acc, &owned_refs(&self.ingresses, ns, name));
+        add_versions(&mut acc, &self.stacks.owned_refs(ns, name));
+        add_versions(&mut acc, &self.deployments.owned_refs(ns, name));
+        add_versions(&mut acc, &self.services.owned_refs(ns, name));
+        add_versions(&mut acc, &self.hpas.owned_refs(ns, name));
+        add_versions(&mut acc, &self.ingresses.owned_refs(ns, name));
         if let Some(s) = &self.routegroups {
-            add_versions(&mut acc, &owned_refs(s, ns, name));
+            add_versions(&mut acc, &s.owned_refs(ns, name));
         }
         if let Some(s) = &self.platform_credentials_sets {
-            add_versions(&mut acc, &owned_refs(s, ns, name));
+            add_versions(&mut acc, &s.owned_refs(ns, name));
         }
         if let Some(s) = &self.config_maps {
-            add_versions(&mut acc, &owned_refs(s, ns, name));
+            add_versions(&mut acc, &s.owned_refs(ns, name));
         }
         if let Some(s) = &self.secrets {
-            add_versions(&mut acc, &owned_refs(s, ns, name));
+            add_versions(&mut acc, &s.owned_refs(ns, name));
         }
         let mut fixed = std::collections::hash_map::DefaultHasher::new();
         acc.hash(&mut fixed);
@@ -161,30 +223,30 @@ impl Stores {
 
     fn objects_for(&self, ns: &str, name: &str) -> NamespaceObjects {
         NamespaceObjects {
-            stacks: owned(&self.stacks, ns, name),
-            deployments: owned(&self.deployments, ns, name),
-            services: owned(&self.services, ns, name),
-            hpas: owned(&self.hpas, ns, name),
-            ingresses: owned(&self.ingresses, ns, name),
+            stacks: self.stacks.owned(ns, name),
+            deployments: self.deployments.owned(ns, name),
+            services: self.services.owned(ns, name),
+            hpas: self.hpas.owned(ns, name),
+            ingresses: self.ingresses.owned(ns, name),
             routegroups: self
                 .routegroups
                 .as_ref()
-                .map(|s| owned(s, ns, name))
+                .map(|s| s.owned(ns, name))
                 .unwrap_or_default(),
             config_maps: self
                 .config_maps
                 .as_ref()
-                .map(|s| owned(s, ns, name))
+                .map(|s| s.owned(ns, name))
                 .unwrap_or_default(),
             secrets: self
                 .secrets
                 .as_ref()
-                .map(|s| owned(s, ns, name))
+                .map(|s| s.owned(ns, name))
                 .unwrap_or_default(),
             platform_credentials_sets: self
                 .platform_credentials_sets
                 .as_ref()
-                .map(|s| owned(s, ns, name))
+                .map(|s| s.owned(ns, name))
                 .unwrap_or_default(),
         }
     }
@@ -274,15 +336,41 @@ fn mark_pending(pending: &Mutex<HashSet<Key>>, key: Key) {
     }
 }
 
-/// A watch on one kind, feeding a store, with backoff on errors; `synced`
-/// learns when the `required` kinds have their initial listing.
+/// A watch that lists again at once when the API server says its resource
+/// version expired (410 Gone: after an API server restart, or a watch that
+/// fell behind), and otherwise backs off on errors as
+/// [`super::retry::watch_backoff`] says. The expiry is not counted as an
+/// error: with kube-runtime's default backoff (which grows to 30 s and counts
+/// it) the caches stayed stale for over a minute after a real API server
+/// restart while the controller kept deciding on them.
+fn watch<K>(
+    api: Api<K>,
+    wc: watcher::Config,
+) -> impl Stream<Item = Result<watcher::Event<K>, watcher::Error>> + Send + 'static
+where
+    K: Resource + Clone + DeserializeOwned + Debug + Send + 'static,
+{
+    watcher(api, wc)
+        .filter(|e| {
+            // The watcher has already gone back to listing.
+            let expired = matches!(e, Err(watcher::Error::WatchError(s)) if s.code == 410);
+            if expired {
+                tracing::debug!("watch expired; listing again");
+            }
+            std::future::ready(!expired)
+        })
+        .backoff(super::retry::watch_backoff())
+}
+
+/// A watch on one kind, feeding an indexed store, with backoff on errors;
+/// `synced` learns when the `required` kinds have their initial listing.
 fn reflected<K>(
     api: Api<K>,
     wc: watcher::Config,
     synced: &Arc<Synced>,
     required: bool,
 ) -> (
-    Store<K>,
+    Indexed<K>,
     impl Stream<Item = Result<K, watcher::Error>> + Send + 'static,
 )
 where
@@ -291,16 +379,21 @@ where
     let (store, writer) = reflector::store::<K>();
     let synced = synced.clone();
     let kind = std::any::type_name::<K>();
-    let stream = watcher(api, wc)
-        .backoff(super::retry::watch_backoff())
+    let changes = Arc::new(AtomicU64::new(0));
+    let bump = changes.clone();
+    let stream = watch(api, wc)
         .reflect(writer)
         .inspect(move |e| {
+            // After `reflect` applied it to the store.
+            if e.is_ok() {
+                bump.fetch_add(1, Ordering::Release);
+            }
             if required && matches!(e, Ok(watcher::Event::InitDone)) {
                 synced.mark(kind);
             }
         })
         .touched_objects();
-    (store, stream)
+    (Indexed::new(store, changes), stream)
 }
 
 fn api<K>(client: &Client, watched: &Watched) -> Api<K>
@@ -362,8 +455,7 @@ pub async fn run(client: Client, cs: ControllerSettings, report: Arc<Reporter>) 
     let (ss_store, ss_writer) = reflector::store::<StackSet>();
     let ss_pending = pending.clone();
     let ss_synced = synced.clone();
-    let ss_stream = watcher(api::<StackSet>(&client, &watched), ss_wc)
-        .backoff(super::retry::watch_backoff())
+    let ss_stream = watch(api::<StackSet>(&client, &watched), ss_wc)
         .reflect(ss_writer)
         .inspect(move |e| {
             if matches!(e, Ok(watcher::Event::InitDone)) {
@@ -400,7 +492,7 @@ pub async fn run(client: Client, cs: ControllerSettings, report: Arc<Reporter>) 
     // Every child kind: map the event to its StackSet and queue that one.
     macro_rules! child {
         ($stream:expr) => {{
-            let stacks = stacks.clone();
+            let stacks = stacks.store.clone();
             let pending = pending.clone();
             controller = controller.watches_stream($stream, move |obj| {
                 let r = stackset_of(&obj, &stacks);
@@ -843,6 +935,7 @@ async fn caught_up(ctx: &Ctx, rec: &Reconciliation, before: &StackSet) -> StackS
         let stacks_there = created.iter().all(|n| {
             ctx.stores
                 .stacks
+                .store
                 .get(&ObjectRef::new(n).within(&ns))
                 .is_some()
         });
