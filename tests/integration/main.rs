@@ -12,6 +12,7 @@ mod incluster;
 mod inspect;
 mod mutate;
 mod reconcile;
+mod restarts;
 mod rollout;
 mod rollout_state;
 mod secrets;
