@@ -50,10 +50,10 @@ where
 
 fn report(f: &Failure) {
     let mut err = std::io::stderr().lock();
-    if f.message.is_empty() {
+    let Some(message) = f.printable() else {
         return;
-    }
-    let _ = writeln!(err, "error: {}", f.message);
+    };
+    let _ = writeln!(err, "error: {message}");
     if let Some(h) = &f.hint {
         let _ = writeln!(err, "hint: {h}");
     }

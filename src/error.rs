@@ -36,7 +36,10 @@ impl Exit {
 #[derive(Debug)]
 pub struct Failure {
     pub exit: Exit,
-    pub message: String,
+    /// What to print; `None` when the command has already said everything
+    /// (a status table that shows the degradation, Ctrl-C) and only the exit
+    /// code is left. See [`Failure::quiet`].
+    text: Option<String>,
     pub hint: Option<String>,
 }
 
@@ -44,9 +47,28 @@ impl Failure {
     pub fn new(exit: Exit, message: impl Into<String>) -> Self {
         Self {
             exit,
-            message: message.into(),
+            text: Some(message.into()),
             hint: None,
         }
+    }
+
+    /// A failure with nothing left to print: the exit code only.
+    pub fn quiet(exit: Exit) -> Self {
+        Self {
+            exit,
+            text: None,
+            hint: None,
+        }
+    }
+
+    /// The message; empty for a [`Failure::quiet`] one.
+    pub fn message(&self) -> &str {
+        self.text.as_deref().unwrap_or_default()
+    }
+
+    /// The message to print, if any.
+    pub fn printable(&self) -> Option<&str> {
+        self.text.as_deref()
     }
 
     pub fn error(message: impl Into<String>) -> Self {
@@ -75,7 +97,7 @@ impl Failure {
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(self.message())
     }
 }
 

@@ -394,19 +394,19 @@ spec:
         let broken = "apiVersion: zalando.org/v1\nkind: StackSet\nmetadata:\n  name: [unclosed\n";
         let err = parse("my-app.yaml", broken).unwrap_err();
         assert!(
-            err.message.starts_with("my-app.yaml:"),
+            err.message().starts_with("my-app.yaml:"),
             "file first: {}",
-            err.message
+            err.message()
         );
-        let mut parts = err.message.splitn(4, ':');
+        let mut parts = err.message().splitn(4, ':');
         parts.next();
         let line: u64 = parts.next().unwrap().parse().expect("a line number");
         let column: u64 = parts.next().unwrap().parse().expect("a column number");
-        assert_eq!((line, column), (4, 9), "{}", err.message);
+        assert_eq!((line, column), (4, 9), "{}", err.message());
         assert!(
-            err.message.ends_with("unclosed bracket '['"),
+            err.message().ends_with("unclosed bracket '['"),
             "{}",
-            err.message
+            err.message()
         );
         assert!(err.hint.is_some());
     }
@@ -435,7 +435,7 @@ spec:
         ];
         for (name, text, want) in cases {
             let err = parse("f.yaml", text).unwrap_err();
-            assert!(err.message.contains(want), "{name}: {}", err.message);
+            assert!(err.message().contains(want), "{name}: {}", err.message());
         }
     }
 
@@ -443,14 +443,14 @@ spec:
     fn type_errors_are_located() {
         let bad = GOOD.replace("version: v1", "version: v1\n      replicas: lots");
         let err = parse("f.yaml", &bad).unwrap_err();
-        assert!(err.message.starts_with("f.yaml:"), "{}", err.message);
+        assert!(err.message().starts_with("f.yaml:"), "{}", err.message());
         assert!(
-            err.message.contains("replicas")
-                || err.message.contains("lots")
-                || err.message.contains("integer")
-                || err.message.contains("i32"),
+            err.message().contains("replicas")
+                || err.message().contains("lots")
+                || err.message().contains("integer")
+                || err.message().contains("i32"),
             "{}",
-            err.message
+            err.message()
         );
     }
 
@@ -459,7 +459,7 @@ spec:
         let text = GOOD.replace("stackTemplate:", "stackTemplte:");
         let err = parse("f.yaml", &text).unwrap_err();
         assert_eq!(
-            err.message,
+            err.message(),
             "f.yaml:7: document 1: unknown field spec.stackTemplte"
         );
         assert_eq!(err.hint.as_deref(), Some("did you mean stackTemplate?"));
@@ -467,10 +467,10 @@ spec:
         let text = GOOD.replace("      version: v1", "      version: v1\n      flavour: x");
         let err = parse("f.yaml", &text).unwrap_err();
         assert!(
-            err.message
+            err.message()
                 .ends_with("unknown field spec.stackTemplate.spec.flavour"),
             "{}",
-            err.message
+            err.message()
         );
         // Open maps (labels, annotations) take any key.
         let text = GOOD.replace(
@@ -485,11 +485,11 @@ spec:
         let text = GOOD.replace("version: v1", "version: ~");
         let err = parse("f.yaml", &text).unwrap_err();
         assert_eq!(
-            err.message,
+            err.message(),
             "f.yaml:9:16: a string is required here, got null"
         );
-        assert!(!err.message.contains("Option<"), "{}", err.message);
-        assert!(!err.message.contains("deserialize"), "{}", err.message);
+        assert!(!err.message().contains("Option<"), "{}", err.message());
+        assert!(!err.message().contains("deserialize"), "{}", err.message());
         assert_eq!(
             humanize("cannot deserialize null into string; use Option<String>"),
             "a string is required here, got null"
@@ -528,10 +528,10 @@ spec:
         std::fs::create_dir_all(&empty).unwrap();
         let err = load_all(&[empty], false).unwrap_err();
         assert!(
-            err.message
+            err.message()
                 .ends_with("no *.yaml, *.yml or *.json files in the directory"),
             "{}",
-            err.message
+            err.message()
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -560,7 +560,7 @@ spec:
                 text.insert_str(at, &insert);
                 match parse("m.yaml", &text) {
                     Ok(docs) => prop_assert!(!docs.is_empty()),
-                    Err(e) => prop_assert!(e.message.starts_with("m.yaml"), "{}", e.message),
+                    Err(e) => prop_assert!(e.message().starts_with("m.yaml"), "{}", e.message()),
                 }
             }
         }

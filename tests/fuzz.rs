@@ -126,11 +126,11 @@ fn check_manifest(text: &str) {
     match parse("fuzz.yaml", text) {
         Ok(list) => assert!(!list.is_empty()),
         Err(f) => {
-            assert!(!f.message.is_empty(), "an error says what is wrong");
+            assert!(!f.message().is_empty(), "an error says what is wrong");
             assert!(
-                !f.message.contains('\n'),
+                !f.message().contains('\n'),
                 "one-line error for {text:?}: {}",
-                f.message
+                f.message()
             );
         }
     }

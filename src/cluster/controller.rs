@@ -318,9 +318,9 @@ pub struct ReconcileError(String);
 
 impl From<Failure> for ReconcileError {
     fn from(f: Failure) -> Self {
-        match f.hint {
-            Some(h) => Self(format!("{} (hint: {h})", f.message)),
-            None => Self(f.message),
+        match &f.hint {
+            Some(h) => Self(format!("{} (hint: {h})", f.message())),
+            None => Self(f.message().to_owned()),
         }
     }
 }

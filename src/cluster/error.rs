@@ -172,7 +172,7 @@ mod tests {
         let err = kube::Error::Api(status.boxed());
         let f = failure(op, &err);
         assert_eq!(
-            f.message,
+            f.message(),
             "cannot get stacksets.zalando.org \"x\" in namespace \"ns\": the API server answered 500 Internal Server Error"
         );
         assert!(f.hint.is_some());

@@ -176,7 +176,7 @@ impl Executor {
                         },
                         type_: EventType::Warning,
                         reason: format!("FailedManage{}", target.kind.as_str()),
-                        message: f.message.clone(),
+                        message: f.message().to_owned(),
                     })
                     .await;
                     failed_stacks.push(stack.clone());
@@ -355,7 +355,7 @@ impl Executor {
 
 fn classify(op: Op<'_>, e: &kube::Error) -> ExecError {
     if is_conflict(e) {
-        ExecError::Conflict(failure(op, e).message)
+        ExecError::Conflict(failure(op, e).message().to_owned())
     } else {
         ExecError::Failed(failure(op, e))
     }

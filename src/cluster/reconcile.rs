@@ -173,7 +173,7 @@ pub async fn ensure_ours(
         .await
         .map_err(|e| {
             if is_conflict(&e) {
-                ExecError::Conflict(failure(op, &e).message)
+                ExecError::Conflict(failure(op, &e).message().to_owned())
             } else {
                 ExecError::Failed(failure(op, &e))
             }

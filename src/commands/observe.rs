@@ -106,7 +106,7 @@ pub async fn read_one(
     };
     let (events, events_problem) = match events {
         Ok(e) => (e, None),
-        Err(f) => (Vec::new(), Some(f.message)),
+        Err(f) => (Vec::new(), Some(f.message().to_owned())),
     };
     Ok((
         decide_on(stackset, &objects, controller_id, now),
@@ -257,7 +257,7 @@ where
             (at, result)
         };
         let (at, result) = tokio::select! {
-            _ = &mut interrupted => return Err(Failure::new(Exit::Interrupted, "")),
+            _ = &mut interrupted => return Err(Failure::quiet(Exit::Interrupted)),
             r = tick => r,
         };
         match result {
@@ -273,16 +273,16 @@ where
             }
             Err(f) if first => return Err(f),
             Err(f) => {
-                if last_error.as_deref() != Some(f.message.as_str()) {
-                    eprintln!("error: {} (still watching)", f.message);
-                    last_error = Some(f.message);
+                if last_error.as_deref() != Some(f.message()) {
+                    eprintln!("error: {} (still watching)", f.message());
+                    last_error = Some(f.message().to_owned());
                 }
             }
         }
         first = false;
         tracing::debug!("watch refreshed");
         tokio::select! {
-            _ = &mut interrupted => return Err(Failure::new(Exit::Interrupted, "")),
+            _ = &mut interrupted => return Err(Failure::quiet(Exit::Interrupted)),
             _ = tokio::time::sleep(every) => {}
             _ = triggers.next() => {
                 // Let a burst of changes settle, then draw once.

@@ -44,7 +44,7 @@ pub async fn run(
 /// never taken for "there are differences".
 pub fn diff_exit(result: Result<(), Failure>) -> Result<(), Failure> {
     result.map_err(|mut f| {
-        if f.exit == Exit::Error && !f.message.is_empty() {
+        if f.exit == Exit::Error && f.printable().is_some() {
             f.exit = Exit::Usage;
         }
         f
@@ -96,7 +96,7 @@ async fn run_once_or_watch(
     let changed = pass(conn, &targets, &settings, args, now()).await?;
     if args.diff && changed {
         // Like `kubectl diff`: 1 means "there are differences".
-        return Err(Failure::new(Exit::Error, String::new()));
+        return Err(Failure::quiet(Exit::Error));
     }
     Ok(())
 }
@@ -217,7 +217,7 @@ async fn pass(
                 if matches!(targets, Targets::One { .. }) {
                     return Err(f);
                 }
-                eprintln!("error: {}", f.message);
+                eprintln!("error: {}", f.message());
                 failed.get_or_insert(f);
             }
         }
@@ -474,7 +474,7 @@ async fn watch(
             args.leader_election_id
         );
         tokio::select! {
-            _ = sigint.recv() => return Err(Failure::new(Exit::Interrupted, String::new())),
+            _ = sigint.recv() => return Err(Failure::quiet(Exit::Interrupted)),
             _ = sigterm.recv() => return Ok(()),
             _ = e.acquire(|| metrics::set_ready(true)) => {}
         }
@@ -502,7 +502,7 @@ async fn watch(
         }
     };
     let result = tokio::select! {
-        _ = sigint.recv() => Err(Failure::new(Exit::Interrupted, String::new())),
+        _ = sigint.recv() => Err(Failure::quiet(Exit::Interrupted)),
         _ = sigterm.recv() => Ok(()),
         _ = controller::run(conn.client.clone(), cs, report) => Ok(()),
         lost = hold => Err(lost),

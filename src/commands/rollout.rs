@@ -588,7 +588,7 @@ impl Heartbeat {
                 })
                 .await;
                 if let Err(e) = renewed {
-                    tracing::debug!(error = %e.message, "rollout heartbeat");
+                    tracing::debug!(error = %e.message(), "rollout heartbeat");
                 }
             }
         }))
@@ -1119,20 +1119,20 @@ mod tests {
         let mut two = stackset(&[("app", "img:1"), ("sidecar", "side:1")]);
         let err = change_template(&mut two, Some("v2"), &["img:2".into()], None).unwrap_err();
         assert!(
-            err.message.contains("2 containers (app, sidecar)"),
+            err.message().contains("2 containers (app, sidecar)"),
             "{}",
-            err.message
+            err.message()
         );
         change_template(&mut two, None, &["sidecar=side:2".into()], None).unwrap();
         assert_eq!(image_of(&two, "sidecar"), "side:2");
         let err = change_template(&mut two, None, &["nope=x:1".into()], None).unwrap_err();
         assert!(
-            err.message.contains("no container \"nope\""),
+            err.message().contains("no container \"nope\""),
             "{}",
-            err.message
+            err.message()
         );
         let err = change_template(&mut two, None, &["app=".into()], None).unwrap_err();
-        assert!(err.message.contains("not an image"), "{}", err.message);
+        assert!(err.message().contains("not an image"), "{}", err.message());
 
         let mut same = stackset(&[("app", "img:1")]);
         assert!(

@@ -44,7 +44,7 @@ pub async fn status(ctx: &Ctx<'_>, a: &RolloutStatusArgs) -> Result<(), Failure>
     let (text, state) = status_once(ctx, a, &settings, &name).await?;
     out(&text)?;
     if state == RolloutState::Aborted {
-        return Err(Failure::new(Exit::Degraded, String::new()));
+        return Err(Failure::quiet(Exit::Degraded));
     }
     Ok(())
 }

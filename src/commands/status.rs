@@ -184,7 +184,7 @@ pub async fn run(
             Ok(())
         } else {
             // The status line on stdout says why.
-            Err(Failure::new(Exit::Degraded, ""))
+            Err(Failure::quiet(Exit::Degraded))
         };
     };
 

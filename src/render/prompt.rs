@@ -90,7 +90,7 @@ mod tests {
         );
         let refused = confirm(Interaction::SCRIPT, false, "moving all traffic", "q?").unwrap_err();
         assert_eq!(refused.exit, Exit::Usage);
-        assert!(refused.message.contains("moving all traffic"));
+        assert!(refused.message().contains("moving all traffic"));
         assert_eq!(refused.hint.as_deref(), Some("pass --yes to confirm it"));
         assert!(ensure_confirmable(Interaction::SCRIPT, true, "x").is_ok());
         assert!(ensure_confirmable(Interaction::SCRIPT, false, "x").is_err());

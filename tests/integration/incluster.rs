@@ -404,14 +404,14 @@ async fn api_server_going_away_mid_reconcile_is_a_clear_error_and_a_rerun_conver
         .await
         .expect_err("the API server went away mid-plan");
     assert!(
-        err.message.contains("unreachable"),
+        err.message().contains("unreachable"),
         "a clear error: {}",
-        err.message
+        err.message()
     );
     assert!(
-        err.message.starts_with("cannot "),
+        err.message().starts_with("cannot "),
         "names the verb: {}",
-        err.message
+        err.message()
     );
     assert!(err.hint.is_some());
     // Part of the plan was written before the cut.

@@ -86,7 +86,7 @@ async fn patch(client: &Client, ns: &str, name: &str, patch: Value) {
 async fn reconcile(client: &Client, ns: &str, name: &str) {
     reconcile_one(client, ns, name, &settings(), Timestamp::now())
         .await
-        .unwrap_or_else(|f| panic!("reconcile failed: {} ({:?})", f.message, f.hint));
+        .unwrap_or_else(|f| panic!("reconcile failed: {} ({:?})", f.message(), f.hint));
 }
 
 /// Actual weights from the StackSet's status, read directly (not through the

@@ -85,7 +85,7 @@ async fn patch_stackset(client: &Client, ns: &str, name: &str, patch: Value) {
 async fn pass(client: &Client, ns: &str, name: &str, now: Timestamp) -> Outcome {
     reconcile_one(client, ns, name, &settings(), now)
         .await
-        .unwrap_or_else(|f| panic!("reconcile failed: {} ({:?})", f.message, f.hint))
+        .unwrap_or_else(|f| panic!("reconcile failed: {} ({:?})", f.message(), f.hint))
 }
 
 async fn wait_deployment_ready(client: &Client, ns: &str, name: &str) {
