@@ -46,10 +46,11 @@ use stackset_core::rollout::{
 
 use super::execute::{ExecError, Executor};
 use super::mutate::{WriteMode, edit_stackset};
-use super::reconcile::{Management, Settings, decide, ensure_ours};
+use super::reconcile::{Settings, decide, ensure_ours};
 use super::snapshot::{NamespaceObjects, get_named, referenced_names, selector};
 use crate::error::Failure;
 use crate::metrics;
+use stackset_core::ManagedBy;
 
 /// Which StackSets the controller is about.
 #[derive(Debug, Clone)]
@@ -654,8 +655,8 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
         return Ok(Action::await_change());
     }
     let settings = &ctx.cs.settings;
-    match Management::of(&ss, &settings.controller_id) {
-        Management::ClientSide => {}
+    match ManagedBy::of(&ss, &settings.controller_id) {
+        ManagedBy::ClientSide { .. } => {}
         _ if !settings.claim => {
             tracing::debug!(%ns, %name, "skipped: not managed by us");
             return Ok(Action::await_change());

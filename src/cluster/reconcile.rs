@@ -10,7 +10,8 @@ use kube::api::{Api, Patch, PatchParams};
 use serde_json::json;
 use stackset_core::api::StackSet;
 use stackset_core::api::constants::ANNOTATION_CONTROLLER;
-use stackset_core::{Options, Reconciliation, Snapshot, reconcile};
+use stackset_core::simulate::MAX_PASSES;
+use stackset_core::{ManagedBy, Options, Reconciliation, Snapshot, reconcile};
 
 use super::error::{Op, failure};
 use super::execute::{ExecError, ExecOptions, Executor};
@@ -21,41 +22,6 @@ use crate::error::{Exit, Failure};
 /// The id written into `stackset-controller.zalando.org/controller` when we
 /// manage a StackSet, unless configured otherwise.
 pub const DEFAULT_CONTROLLER_ID: &str = "kubectl-stackset";
-
-/// Who manages a StackSet, from its controller annotation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Management {
-    /// Claimed by us: we reconcile it.
-    ClientSide,
-    /// No claim: the in-cluster stackset-controller (without --controller-id) owns it.
-    Controller,
-    /// Claimed by another controller id.
-    Other(String),
-}
-
-impl Management {
-    pub fn of(stackset: &StackSet, our_id: &str) -> Self {
-        match stackset
-            .metadata
-            .annotations
-            .as_ref()
-            .and_then(|a| a.get(ANNOTATION_CONTROLLER))
-        {
-            Some(id) if id == our_id => Self::ClientSide,
-            Some(id) => Self::Other(id.clone()),
-            None => Self::Controller,
-        }
-    }
-
-    /// A short description for headers and errors.
-    pub fn describe(&self) -> String {
-        match self {
-            Self::ClientSide => "client-side (kubectl-stackset)".into(),
-            Self::Controller => "in-cluster stackset-controller".into(),
-            Self::Other(id) => format!("controller '{id}'"),
-        }
-    }
-}
 
 /// Settings of a reconcile run.
 #[derive(Debug, Clone)]
@@ -92,32 +58,6 @@ pub struct Outcome {
     pub snapshot: Snapshot,
 }
 
-/// Engine options for one StackSet: when no cluster domain is configured, the
-/// per-stack hostnames use the domain of the public hosts (the host minus its
-/// first label), so `my-app.example.org` gives `my-app-v1.example.org`.
-pub fn options_for(base: &Options, stackset: &StackSet) -> Options {
-    let mut opts = base.clone();
-    if opts.cluster_domains.is_empty() {
-        let mut domains: Vec<String> = Vec::new();
-        let spec = &stackset.spec;
-        let hosts = spec
-            .ingress
-            .iter()
-            .flat_map(|i| i.hosts.iter())
-            .chain(spec.routegroup.iter().flat_map(|r| r.hosts.iter()));
-        for host in hosts {
-            if let Some((_, domain)) = host.split_once('.')
-                && domain.contains('.')
-                && !domains.iter().any(|d| d == domain)
-            {
-                domains.push(domain.to_string());
-            }
-        }
-        opts.cluster_domains = domains;
-    }
-    opts
-}
-
 /// Refuses to touch a StackSet that someone else manages, unless claiming.
 /// Claiming writes our id into the controller annotation (guarded by the
 /// resourceVersion we read, so a concurrent change is not overwritten: that
@@ -129,8 +69,8 @@ pub async fn ensure_ours(
 ) -> Result<StackSet, ExecError> {
     let name = stackset.metadata.name.clone().unwrap_or_default();
     let ns = stackset.metadata.namespace.clone().unwrap_or_default();
-    match Management::of(stackset, &settings.controller_id) {
-        Management::ClientSide => return Ok(stackset.clone()),
+    match ManagedBy::of(stackset, &settings.controller_id) {
+        ManagedBy::ClientSide { .. } => return Ok(stackset.clone()),
         m if !settings.claim => {
             // Like a missing --yes: a flag is needed to go on (exit 2).
             return Err(ExecError::Failed(Failure::new(
@@ -255,7 +195,10 @@ pub async fn reconcile_read(
             return Err(f);
         }
         // After a stack creation, its children are decided on a fresh read.
-        if outcome_rec.plan.requires_resnapshot() && passes < 5 && !settings.exec.server_dry_run {
+        if outcome_rec.plan.requires_resnapshot()
+            && passes < MAX_PASSES
+            && !settings.exec.server_dry_run
+        {
             continue;
         }
         return Ok(Outcome {
@@ -273,32 +216,19 @@ pub fn decide(
     settings: &Settings,
     now: Timestamp,
 ) -> (Reconciliation, Snapshot) {
-    let options = options_for(&settings.options, &stackset);
+    let options = settings.options.for_stackset(&stackset);
     let snapshot = objects.snapshot_for(stackset);
     (reconcile(&snapshot, &options, now), snapshot)
 }
 
-/// The whole plan a reconcile would execute, without touching the cluster:
-/// the first decision, then (across stack creation) decisions on the
-/// simulated result.
+/// The whole plan a reconcile would execute, without touching the cluster
+/// (the core's [`stackset_core::dry_run`] on this StackSet's objects).
 pub fn dry_run_plan(
     objects: &NamespaceObjects,
     stackset: StackSet,
     settings: &Settings,
     now: Timestamp,
 ) -> (Vec<Reconciliation>, Snapshot) {
-    let options = options_for(&settings.options, &stackset);
-    let mut snapshot = objects.snapshot_for(stackset);
-    let mut passes = Vec::new();
-    for _ in 0..5 {
-        let rec = reconcile(&snapshot, &options, now);
-        let again = rec.plan.requires_resnapshot();
-        let next = stackset_core::simulate(&snapshot, &rec.plan);
-        passes.push(rec);
-        if !again {
-            break;
-        }
-        snapshot = next;
-    }
-    (passes, snapshot)
+    let options = settings.options.for_stackset(&stackset);
+    stackset_core::dry_run(&objects.snapshot_for(stackset), &options, now)
 }

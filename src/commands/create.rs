@@ -12,10 +12,11 @@ use stackset_core::api::constants::ANNOTATION_CONTROLLER;
 use super::follow::{Ctx, settings};
 use crate::cli::{CreateArgs, ObjectOutput};
 use crate::cluster::mutate::{WriteMode, create_stackset};
-use crate::cluster::reconcile::{Management, Settings, reconcile_one};
+use crate::cluster::reconcile::{Settings, reconcile_one};
 use crate::cluster::snapshot::{find_stackset, get_stackset};
 use crate::error::{Exit, Failure};
 use crate::render::out;
+use stackset_core::ManagedBy;
 
 /// A DNS-1035 label (what a Service name must be): lowercase letters,
 /// digits and `-`, starting with a letter, ending alphanumeric, at most 63.
@@ -220,8 +221,8 @@ pub async fn reconcile_new(
         .namespace
         .clone()
         .unwrap_or_else(|| ctx.conn.namespace.clone());
-    match Management::of(ss, &settings.controller_id) {
-        Management::ClientSide => {
+    match ManagedBy::of(ss, &settings.controller_id) {
+        ManagedBy::ClientSide { .. } => {
             let outcome =
                 reconcile_one(&ctx.conn.client, &ns, &name, settings, (ctx.now)()).await?;
             for e in &outcome.reconciliation.errors {

@@ -17,12 +17,13 @@ use crate::cli::EngineArgs;
 use crate::cluster::Connection;
 use crate::cluster::execute::ExecOptions;
 use crate::cluster::mutate::WriteMode;
-use crate::cluster::reconcile::{Management, Settings, decide, reconcile_one};
+use crate::cluster::reconcile::{Settings, decide, reconcile_one};
 use crate::cluster::snapshot::{get_stackset, list_namespace};
 use crate::error::{Exit, Failure};
 use crate::render::progress::{BarKind, Clock, Progress, duration_text};
 use crate::render::prompt::Interaction;
 use crate::render::weights::WeightRow;
+use stackset_core::ManagedBy;
 use stackset_core::rollout::RolloutRecord;
 
 /// What every mutating command gets from `app`.
@@ -70,7 +71,7 @@ pub struct View {
     /// The core's decision on it (facts of every stack).
     pub rec: Reconciliation,
     /// Who reconciles it.
-    pub management: Management,
+    pub management: ManagedBy,
     /// Whether we reconciled it just now (then `actual_weight` is the
     /// weight after that reconcile, else the status as read).
     pub reconciled: bool,
@@ -268,8 +269,8 @@ pub async fn observe(
 ) -> Result<View, Failure> {
     let (client, ns) = (&ctx.conn.client, ctx.conn.namespace.as_str());
     let stackset = get_stackset(client, ns, name).await?;
-    let management = Management::of(&stackset, &settings.controller_id);
-    if reconcile && management == Management::ClientSide && !settings.exec.server_dry_run {
+    let management = ManagedBy::of(&stackset, &settings.controller_id);
+    if reconcile && management.is_client_side() && !settings.exec.server_dry_run {
         let outcome = reconcile_one(client, ns, name, settings, (ctx.now)()).await?;
         return Ok(View {
             stackset: outcome.snapshot.stackset,
@@ -358,7 +359,7 @@ pub async fn follow(
             progress.done();
             return Ok(view);
         }
-        if first && view.management != Management::ClientSide {
+        if first && !view.management.is_client_side() {
             progress.event(&format!(
                 "stackset {name} is managed by the {}: waiting for it to switch the traffic",
                 view.management.describe()

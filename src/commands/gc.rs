@@ -12,7 +12,7 @@ use super::common::{emit, resolve_stackset_name};
 use super::follow::{Ctx, View, observe, seconds_since, settings};
 use crate::cli::GcArgs;
 use crate::cluster::mutate::{WriteMode, delete_stack};
-use crate::cluster::reconcile::{Management, reconcile_one};
+use crate::cluster::reconcile::reconcile_one;
 use crate::error::Failure;
 use crate::render::progress::duration_text;
 use crate::render::prompt::confirm;
@@ -76,7 +76,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &GcArgs) -> Result<(), Failure> {
     let view = observe(ctx, &name, &settings, false).await?;
     let now = (ctx.now)();
     let planned = fates(&view, now);
-    let ours = view.management == Management::ClientSide;
+    let ours = view.management.is_client_side();
     let doomed: Vec<&str> = planned
         .iter()
         .filter(|(_, f)| matches!(f, Fate::Deleted(_)))

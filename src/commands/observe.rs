@@ -20,7 +20,7 @@ use crate::cluster::inspect::{
     changes, objects_of, objects_of_many, resolve_stackset, stacksets, warning_events,
 };
 use crate::cluster::parse_duration;
-use crate::cluster::reconcile::{Management, Settings, decide};
+use crate::cluster::reconcile::{Settings, decide};
 use crate::cluster::snapshot::NamespaceObjects;
 use crate::error::{Exit, Failure};
 use crate::render::out;
@@ -39,13 +39,7 @@ pub struct Decided {
 
 /// Who manages a StackSet, as the views say it.
 pub fn managed_by(stackset: &StackSet, controller_id: &str) -> ManagedBy {
-    match Management::of(stackset, controller_id) {
-        Management::ClientSide => ManagedBy::ClientSide {
-            controller_id: controller_id.to_string(),
-        },
-        Management::Controller => ManagedBy::Controller,
-        Management::Other(id) => ManagedBy::Other { controller_id: id },
-    }
+    ManagedBy::of(stackset, controller_id)
 }
 
 /// The engine settings of a read: the defaults, with RouteGroups when the

@@ -14,13 +14,14 @@ use crate::cli::{DryRun, ReconcileArgs};
 use crate::cluster::controller::{self, ControllerSettings, Reporter, Watched};
 use crate::cluster::execute::ExecOptions;
 use crate::cluster::leader::{Elector, LeaseConfig};
-use crate::cluster::reconcile::{Management, Settings, dry_run_plan, reconcile_read};
+use crate::cluster::reconcile::{Settings, dry_run_plan, reconcile_read};
 use crate::cluster::snapshot::{get_stackset, list_namespace, list_stacksets};
 use crate::cluster::{Connection, parse_duration};
 use crate::commands::common::resolve_stackset_name;
 use crate::error::{Exit, Failure};
 use crate::metrics;
 use crate::render::{diff, out};
+use stackset_core::ManagedBy;
 
 /// The StackSets one run is about.
 enum Targets {
@@ -132,7 +133,7 @@ async fn resolve(
     if !matches!(targets, Targets::One { .. }) && !settings.claim {
         for list in by_ns.values_mut() {
             list.retain(|s| {
-                let ours = Management::of(s, &settings.controller_id) == Management::ClientSide;
+                let ours = ManagedBy::of(s, &settings.controller_id).is_client_side();
                 if !ours {
                     tracing::debug!(stackset = ?s.metadata.name, "skipped: not managed by us");
                 }
@@ -178,8 +179,7 @@ async fn pass(
         for ss in stacksets {
             let name = ss.metadata.name.clone().unwrap_or_default();
             let result = if let Some(objects) = &listing {
-                if Management::of(&ss, &settings.controller_id) != Management::ClientSide
-                    && !settings.claim
+                if !ManagedBy::of(&ss, &settings.controller_id).is_client_side() && !settings.claim
                 {
                     Err(not_ours(&ns, &name, &ss, settings))
                 } else {
@@ -229,7 +229,7 @@ async fn pass(
 }
 
 fn not_ours(ns: &str, name: &str, ss: &StackSet, settings: &Settings) -> Failure {
-    let m = Management::of(ss, &settings.controller_id);
+    let m = ManagedBy::of(ss, &settings.controller_id);
     // Like a missing --yes: a flag is needed to go on (exit 2).
     Failure::usage(format!(
         "stackset {ns}/{name} is managed by the {}, not by kubectl-stackset",

@@ -23,45 +23,8 @@ pub const API_VERSION: &str = "kubectl-stackset.io/v1alpha1";
 /// How many de-duplicated Warning events a view keeps.
 pub const MAX_EVENTS: usize = 10;
 
-/// Who reconciles a StackSet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "mode", rename_all = "kebab-case")]
-pub enum ManagedBy {
-    /// kubectl-stackset (its controller annotation carries our id).
-    ClientSide {
-        /// The id in `stackset-controller.zalando.org/controller`.
-        #[serde(rename = "controllerId")]
-        controller_id: String,
-    },
-    /// The in-cluster stackset-controller (no controller annotation).
-    Controller,
-    /// Another controller id.
-    Other {
-        /// The id in `stackset-controller.zalando.org/controller`.
-        #[serde(rename = "controllerId")]
-        controller_id: String,
-    },
-}
-
-impl ManagedBy {
-    /// Short text for tables: `client-side`, `controller`, `other:<id>`.
-    pub fn short(&self) -> String {
-        match self {
-            Self::ClientSide { .. } => "client-side".into(),
-            Self::Controller => "controller".into(),
-            Self::Other { controller_id } => format!("other:{controller_id}"),
-        }
-    }
-
-    /// Longer text for the `get` header.
-    pub fn describe(&self) -> String {
-        match self {
-            Self::ClientSide { controller_id } => format!("client-side ({controller_id})"),
-            Self::Controller => "in-cluster stackset-controller".into(),
-            Self::Other { controller_id } => format!("controller '{controller_id}'"),
-        }
-    }
-}
+/// Who reconciles a StackSet: the core's one type.
+pub use stackset_core::ManagedBy;
 
 /// The overall state of a StackSet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

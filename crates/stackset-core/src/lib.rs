@@ -45,6 +45,7 @@
 pub mod api;
 mod error;
 pub mod lifecycle;
+pub mod management;
 pub mod model;
 pub mod observe;
 pub mod plan;
@@ -62,6 +63,7 @@ pub mod traffic;
 mod util;
 
 pub use error::Error;
+pub use management::ManagedBy;
 pub use model::{Event, EventType, Kind, Object, ObjectRef, Options, Snapshot, TrafficMechanism};
 pub use observe::StackFacts;
 pub use plan::{Action, Plan, Reconciliation};
@@ -69,6 +71,6 @@ pub use reconcile::reconcile;
 pub use shift::{
     EditMode, ShiftObserved, Step, StepPlan, WeightError, next_step, parse_assignments, set_weights,
 };
-pub use simulate::simulate;
+pub use simulate::{dry_run, simulate};
 pub use traffic::{Blocked, Weights};
 pub use util::{duration_text, parse_duration};

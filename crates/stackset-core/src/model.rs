@@ -97,7 +97,9 @@ impl FromStr for TrafficMechanism {
 pub struct Options {
     /// `--cluster-domain`: per-stack hostnames are `<stack>.<domain>` for every
     /// domain that is a suffix of a public host. Empty means no per-stack Ingress
-    /// or RouteGroup.
+    /// or RouteGroup; the shell fills it per StackSet with
+    /// [`Options::for_stackset`] (the domains of its hosts) when none is
+    /// configured.
     pub cluster_domains: Vec<String>,
     /// Forces a traffic mechanism for every StackSet; `None` reads the
     /// `kubectl-stackset.io/traffic-mechanism` annotation (default segments).
@@ -133,6 +135,44 @@ impl Default for Options {
             backend_weights_key: ANNOTATION_BACKEND_WEIGHTS.to_string(),
         }
     }
+}
+
+impl Options {
+    /// The options for one StackSet. Without configured cluster domains
+    /// (`--cluster-domain`), kubectl-stackset uses the domains of the
+    /// StackSet's public hosts (see [`host_domains`]), so that
+    /// `my-app.example.org` gives the per-stack host `my-app-v1.example.org`
+    /// without any configuration. Configured domains are used as they are.
+    pub fn for_stackset(&self, stackset: &crate::api::StackSet) -> Options {
+        let mut options = self.clone();
+        if options.cluster_domains.is_empty() {
+            options.cluster_domains = host_domains(stackset);
+        }
+        options
+    }
+}
+
+/// The domains of a StackSet's ingress and routegroup hosts, in order and
+/// without repeats: each host minus its first label, when what is left still
+/// has a dot (`my-app.example.org` gives `example.org`; `my-app.local` gives
+/// nothing).
+pub fn host_domains(stackset: &crate::api::StackSet) -> Vec<String> {
+    let spec = &stackset.spec;
+    let hosts = spec
+        .ingress
+        .iter()
+        .flat_map(|i| i.hosts.iter())
+        .chain(spec.routegroup.iter().flat_map(|r| r.hosts.iter()));
+    let mut domains: Vec<String> = Vec::new();
+    for host in hosts {
+        if let Some((_, domain)) = host.split_once('.')
+            && domain.contains('.')
+            && !domains.iter().any(|d| d == domain)
+        {
+            domains.push(domain.to_string());
+        }
+    }
+    domains
 }
 
 /// The kinds of objects the engine reads and writes.
@@ -386,5 +426,51 @@ impl fmt::Display for Event {
             self.involved,
             self.message
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::RouteGroupSpec;
+    use crate::testing::stackset;
+
+    #[test]
+    fn cluster_domains_default_to_the_domains_of_the_hosts() {
+        let mut ss = stackset("v1");
+        if let Some(i) = ss.spec.ingress.as_mut() {
+            i.hosts = vec![
+                "my-app.example.org".into(),
+                "my-app.local".into(),
+                "other.example.org".into(),
+                "nodot".into(),
+            ];
+        }
+        ss.spec.routegroup = Some(RouteGroupSpec {
+            hosts: vec!["rg.team.example.com".into()],
+            ..RouteGroupSpec::default()
+        });
+        assert_eq!(host_domains(&ss), vec!["example.org", "team.example.com"]);
+        let derived = Options::default().for_stackset(&ss);
+        assert_eq!(
+            derived.cluster_domains,
+            vec!["example.org", "team.example.com"]
+        );
+        // Configured domains win, and nothing else changes.
+        let configured = Options {
+            cluster_domains: vec!["cluster.local".into()],
+            routegroup_support: true,
+            ..Options::default()
+        };
+        assert_eq!(configured.for_stackset(&ss), configured);
+        // A StackSet without hosts gets none: no per-stack Ingress.
+        let mut bare = stackset("v1");
+        bare.spec.ingress = None;
+        assert!(
+            Options::default()
+                .for_stackset(&bare)
+                .cluster_domains
+                .is_empty()
+        );
     }
 }

@@ -12,8 +12,40 @@
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use crate::model::{Kind, Object, ObjectRef, Snapshot};
-use crate::plan::{Action, Plan};
+use k8s_openapi::jiff::Timestamp;
+
+use crate::model::{Kind, Object, ObjectRef, Options, Snapshot};
+use crate::plan::{Action, Plan, Reconciliation};
+use crate::reconcile::reconcile;
+
+/// How many reconcile passes one run makes at most: a pass that creates a
+/// Stack is followed by another on the result (its children need its UID).
+pub const MAX_PASSES: usize = 5;
+
+/// Every pass a reconcile would make, without a cluster: decide, and while
+/// the plan creates a Stack ([`Plan::requires_resnapshot`]), apply it with
+/// [`simulate`] and decide again (at most [`MAX_PASSES`]). Returns the
+/// decisions in order and the snapshot the last one was made on. This is
+/// what `--dry-run` shows.
+pub fn dry_run(
+    snapshot: &Snapshot,
+    options: &Options,
+    now: Timestamp,
+) -> (Vec<Reconciliation>, Snapshot) {
+    let mut snapshot = snapshot.clone();
+    let mut passes = Vec::new();
+    for _ in 0..MAX_PASSES {
+        let rec = reconcile(&snapshot, options, now);
+        let again = rec.plan.requires_resnapshot();
+        let next = simulate(&snapshot, &rec.plan);
+        passes.push(rec);
+        if !again {
+            break;
+        }
+        snapshot = next;
+    }
+    (passes, snapshot)
+}
 
 /// The UID `simulate` gives an object created by a plan.
 pub fn simulated_uid(kind: Kind, namespace: &str, name: &str) -> String {
@@ -251,5 +283,39 @@ fn remove(s: &mut Snapshot, target: &ObjectRef) {
         Kind::ConfigMap => s.config_maps.retain(|o| keep(&o.metadata)),
         Kind::Secret => s.secrets.retain(|o| keep(&o.metadata)),
         Kind::PlatformCredentialsSet => s.platform_credentials_sets.retain(|o| keep(&o.metadata)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{converge, now, options, stackset};
+
+    #[test]
+    fn a_dry_run_crosses_the_stack_creation_boundary() {
+        let snapshot = Snapshot::new(stackset("v1"));
+        let (passes, last) = dry_run(&snapshot, &options(), now());
+        assert_eq!(passes.len(), 2, "create the stack, then its children");
+        assert!(passes[0].plan.requires_resnapshot());
+        let second: Vec<String> = passes[1].plan.iter().map(ToString::to_string).collect();
+        assert!(
+            second.contains(&"create Deployment my-app-v1: missing".to_string()),
+            "{second:?}"
+        );
+        // The last decision was made on the simulated Stack.
+        assert_eq!(last.stacks.len(), 1);
+        assert!(
+            last.deployments.is_empty(),
+            "the second plan is not applied"
+        );
+    }
+
+    #[test]
+    fn a_dry_run_of_a_settled_stackset_is_one_empty_pass() {
+        let (settled, _) = converge(Snapshot::new(stackset("v1")), &options(), now());
+        let (passes, last) = dry_run(&settled, &options(), now());
+        assert_eq!(passes.len(), 1);
+        assert!(passes[0].plan.is_empty(), "{}", passes[0].plan);
+        assert_eq!(last.deployments, settled.deployments);
     }
 }
