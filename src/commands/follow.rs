@@ -8,9 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use k8s_openapi::jiff::Timestamp;
-use stackset_core::api::{DesiredTraffic, StackSet};
+use stackset_core::api::StackSet;
 use stackset_core::shift::ShiftObserved;
-use stackset_core::traffic::{FallbackCandidate, effective_weights};
 use stackset_core::{Reconciliation, StackFacts, Weights};
 
 use crate::cli::EngineArgs;
@@ -160,27 +159,10 @@ impl View {
     }
 
     /// The effective desired weights of `stackset` (a fresher read of the
-    /// same StackSet), computed with this view's stacks: `spec.traffic`
-    /// normalised and rounded, the fallback stack when it is empty.
+    /// same StackSet), computed by the core with this view's stacks.
     pub fn desired_of(&self, stackset: &StackSet) -> Weights {
-        let known = self.known();
-        let raw: BTreeMap<String, f64> = stackset
-            .spec
-            .traffic
-            .iter()
-            .flatten()
-            .filter(|t| known.contains(&t.stack_name))
-            .map(|t| (t.stack_name.clone(), t.weight))
-            .collect();
-        let candidates: Vec<FallbackCandidate> = self
-            .live()
-            .map(|s| FallbackCandidate {
-                name: s.name.clone(),
-                no_traffic_since: s.no_traffic_since,
-                created: s.created,
-            })
-            .collect();
-        effective_weights(&raw, &candidates)
+        let candidates: Vec<_> = self.live().map(StackFacts::fallback_candidate).collect();
+        stackset_core::reconcile::desired_weights(stackset, &candidates)
     }
 
     /// Fails when the StackSet has no traffic management at all.
@@ -199,21 +181,21 @@ impl View {
         Ok(())
     }
 
-    /// Stacks that would gain actual traffic but are not ready:
-    /// `my-app-v2 (0/2 ready, need 2)`.
+    /// The stacks the core's traffic gate holds back (they would gain
+    /// traffic but are not ready), with why: `my-app-v2 (0/2 ready, need 2)`.
     pub fn blocked(&self) -> Vec<String> {
-        let actual = self.actual();
-        self.live()
-            .filter(|s| s.desired_weight > actual.get(&s.name).copied().unwrap_or(0) && !s.ready)
-            .map(|s| format!("{} ({})", s.name, s.readiness))
+        let Some(blocked) = &self.rec.blocked else {
+            return Vec::new();
+        };
+        blocked
+            .not_ready
+            .iter()
+            .map(|n| match self.stack(n) {
+                Some(s) => format!("{n} ({})", s.readiness),
+                None => n.clone(),
+            })
             .collect()
     }
-}
-
-/// `spec.traffic` for these weights: one entry per stack with weight, sorted
-/// by name (the controller's own shape), or none.
-pub fn spec_traffic(weights: &Weights) -> Option<Vec<DesiredTraffic>> {
-    stackset_core::rollout::desired_traffic(weights)
 }
 
 /// Equal weights, a missing stack counting as 0.
@@ -460,8 +442,5 @@ mod tests {
             drastic(&b, &w(&[("v1", 0), ("v2", 100)])),
             vec!["v1 to 0%", "v2 to 100%"]
         );
-        let spec = spec_traffic(&b).unwrap();
-        assert_eq!(spec.len(), 2);
-        assert_eq!(spec_traffic(&w(&[("v1", 0)])), None);
     }
 }

@@ -5,11 +5,10 @@
 //! controller manages, only the excess stacks are deleted (with a UID
 //! precondition), since scaling is the controller's job.
 
-use stackset_core::StackFacts;
-use stackset_core::api::constants::{DEFAULT_SCALEDOWN_TTL_SECONDS, DEFAULT_STACK_LIFECYCLE_LIMIT};
+use stackset_core::lifecycle::{Fate, fates};
 
 use super::common::{emit, resolve_stackset_name};
-use super::follow::{Ctx, View, observe, seconds_since, settings};
+use super::follow::{Ctx, observe, settings};
 use crate::cli::GcArgs;
 use crate::cluster::mutate::{WriteMode, delete_stack};
 use crate::cluster::reconcile::reconcile_one;
@@ -17,55 +16,39 @@ use crate::error::Failure;
 use crate::render::progress::duration_text;
 use crate::render::prompt::confirm;
 
-/// What the lifecycle rules do to one stack now.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fate {
-    /// Deleted: an excess idle stack.
-    Deleted(String),
-    /// Scaled down to 0: idle past the TTL.
-    ScaledDown(String),
-    /// Kept, and why.
-    Kept(String),
-}
-
-/// The fate of every stack of a decision.
-pub fn fates(view: &View, now: k8s_openapi::jiff::Timestamp) -> Vec<(String, Fate)> {
-    let lifecycle = &view.stackset.spec.stack_lifecycle;
-    let ttl = lifecycle
-        .scaledown_ttl_seconds
-        .unwrap_or(DEFAULT_SCALEDOWN_TTL_SECONDS);
-    let limit = lifecycle.limit.unwrap_or(DEFAULT_STACK_LIFECYCLE_LIMIT);
-    view.rec
-        .stacks
-        .iter()
-        .map(|s: &StackFacts| {
-            let idle = s
-                .no_traffic_since
-                .map(|t| duration_text(seconds_since(now, t)));
-            let fate = if s.pending_removal {
-                Fate::Deleted(format!(
-                    "idle{}, more idle stacks than the limit of {limit}",
-                    idle.map(|i| format!(" for {i}")).unwrap_or_default()
-                ))
-            } else if s.scaled_down && s.deployment_replicas > 0 {
-                Fate::ScaledDown(format!(
-                    "no traffic for {}, longer than the TTL of {}",
-                    idle.unwrap_or_default(),
-                    duration_text(ttl)
-                ))
-            } else if s.has_traffic() {
-                Fate::Kept(format!("has traffic ({}% desired)", s.desired_weight))
-            } else if s.scaled_down {
-                Fate::Kept(format!("scaled down, within the limit of {limit}"))
-            } else {
-                Fate::Kept(match idle {
-                    Some(i) => format!("idle for {i}, scaled down after {}", duration_text(ttl)),
-                    None => "new".into(),
-                })
-            };
-            (s.name.clone(), fate)
-        })
-        .collect()
+/// Why the core's lifecycle rules give a stack its fate, as one line.
+fn why(fate: &Fate) -> String {
+    let idle = |s: &Option<i64>| s.map(duration_text);
+    match fate {
+        Fate::Deleted {
+            idle_seconds,
+            limit,
+        } => format!(
+            "idle{}, more idle stacks than the limit of {limit}",
+            idle(idle_seconds)
+                .map(|i| format!(" for {i}"))
+                .unwrap_or_default()
+        ),
+        Fate::ScaledDown {
+            idle_seconds,
+            ttl_seconds,
+        } => format!(
+            "no traffic for {}, longer than the TTL of {}",
+            idle(idle_seconds).unwrap_or_default(),
+            duration_text(*ttl_seconds)
+        ),
+        Fate::HasTraffic { desired_weight } => format!("has traffic ({desired_weight}% desired)"),
+        Fate::WithinLimit { limit } => format!("scaled down, within the limit of {limit}"),
+        Fate::Idle {
+            idle_seconds,
+            ttl_seconds,
+        } => format!(
+            "idle for {}, scaled down after {}",
+            duration_text(*idle_seconds),
+            duration_text(*ttl_seconds)
+        ),
+        Fate::New => "new".into(),
+    }
 }
 
 pub async fn run(ctx: &Ctx<'_>, args: &GcArgs) -> Result<(), Failure> {
@@ -75,11 +58,11 @@ pub async fn run(ctx: &Ctx<'_>, args: &GcArgs) -> Result<(), Failure> {
     let name = resolve_stackset_name(client, ns, args.name.as_deref()).await?;
     let view = observe(ctx, &name, &settings, false).await?;
     let now = (ctx.now)();
-    let planned = fates(&view, now);
+    let planned = fates(&view.rec, &view.stackset, now);
     let ours = view.management.is_client_side();
     let doomed: Vec<&str> = planned
         .iter()
-        .filter(|(_, f)| matches!(f, Fate::Deleted(_)))
+        .filter(|(_, f)| matches!(f, Fate::Deleted { .. }))
         .map(|(s, _)| s.as_str())
         .collect();
     if mode.is_live()
@@ -106,20 +89,21 @@ pub async fn run(ctx: &Ctx<'_>, args: &GcArgs) -> Result<(), Failure> {
     }
     let mut text = String::new();
     for (stack, fate) in &planned {
+        let why = why(fate);
         match fate {
-            Fate::Deleted(why) => text.push_str(&format!(
+            Fate::Deleted { .. } => text.push_str(&format!(
                 "stack.zalando.org/{stack} deleted{}: {why}\n",
                 mode.suffix()
             )),
-            Fate::ScaledDown(why) if ours => text.push_str(&format!(
+            Fate::ScaledDown { .. } if ours => text.push_str(&format!(
                 "stack.zalando.org/{stack} scaled down{}: {why}\n",
                 mode.suffix()
             )),
-            Fate::ScaledDown(why) => eprintln!(
+            Fate::ScaledDown { .. } => eprintln!(
                 "stack {stack}: {why}; the {} scales it down",
                 view.management.describe()
             ),
-            Fate::Kept(why) => eprintln!("stack {stack}: kept, {why}"),
+            _ => eprintln!("stack {stack}: kept, {why}"),
         }
     }
     if text.is_empty() {

@@ -9,7 +9,7 @@ use stackset_core::StackFacts;
 use stackset_core::shift::resolve_stack_name;
 
 use super::common::{emit, resolve_stackset_name, unknown_stack};
-use super::follow::{Ctx, View, drastic, duration_flag, follow, observe, settings, spec_traffic};
+use super::follow::{Ctx, View, drastic, duration_flag, follow, observe, settings};
 use crate::cli::RollbackArgs;
 use crate::cluster::mutate::{WriteMode, edit_stackset};
 use crate::error::Failure;
@@ -92,7 +92,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &RollbackArgs) -> Result<(), Failure> {
         }
     }
     let edited = edit_stackset(client, ns, &name, mode, Some(view.stackset.clone()), |ss| {
-        ss.spec.traffic = spec_traffic(&after);
+        ss.spec.traffic = stackset_core::rollout::desired_traffic(&after);
         if let Some(mut r) = RolloutRecord::from_annotations(ss.metadata.annotations.as_ref())
             .map_err(Failure::error)?
             && r.state.is_open()

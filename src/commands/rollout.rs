@@ -15,7 +15,7 @@ use stackset_core::reconcile::validate_template;
 use stackset_core::shift::StepPlan;
 
 use super::common::{emit, resolve_stackset_name};
-use super::follow::{Ctx, View, duration_flag, observe, settings, spec_traffic, tick};
+use super::follow::{Ctx, View, duration_flag, observe, settings, tick};
 use super::rollout_control;
 use crate::cli::{ObjectOutput, OnFailure, RolloutAction, RolloutArgs, RolloutStartArgs};
 use crate::cluster::mutate::{WriteMode, edit_stackset};
@@ -906,7 +906,7 @@ pub async fn drive(
                         return Ok(false);
                     }
                     r.claim(DriverKind::Cli, &holder, now);
-                    ss.spec.traffic = spec_traffic(&weights_for_edit);
+                    ss.spec.traffic = stackset_core::rollout::desired_traffic(&weights_for_edit);
                     r.step = index;
                     r.step_started = Some(now);
                     r.step_reached = None;

@@ -9,7 +9,7 @@ use stackset_core::shift::{Step, next_step};
 use super::common::{emit, resolve_stackset_name};
 use super::follow::{
     Ctx, View, drastic, duration_flag, follow, moves, observe, same_weights, seconds_since,
-    settings, spec_traffic,
+    settings,
 };
 use crate::cli::{
     RolloutAbortArgs, RolloutControlArgs, RolloutPromoteArgs, RolloutResumeArgs, RolloutStatusArgs,
@@ -273,7 +273,7 @@ pub async fn abort_rollout(
             .hint("set the traffic with `kubectl stackset traffic set`")
         })?;
         let now = (ctx.now)();
-        ss.spec.traffic = spec_traffic(&weights);
+        ss.spec.traffic = stackset_core::rollout::desired_traffic(&weights);
         r.state = RolloutState::Aborted;
         r.message = Some(message.to_string());
         r.updated = now;
@@ -638,7 +638,7 @@ pub async fn promote(ctx: &Ctx<'_>, a: &RolloutPromoteArgs) -> Result<(), Failur
             )));
         }
         let now = (ctx.now)();
-        ss.spec.traffic = spec_traffic(&weights);
+        ss.spec.traffic = stackset_core::rollout::desired_traffic(&weights);
         r.step = index;
         r.total_steps = r.total_steps.max(index);
         r.step_started = Some(now);

@@ -8,7 +8,7 @@
 use stackset_core::shift::{EditMode, WeightError, parse_assignments, set_weights};
 
 use super::common::{emit, resolve_stackset_name, unknown_stack};
-use super::follow::{Ctx, drastic, duration_flag, follow, observe, settings, spec_traffic};
+use super::follow::{Ctx, drastic, duration_flag, follow, observe, settings};
 use crate::cli::TrafficSetArgs;
 use crate::cluster::mutate::{WriteMode, edit_stackset};
 use crate::error::Failure;
@@ -127,7 +127,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &TrafficSetArgs) -> Result<(), Failure> {
         // assignments apply on top of whatever the other writer did.
         let current = view.desired_of(ss);
         let next = set_weights(&current, &parsed, edit_mode).map_err(|e| weight_failure(&e))?;
-        ss.spec.traffic = spec_traffic(&next);
+        ss.spec.traffic = stackset_core::rollout::desired_traffic(&next);
         Ok(next)
     })
     .await?;

@@ -14,7 +14,7 @@ use k8s_openapi::jiff::Timestamp;
 use serde::Serialize;
 use stackset_core::api::StackSet;
 use stackset_core::reconcile::current_stack_name;
-use stackset_core::rollout::{Driving, RolloutRecord, RolloutState};
+use stackset_core::rollout::{Driving, RolloutRecord};
 use stackset_core::{Reconciliation, Snapshot, StackFacts};
 
 /// `apiVersion` of every view.
@@ -26,49 +26,9 @@ pub const MAX_EVENTS: usize = 10;
 /// Who reconciles a StackSet: the core's one type.
 pub use stackset_core::ManagedBy;
 
-/// The overall state of a StackSet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Phase {
-    /// The current version's stack is ready, actual traffic equals desired
-    /// traffic and every stack with traffic is ready.
-    Healthy,
-    /// On its way: a stack is being created or becoming ready, or a traffic
-    /// switch is pending or waiting for readiness.
-    Progressing,
-    /// Something is wrong: the StackSet or a stack has errors, or a stack that
-    /// serves traffic is not ready.
-    Degraded,
-}
-
-impl Phase {
-    /// The phase's name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Healthy => "Healthy",
-            Self::Progressing => "Progressing",
-            Self::Degraded => "Degraded",
-        }
-    }
-}
-
-/// The assessment behind `status` and the `get` header.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Assessment {
-    /// Healthy, Progressing or Degraded.
-    pub phase: Phase,
-    /// One line saying why, e.g. `waiting for v2: 1/3 ready, need 3`.
-    pub message: String,
-    /// Actual traffic equals desired traffic for every stack.
-    pub traffic_switched: bool,
-    /// The StackSet has errors that only a change of its spec can fix (an
-    /// invalid template, an unknown traffic mechanism...). `status --until`
-    /// stops at once with exit code 4 when set.
-    pub has_errors: bool,
-    /// Errors reported by the engine.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<String>,
-}
+use stackset_core::health::waiting_for;
+/// The health of a StackSet: the core decides it once.
+pub use stackset_core::health::{Assessment, Phase, assess};
 
 /// The state of one stack, for the STATUS column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -628,176 +588,22 @@ fn traffic_note(f: &StackFacts, rec: &Reconciliation, managed_by: &ManagedBy) ->
     })
 }
 
-/// `waiting for v2: 1/3 ready, need 3` for the stacks that hold a switch back.
-fn waiting_for(rec: &Reconciliation, not_ready: &[String]) -> String {
-    let parts: Vec<String> = not_ready
-        .iter()
-        .map(|n| match rec.stack(n) {
-            Some(s) if s.deployment_replicas == 0 => format!(
-                "{}: scaled to zero; scales up on the next reconcile",
-                s.version
-            ),
-            Some(s) if s.ready && s.prescaling.active => format!(
-                "{}: prescaling to {} replicas ({} ready)",
-                s.version, s.prescaling.replicas, s.ready_replicas
-            ),
-            Some(s) => format!("{}: {}", s.version, s.readiness),
-            None => n.clone(),
-        })
-        .collect();
-    format!("waiting for {}", parts.join("; "))
-}
-
 /// `v1 75 · v2 25`: the stacks with weight, by weight then version.
 pub fn weights_summary(weights: &[WeightView], actual: bool) -> String {
-    let mut with: Vec<(&str, u32)> = weights
-        .iter()
-        .map(|w| {
-            let v = if actual {
-                w.actual_weight
-            } else {
-                w.desired_weight
-            };
-            (w.version.as_str(), v)
-        })
-        .filter(|(_, v)| *v > 0)
-        .collect();
-    with.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    if with.is_empty() {
-        return "-".into();
-    }
-    with.iter()
-        .map(|(v, w)| format!("{v} {w}"))
-        .collect::<Vec<_>>()
-        .join(" · ")
+    stackset_core::health::weights_summary(weights.iter().map(|w| {
+        let v = if actual {
+            w.actual_weight
+        } else {
+            w.desired_weight
+        };
+        (w.version.as_str(), v)
+    }))
 }
 
 fn facts_sorted(rec: &Reconciliation) -> Vec<&StackFacts> {
     let mut facts: Vec<&StackFacts> = rec.stacks.iter().collect();
     facts.sort_by(|a, b| (a.created, &a.name).cmp(&(b.created, &b.name)));
     facts
-}
-
-/// Health of a StackSet from the decision on its snapshot. An open rollout
-/// (running or paused) is never Healthy: the StackSet is Progressing until
-/// the rollout is done or aborted, whatever its weights look like.
-pub fn assess(snapshot: &Snapshot, rec: &Reconciliation, managed_by: &ManagedBy) -> Assessment {
-    let mut a = assess_stacks(snapshot, rec, managed_by);
-    if a.phase != Phase::Degraded
-        && let Some(r) = rollout_record(&snapshot.stackset)
-        && r.state.is_open()
-    {
-        let detail = if a.phase == Phase::Progressing {
-            format!("; {}", a.message)
-        } else {
-            String::new()
-        };
-        let why = match (&r.message, r.state) {
-            (Some(m), RolloutState::Paused) => format!(" ({m})"),
-            _ => String::new(),
-        };
-        a.phase = Phase::Progressing;
-        a.message = format!(
-            "rollout to {} {} at {}{why}{detail}",
-            r.version,
-            r.state,
-            r.step_text()
-        );
-    }
-    a
-}
-
-fn assess_stacks(snapshot: &Snapshot, rec: &Reconciliation, managed_by: &ManagedBy) -> Assessment {
-    let ss = &snapshot.stackset;
-    let current = current_stack_name(ss);
-    let version = version_of_template(ss);
-    let mut errors: Vec<String> = rec.errors.iter().map(ToString::to_string).collect();
-    for f in &rec.stacks {
-        for e in &f.errors {
-            errors.push(format!("{}: {e}", f.version));
-        }
-    }
-    let traffic_switched = rec
-        .stacks
-        .iter()
-        .all(|f| f.desired_weight == f.previous_actual_weight);
-    let verdict = |phase: Phase, message: String| Assessment {
-        phase,
-        message,
-        traffic_switched,
-        has_errors: !errors.is_empty(),
-        errors: errors.clone(),
-    };
-    if let Some(first) = errors.first() {
-        return verdict(Phase::Degraded, first.clone());
-    }
-    let serving_not_ready: Vec<&StackFacts> = rec
-        .stacks
-        .iter()
-        .filter(|f| f.previous_actual_weight > 0 && !f.ready)
-        .collect();
-    if let Some(f) = serving_not_ready.first() {
-        return verdict(
-            Phase::Degraded,
-            format!(
-                "{} serves {}% but is not ready: {}",
-                f.version, f.previous_actual_weight, f.readiness
-            ),
-        );
-    }
-    let Some(cur) = rec.stack(&current) else {
-        let hint = match managed_by {
-            ManagedBy::ClientSide { .. } => " (created by the next `kubectl stackset reconcile`)",
-            _ => " (waiting for the controller)",
-        };
-        return verdict(
-            Phase::Progressing,
-            format!("no stack for version {version} yet{hint}"),
-        );
-    };
-    if let Some(b) = &rec.blocked {
-        return verdict(Phase::Progressing, waiting_for(rec, &b.not_ready));
-    }
-    if !traffic_switched {
-        let weights: Vec<WeightView> = rec.stacks.iter().map(weight_view).collect();
-        let who = match managed_by {
-            ManagedBy::ClientSide { .. } => "next `kubectl stackset reconcile`",
-            _ => "the controller",
-        };
-        return verdict(
-            Phase::Progressing,
-            format!(
-                "traffic switch pending ({who}): actual {} → desired {}",
-                weights_summary(&weights, true),
-                weights_summary(&weights, false)
-            ),
-        );
-    }
-    if !cur.ready && !cur.scaled_down {
-        return verdict(
-            Phase::Progressing,
-            format!("{} not ready: {}", cur.version, cur.readiness),
-        );
-    }
-    let message = if rec.traffic_managed {
-        let weights: Vec<WeightView> = rec.stacks.iter().map(weight_view).collect();
-        format!(
-            "traffic {}; stacks with traffic ready",
-            weights_summary(&weights, true)
-        )
-    } else {
-        format!("{} ready ({})", cur.version, cur.readiness)
-    };
-    verdict(Phase::Healthy, message)
-}
-
-fn weight_view(f: &StackFacts) -> WeightView {
-    WeightView {
-        stack: f.name.clone(),
-        version: f.version.clone(),
-        desired_weight: f.desired_weight,
-        actual_weight: f.previous_actual_weight,
-    }
 }
 
 /// The weights of the stacks with traffic, from the rows as shown (so that

@@ -44,6 +44,7 @@
 
 pub mod api;
 mod error;
+pub mod health;
 pub mod lifecycle;
 pub mod management;
 pub mod model;

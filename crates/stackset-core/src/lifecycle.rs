@@ -7,8 +7,103 @@ use std::collections::BTreeSet;
 use k8s_openapi::jiff::Timestamp;
 
 use crate::api::StackSet;
-use crate::api::constants::DEFAULT_SCALEDOWN_TTL_SECONDS;
+use crate::api::constants::{DEFAULT_SCALEDOWN_TTL_SECONDS, DEFAULT_STACK_LIFECYCLE_LIMIT};
 use crate::plan::Reconciliation;
+
+/// `stackLifecycle.scaledownTTLSeconds`, or upstream's default (300 s).
+pub fn scaledown_ttl_seconds(stackset: &StackSet) -> i64 {
+    stackset
+        .spec
+        .stack_lifecycle
+        .scaledown_ttl_seconds
+        .unwrap_or(DEFAULT_SCALEDOWN_TTL_SECONDS)
+}
+
+/// `stackLifecycle.limit`, or upstream's default (10).
+pub fn stack_limit(stackset: &StackSet) -> i32 {
+    stackset
+        .spec
+        .stack_lifecycle
+        .limit
+        .unwrap_or(DEFAULT_STACK_LIFECYCLE_LIMIT)
+}
+
+/// What the lifecycle rules do to one stack in a decision (what `gc` shows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate {
+    /// Deleted: an idle stack beyond `stackLifecycle.limit`.
+    Deleted {
+        /// Seconds without traffic, when known.
+        idle_seconds: Option<i64>,
+        /// The limit.
+        limit: i32,
+    },
+    /// Scaled to zero now: idle for longer than the TTL.
+    ScaledDown {
+        /// Seconds without traffic, when known.
+        idle_seconds: Option<i64>,
+        /// `scaledownTTLSeconds`.
+        ttl_seconds: i64,
+    },
+    /// Kept: it has traffic.
+    HasTraffic {
+        /// Its desired weight.
+        desired_weight: u32,
+    },
+    /// Kept: already scaled down, within the limit.
+    WithinLimit {
+        /// The limit.
+        limit: i32,
+    },
+    /// Kept: idle, not yet for longer than the TTL.
+    Idle {
+        /// Seconds without traffic.
+        idle_seconds: i64,
+        /// `scaledownTTLSeconds`.
+        ttl_seconds: i64,
+    },
+    /// Kept: new (it never had traffic taken away).
+    New,
+}
+
+/// The fate of every stack of a decision at `now`, in the decision's order.
+/// The facts already carry the rules' outcome (`pending_removal`,
+/// `scaled_down`); this says which rule applies and with which numbers.
+pub fn fates(rec: &Reconciliation, stackset: &StackSet, now: Timestamp) -> Vec<(String, Fate)> {
+    let ttl_seconds = scaledown_ttl_seconds(stackset);
+    let limit = stack_limit(stackset);
+    rec.stacks
+        .iter()
+        .map(|s| {
+            let idle_seconds = s.no_traffic_since.map(|t| now.as_second() - t.as_second());
+            let fate = if s.pending_removal {
+                Fate::Deleted {
+                    idle_seconds,
+                    limit,
+                }
+            } else if s.scaled_down && s.deployment_replicas > 0 {
+                Fate::ScaledDown {
+                    idle_seconds,
+                    ttl_seconds,
+                }
+            } else if s.has_traffic() {
+                Fate::HasTraffic {
+                    desired_weight: s.desired_weight,
+                }
+            } else if s.scaled_down {
+                Fate::WithinLimit { limit }
+            } else if let Some(idle_seconds) = idle_seconds {
+                Fate::Idle {
+                    idle_seconds,
+                    ttl_seconds,
+                }
+            } else {
+                Fate::New
+            };
+            (s.name.clone(), fate)
+        })
+        .collect()
+}
 
 /// `ScaledDown()`: no desired and no actual traffic, `noTrafficSince` set,
 /// and more than `ttl_seconds` passed since then.
@@ -84,11 +179,7 @@ pub fn next_scale_down(rec: &Reconciliation, stackset: &StackSet) -> Option<Time
     if !rec.traffic_managed {
         return None;
     }
-    let ttl = stackset
-        .spec
-        .stack_lifecycle
-        .scaledown_ttl_seconds
-        .unwrap_or(DEFAULT_SCALEDOWN_TTL_SECONDS);
+    let ttl = scaledown_ttl_seconds(stackset);
     rec.stacks
         .iter()
         .filter(|s| !s.scaled_down && !s.has_traffic())
@@ -291,5 +382,85 @@ mod tests {
                 .collect();
             assert_eq!(got, case.want, "{}", case.name);
         }
+    }
+}
+
+#[cfg(test)]
+mod fate_tests {
+    use super::*;
+    use crate::model::Snapshot;
+    use crate::reconcile::reconcile;
+    use crate::testing::{at, cluster, converge, now, options};
+
+    /// v1..v4 created in order; traffic moved to v4; `idle` seconds later.
+    fn decided(limit: i32, idle: i64) -> (Reconciliation, StackSet) {
+        let mut snap = cluster(&["v1", "v2", "v3", "v4"], &[("v4", 100.0)], &options());
+        snap.stackset.spec.stack_lifecycle.limit = Some(limit);
+        snap.stackset.spec.stack_lifecycle.scaledown_ttl_seconds = Some(600);
+        let snap: Snapshot = converge(snap, &options(), now()).0;
+        let rec = reconcile(&snap, &options(), at(idle));
+        (rec, snap.stackset)
+    }
+
+    #[test]
+    fn fates_name_the_rule_that_applies() {
+        // Within the TTL: every idle stack is kept, the serving one too.
+        let (rec, ss) = decided(10, 60);
+        let f = fates(&rec, &ss, at(60));
+        assert_eq!(f.len(), 4);
+        assert_eq!(
+            f.iter()
+                .find(|(n, _)| n == "my-app-v4")
+                .map(|(_, f)| f.clone()),
+            Some(Fate::HasTraffic {
+                desired_weight: 100
+            })
+        );
+        assert!(
+            f.iter()
+                .filter(|(n, _)| n != "my-app-v4")
+                .all(|(_, f)| matches!(f, Fate::Idle { ttl_seconds: 600, idle_seconds } if *idle_seconds >= 60)),
+            "{f:?}"
+        );
+
+        // Past the TTL: idle stacks are scaled down now.
+        let (rec, ss) = decided(10, 700);
+        let f = fates(&rec, &ss, at(700));
+        assert_eq!(
+            f.iter()
+                .filter(|(_, f)| matches!(
+                    f,
+                    Fate::ScaledDown {
+                        ttl_seconds: 600,
+                        ..
+                    }
+                ))
+                .count(),
+            3,
+            "{f:?}"
+        );
+
+        // Past the TTL with a limit of 1: the two oldest idle stacks go.
+        let (rec, ss) = decided(1, 700);
+        let f = fates(&rec, &ss, at(700));
+        let deleted: Vec<&str> = f
+            .iter()
+            .filter(|(_, f)| matches!(f, Fate::Deleted { limit: 1, .. }))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert_eq!(deleted, vec!["my-app-v1", "my-app-v2"], "{f:?}");
+        // The facts agree: what fates call deleted is what the plan deletes.
+        assert!(
+            rec.stacks
+                .iter()
+                .all(|s| s.pending_removal == deleted.contains(&s.name.as_str()))
+        );
+    }
+
+    #[test]
+    fn lifecycle_defaults_are_upstreams() {
+        let ss = crate::testing::stackset("v1");
+        assert_eq!(scaledown_ttl_seconds(&ss), 300);
+        assert_eq!(stack_limit(&ss), 10);
     }
 }

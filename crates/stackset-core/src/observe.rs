@@ -222,6 +222,15 @@ pub struct StackFacts {
 }
 
 impl StackFacts {
+    /// What the fallback rule and the effective weights need of this stack.
+    pub fn fallback_candidate(&self) -> crate::traffic::FallbackCandidate {
+        crate::traffic::FallbackCandidate {
+            name: self.name.clone(),
+            no_traffic_since: self.no_traffic_since,
+            created: self.created,
+        }
+    }
+
     /// Whether the stack has desired or actual traffic.
     pub fn has_traffic(&self) -> bool {
         self.desired_weight > 0 || self.actual_weight > 0

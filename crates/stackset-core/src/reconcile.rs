@@ -31,7 +31,9 @@ use crate::api::{
     StackSetStatus, StackSpecInternal, StackStatus,
 };
 use crate::error::Error;
-use crate::lifecycle::{GcCandidate, expired_stacks, is_scaled_down};
+use crate::lifecycle::{
+    GcCandidate, expired_stacks, is_scaled_down, scaledown_ttl_seconds, stack_limit,
+};
 use crate::model::{
     Event, EventType, Kind, Object, ObjectRef, Options, Snapshot, TrafficMechanism,
 };
@@ -126,15 +128,54 @@ pub fn stackset_backend_port(stackset: &StackSet) -> Result<Option<IntOrString>,
     }))
 }
 
-/// The name of the Stack for the current template version.
-pub fn current_stack_name(stackset: &StackSet) -> String {
+/// The template's version (`default` when it is empty, as upstream).
+pub fn template_version(stackset: &StackSet) -> &str {
     let version = &stackset.spec.stack_template.spec.version;
-    let version = if version.is_empty() {
+    if version.is_empty() {
         DEFAULT_VERSION
     } else {
         version.as_str()
-    };
-    format!("{}-{version}", name_of(&stackset.metadata))
+    }
+}
+
+/// The effective desired weights of `stackset` over these stacks:
+/// `spec.traffic` (entries naming other stacks ignored) normalised and
+/// rounded to integer percentages, or 100 for the fallback stack when no
+/// stack has desired weight.
+pub fn desired_weights(stackset: &StackSet, stacks: &[FallbackCandidate]) -> Weights {
+    let raw: BTreeMap<String, f64> = stackset
+        .spec
+        .traffic
+        .iter()
+        .flatten()
+        .filter(|t| stacks.iter().any(|s| s.name == t.stack_name))
+        .map(|t| (t.stack_name.clone(), t.weight))
+        .collect();
+    effective_weights(&raw, stacks)
+}
+
+/// The effective actual weights of `stackset` over these stacks:
+/// `status.traffic` read back by `serviceName`, like [`desired_weights`].
+pub fn actual_weights(stackset: &StackSet, stacks: &[FallbackCandidate]) -> Weights {
+    let raw: BTreeMap<String, f64> = stackset
+        .status
+        .as_ref()
+        .and_then(|s| s.traffic.as_ref())
+        .into_iter()
+        .flatten()
+        .filter(|t| stacks.iter().any(|s| s.name == t.service_name))
+        .map(|t| (t.service_name.clone(), t.weight))
+        .collect();
+    effective_weights(&raw, stacks)
+}
+
+/// The name of the Stack for the current template version.
+pub fn current_stack_name(stackset: &StackSet) -> String {
+    format!(
+        "{}-{}",
+        name_of(&stackset.metadata),
+        template_version(stackset)
+    )
 }
 
 /// Checks that the template can produce a working Stack: a valid version,
@@ -315,16 +356,8 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
     stackset_warnings(ss, options, &mut out.warnings);
 
     let filed = file(snapshot);
-    let ttl = ss
-        .spec
-        .stack_lifecycle
-        .scaledown_ttl_seconds
-        .unwrap_or(DEFAULT_SCALEDOWN_TTL_SECONDS);
-    let limit = ss
-        .spec
-        .stack_lifecycle
-        .limit
-        .unwrap_or(DEFAULT_STACK_LIFECYCLE_LIMIT);
+    let ttl = scaledown_ttl_seconds(ss);
+    let limit = stack_limit(ss);
     let min_ready_percent = ss.spec.min_ready_percent;
 
     // 2. Facts per stack.
@@ -347,33 +380,11 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
     // 3. Weights.
     let candidates: Vec<FallbackCandidate> = working
         .iter()
-        .map(|w| FallbackCandidate {
-            name: w.facts.name.clone(),
-            no_traffic_since: w.facts.no_traffic_since,
-            created: w.facts.created,
-        })
+        .map(|w| w.facts.fallback_candidate())
         .collect();
-    let known: BTreeSet<&str> = working.iter().map(|w| w.facts.name.as_str()).collect();
     if traffic_managed {
-        let desired_raw: BTreeMap<String, f64> = ss
-            .spec
-            .traffic
-            .iter()
-            .flatten()
-            .filter(|t| known.contains(t.stack_name.as_str()))
-            .map(|t| (t.stack_name.clone(), t.weight))
-            .collect();
-        let actual_raw: BTreeMap<String, f64> = ss
-            .status
-            .as_ref()
-            .and_then(|s| s.traffic.as_ref())
-            .into_iter()
-            .flatten()
-            .filter(|t| known.contains(t.service_name.as_str()))
-            .map(|t| (t.service_name.clone(), t.weight))
-            .collect();
-        let desired = effective_weights(&desired_raw, &candidates);
-        let actual = effective_weights(&actual_raw, &candidates);
+        let desired = desired_weights(ss, &candidates);
+        let actual = actual_weights(ss, &candidates);
         let inputs: Vec<TrafficStack> = working
             .iter()
             .map(|w| TrafficStack {

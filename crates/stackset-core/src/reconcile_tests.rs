@@ -1484,3 +1484,46 @@ fn a_no_op_stays_a_no_op_until_the_next_due_moment() {
     let (pre, _) = crate::testing::converge(pre, &opts, now());
     check(&pre, 61);
 }
+
+#[test]
+fn effective_weights_of_a_stackset_ignore_unknown_stacks_and_fall_back() {
+    let snap = cluster(&["v1", "v2"], &[("v1", 1.0), ("v2", 2.0)], &options());
+    let rec = reconcile(&snap, &options(), now());
+    let candidates: Vec<_> = rec
+        .stacks
+        .iter()
+        .map(StackFacts::fallback_candidate)
+        .collect();
+    let mut ss = snap.stackset.clone();
+    ss.spec.traffic = Some(vec![
+        DesiredTraffic {
+            stack_name: "my-app-v1".into(),
+            weight: 1.0,
+        },
+        DesiredTraffic {
+            stack_name: "my-app-v2".into(),
+            weight: 2.0,
+        },
+        DesiredTraffic {
+            stack_name: "gone".into(),
+            weight: 97.0,
+        },
+    ]);
+    let w = desired_weights(&ss, &candidates);
+    assert_eq!(w.get("my-app-v1"), Some(&33));
+    assert_eq!(w.get("my-app-v2"), Some(&67));
+    assert!(!w.contains_key("gone"));
+    // They are the weights reconcile itself decides.
+    assert_eq!(
+        actual_weights(&snap.stackset, &candidates),
+        rec.stacks
+            .iter()
+            .map(|s| (s.name.clone(), s.previous_actual_weight))
+            .collect::<Weights>()
+    );
+    // No desired weight at all: the fallback stack (the newest) gets 100.
+    ss.spec.traffic = None;
+    let w = desired_weights(&ss, &candidates);
+    assert_eq!(w.values().sum::<u32>(), 100);
+    assert_eq!(w.values().filter(|v| **v == 100).count(), 1);
+}
