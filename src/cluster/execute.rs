@@ -13,7 +13,7 @@ use kube::api::{
 };
 use kube::runtime::events::{Event as KubeEvent, EventType as KubeEventType, Recorder, Reporter};
 use serde_json::Value;
-use stackset_core::{Action, Event, EventType, Kind, ObjectRef, Plan, Snapshot};
+use stackset_core::{Action, Event, EventType, Kind, ObjectRef, Plan, Reason, Snapshot};
 
 use super::error::{Op, failure};
 use super::mutate::kept_changing;
@@ -175,7 +175,7 @@ impl Executor {
                             uid: Some(stack.1.clone()),
                         },
                         type_: EventType::Warning,
-                        reason: format!("FailedManage{}", target.kind.as_str()),
+                        reason: Reason::FailedWrite(target.kind),
                         message: f.message().to_owned(),
                     })
                     .await;
@@ -248,7 +248,7 @@ impl Executor {
                 EventType::Normal => KubeEventType::Normal,
                 EventType::Warning => KubeEventType::Warning,
             },
-            reason: ev.reason.clone(),
+            reason: ev.reason.to_string(),
             note: Some(truncate(&ev.message, 1000)),
             action: "Reconcile".into(),
             secondary: None,

@@ -16,19 +16,11 @@ use crate::cluster::reconcile::{Settings, reconcile_one};
 use crate::cluster::snapshot::{find_stackset, get_stackset};
 use crate::error::{Exit, Failure};
 use crate::render::out;
-use stackset_core::ManagedBy;
+use stackset_core::{ManagedBy, names};
 
-/// A DNS-1035 label (what a Service name must be): lowercase letters,
-/// digits and `-`, starting with a letter, ending alphanumeric, at most 63.
+/// A DNS-1035 label (what a Service name must be), by the core's rule.
 pub fn check_dns_label(what: &str, s: &str) -> Result<(), String> {
-    let b = s.as_bytes();
-    let ok = !b.is_empty()
-        && b.len() <= 63
-        && b[0].is_ascii_lowercase()
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-        && b.last().is_some_and(|c| *c != b'-');
-    if ok {
+    if names::valid_dns1035_label(s) {
         Ok(())
     } else {
         Err(format!(
@@ -38,7 +30,7 @@ pub fn check_dns_label(what: &str, s: &str) -> Result<(), String> {
 }
 
 /// The stack name `<stackset>-<version>` names the Service too, so it must
-/// be a DNS-1035 label.
+/// be a DNS-1035 label (the core's [`names::valid_stack_name`]).
 pub fn check_stack_name(stackset: &str, version: &str) -> Result<(), String> {
     if version.is_empty() {
         return Err("the version is empty".into());
@@ -47,18 +39,7 @@ pub fn check_stack_name(stackset: &str, version: &str) -> Result<(), String> {
 }
 
 fn check_host(h: &str) -> Result<(), String> {
-    let ok = !h.is_empty()
-        && h.len() <= 253
-        && h.split('.').all(|label| {
-            let b = label.as_bytes();
-            !b.is_empty()
-                && b.len() <= 63
-                && b.iter()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-                && b[0] != b'-'
-                && b[b.len() - 1] != b'-'
-        });
-    if ok {
+    if names::valid_hostname(h) {
         Ok(())
     } else {
         Err(format!("--host {h:?} is not a valid hostname"))

@@ -27,8 +27,9 @@ use crate::render::progress::{Bar, BarKind, Progress, duration_text};
 use crate::render::prompt::{confirm, ensure_confirmable};
 use crate::render::weights::inline;
 use stackset_core::rollout::{
-    Decision, Driver, DriverKind, FailurePolicy, Limits, Observed, RolloutRecord, RolloutState,
-    StepSpec, Waiting, decide, simulate_steps, target_weights,
+    Admission, Decision, Driver, DriverKind, FailurePolicy, Limits, Observed, Refusal,
+    RolloutRecord, RolloutState, StartRequest, StepSpec, Waiting, admit, decide, simulate_steps,
+    target_weights,
 };
 
 /// The default plan: 10%, 25%, 50%, 100%.
@@ -205,57 +206,12 @@ async fn start(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
     };
 
     if a.version.is_none() && manifest.is_none() {
-        // Continue the recorded rollout.
-        let Some(r) = existing else {
-            return Err(Failure::usage(format!(
-                "no rollout recorded for stackset {name}; say what to roll out"
-            ))
-            .hint("kubectl stackset rollout NAME --version V2 --image IMAGE (or -f FILE)"));
-        };
-        return match r.state {
-            RolloutState::Running => {
-                if !mode.is_live() {
-                    return out(&format!(
-                        "stackset.zalando.org/{name} rollout to {} continues at {}{}\n",
-                        r.version,
-                        r.step_text(),
-                        mode.suffix()
-                    ));
-                }
-                ensure_confirmable(ctx.ia, a.yes, "a rollout (it asks before each step)")?;
-                eprintln!(
-                    "continuing the rollout of stackset {name} to {} at {}",
-                    r.version,
-                    r.step_text()
-                );
-                drive(
-                    ctx,
-                    &name,
-                    &r.version,
-                    &settings,
-                    a.yes,
-                    a.output.output,
-                    limits((ctx.now)()),
-                )
-                .await
+        return match admit(existing.as_ref(), &StartRequest::Continue) {
+            Admission::Continue(r) => {
+                continue_rollout(ctx, a, &name, &r, &settings, mode, limits((ctx.now)())).await
             }
-            RolloutState::Paused => Err(Failure::new(
-                Exit::Degraded,
-                format!(
-                    "the rollout of stackset {name} to {} is paused at {}{}",
-                    r.version,
-                    r.step_text(),
-                    r.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default()
-                ),
-            )
-            .hint(format!(
-                "resume it with `kubectl stackset rollout resume {name}` (it drives it from there), or abort it"
-            ))),
-            RolloutState::Done | RolloutState::Aborted => Err(Failure::usage(format!(
-                "the last rollout of stackset {name} (to {}) is {}; say what to roll out next",
-                r.version, r.state
-            ))
-            .hint("kubectl stackset rollout NAME --version V --image IMAGE")),
+            Admission::Refuse(why) => Err(refusal(&name, why)),
+            Admission::Start => Err(Failure::error("internal: nothing to start")),
         };
     }
 
@@ -276,90 +232,26 @@ async fn start(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
             .hint("versions are lowercase letters, digits and '-', e.g. v2")
     })?;
     let stack = format!("{name}-{version}");
-    let current_version = view.stackset.spec.stack_template.spec.version.clone();
     let template_changes =
         !template_equal(&wanted, &view.stackset) || wanted.spec != view.stackset.spec;
-
-    if let Some(r) = &existing
-        && r.state.is_open()
-    {
-        if r.version != version {
-            return Err(Failure::error(format!(
-                "a rollout of stackset {name} to {} is {} ({})",
-                r.version,
-                r.state,
-                r.step_text()
-            ))
-            .hint(format!(
-                "let it finish, or abort it first: kubectl stackset rollout abort {name}"
-            )));
+    let request = StartRequest::Start {
+        version: &version,
+        stack: &stack,
+        current_version: &view.stackset.spec.stack_template.spec.version,
+        template_changes,
+        stack_exists: view.stack(&stack).is_some(),
+        observed_stack_version: view
+            .stackset
+            .status
+            .as_ref()
+            .and_then(|s| s.observed_stack_version.as_deref()),
+    };
+    match admit(existing.as_ref(), &request) {
+        Admission::Start => {}
+        Admission::Continue(r) => {
+            return continue_rollout(ctx, a, &name, &r, &settings, mode, limits((ctx.now)())).await;
         }
-        if template_changes {
-            return Err(Failure::error(format!(
-                "a rollout of stackset {name} to {version} is {}, with another template",
-                r.state
-            ))
-            .hint("a new template needs a new version"));
-        }
-        if r.state == RolloutState::Paused {
-            return Err(Failure::new(
-                Exit::Degraded,
-                format!(
-                    "the rollout of stackset {name} to {version} is paused at {}",
-                    r.step_text()
-                ),
-            )
-            .hint(format!(
-                "resume it with `kubectl stackset rollout resume {name}` first"
-            )));
-        }
-        if !mode.is_live() {
-            return out(&format!(
-                "stackset.zalando.org/{name} rollout to {version} continues at {}{}\n",
-                r.step_text(),
-                mode.suffix()
-            ));
-        }
-        ensure_confirmable(ctx.ia, a.yes, "a rollout (it asks before each step)")?;
-        eprintln!(
-            "continuing the rollout of stackset {name} to {version} at {}",
-            r.step_text()
-        );
-        return drive(
-            ctx,
-            &name,
-            &version,
-            &settings,
-            a.yes,
-            a.output.output,
-            limits((ctx.now)()),
-        )
-        .await;
-    }
-
-    if view.stack(&stack).is_some() && template_changes {
-        return Err(Failure::usage(format!(
-            "stack {stack} already exists; a changed template needs a new version"
-        ))
-        .hint("pick another --version; to move traffic between existing stacks use `traffic set` or `rollback`"));
-    }
-    if version == current_version && template_changes {
-        return Err(Failure::usage(format!(
-            "the template changes but its version stays {version}; StackSets create stacks only for new versions"
-        ))
-        .hint("pass --version with a new version"));
-    }
-    let consumed = view
-        .stackset
-        .status
-        .as_ref()
-        .and_then(|s| s.observed_stack_version.as_deref())
-        == Some(version.as_str());
-    if view.stack(&stack).is_none() && consumed && !template_changes {
-        return Err(Failure::usage(format!(
-            "stack {stack} was created before and is gone; the StackSet will not create version {version} again"
-        ))
-        .hint("roll out under a new version"));
+        Admission::Refuse(why) => return Err(refusal(&name, why)),
     }
     if mode.is_live() {
         ensure_confirmable(ctx.ia, a.yes, "a rollout (it asks before each step)")?;
@@ -455,6 +347,108 @@ async fn start(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
         limits(now),
     )
     .await
+}
+
+/// Drives a recorded, running rollout on from where it is (or, in a dry
+/// run, says that it would).
+async fn continue_rollout(
+    ctx: &Ctx<'_>,
+    a: &RolloutStartArgs,
+    name: &str,
+    r: &RolloutRecord,
+    settings: &Settings,
+    mode: WriteMode,
+    limits: Limits,
+) -> Result<(), Failure> {
+    if !mode.is_live() {
+        return out(&format!(
+            "stackset.zalando.org/{name} rollout to {} continues at {}{}\n",
+            r.version,
+            r.step_text(),
+            mode.suffix()
+        ));
+    }
+    ensure_confirmable(ctx.ia, a.yes, "a rollout (it asks before each step)")?;
+    eprintln!(
+        "continuing the rollout of stackset {name} to {} at {}",
+        r.version,
+        r.step_text()
+    );
+    drive(
+        ctx,
+        name,
+        &r.version,
+        settings,
+        a.yes,
+        a.output.output,
+        limits,
+    )
+    .await
+}
+
+/// The error (with hint and exit code) for a rollout the core's admission
+/// rules refuse.
+fn refusal(name: &str, why: Refusal) -> Failure {
+    match why {
+        Refusal::NothingRecorded => Failure::usage(format!(
+            "no rollout recorded for stackset {name}; say what to roll out"
+        ))
+        .hint("kubectl stackset rollout NAME --version V2 --image IMAGE (or -f FILE)"),
+        Refusal::Paused(r) => Failure::new(
+            Exit::Degraded,
+            format!(
+                "the rollout of stackset {name} to {} is paused at {}{}",
+                r.version,
+                r.step_text(),
+                r.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default()
+            ),
+        )
+        .hint(format!(
+            "resume it with `kubectl stackset rollout resume {name}` (it drives it from there), or abort it"
+        )),
+        Refusal::Finished(r) => Failure::usage(format!(
+            "the last rollout of stackset {name} (to {}) is {}; say what to roll out next",
+            r.version, r.state
+        ))
+        .hint("kubectl stackset rollout NAME --version V --image IMAGE"),
+        Refusal::OtherRolloutOpen(r) => Failure::error(format!(
+            "a rollout of stackset {name} to {} is {} ({})",
+            r.version,
+            r.state,
+            r.step_text()
+        ))
+        .hint(format!(
+            "let it finish, or abort it first: kubectl stackset rollout abort {name}"
+        )),
+        Refusal::OpenWithOtherTemplate(r) => Failure::error(format!(
+            "a rollout of stackset {name} to {} is {}, with another template",
+            r.version, r.state
+        ))
+        .hint("a new template needs a new version"),
+        Refusal::PausedAtVersion(r) => Failure::new(
+            Exit::Degraded,
+            format!(
+                "the rollout of stackset {name} to {} is paused at {}",
+                r.version,
+                r.step_text()
+            ),
+        )
+        .hint(format!(
+            "resume it with `kubectl stackset rollout resume {name}` first"
+        )),
+        Refusal::StackExists { stack } => Failure::usage(format!(
+            "stack {stack} already exists; a changed template needs a new version"
+        ))
+        .hint("pick another --version; to move traffic between existing stacks use `traffic set` or `rollback`"),
+        Refusal::VersionUnchanged { version } => Failure::usage(format!(
+            "the template changes but its version stays {version}; StackSets create stacks only for new versions"
+        ))
+        .hint("pass --version with a new version"),
+        Refusal::VersionConsumed { stack, version } => Failure::usage(format!(
+            "stack {stack} was created before and is gone; the StackSet will not create version {version} again"
+        ))
+        .hint("roll out under a new version"),
+    }
 }
 
 /// `steps: N (w1%, ..., 100%), interval D`: the count and the weights of

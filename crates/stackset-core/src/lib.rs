@@ -48,6 +48,7 @@ pub mod health;
 pub mod lifecycle;
 pub mod management;
 pub mod model;
+pub mod names;
 pub mod observe;
 pub mod plan;
 #[cfg(test)]
@@ -65,7 +66,9 @@ mod util;
 
 pub use error::Error;
 pub use management::ManagedBy;
-pub use model::{Event, EventType, Kind, Object, ObjectRef, Options, Snapshot, TrafficMechanism};
+pub use model::{
+    Event, EventType, Kind, Managed, Object, ObjectRef, Options, Reason, Snapshot, TrafficMechanism,
+};
 pub use observe::StackFacts;
 pub use plan::{Action, Plan, Reconciliation};
 pub use reconcile::reconcile;

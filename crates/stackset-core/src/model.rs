@@ -402,6 +402,127 @@ impl EventType {
     }
 }
 
+/// Which step failed, in `FailedManage<Step>` event reasons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Managed {
+    /// The StackSet itself (a StackSet-level error).
+    StackSet,
+    /// The traffic segments.
+    Segments,
+    /// A stack's RouteGroup.
+    RouteGroup,
+    /// A stack's `configMapRef`s.
+    ConfigMapRefs,
+    /// A stack's `secretRef`s.
+    SecretRefs,
+    /// A stack's PlatformCredentialsSets.
+    PlatformCredentialsSet,
+    /// A stack's Deployment.
+    Deployment,
+    /// A stack's HPA.
+    Hpa,
+    /// A stack's Service.
+    Service,
+}
+
+/// An event's reason: upstream's reason strings, typed. [`Reason::as_str`]
+/// gives the exact string upstream's controller writes (the differential
+/// tests compare them on the wire), e.g. `CreatedHPA`, `FailedManageService`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// `Created<Kind>` (`CreatedHPA` for an HPA).
+    Created(Kind),
+    /// `Updated<Kind>`.
+    Updated(Kind),
+    /// `Deleted<Kind>`.
+    Deleted(Kind),
+    /// `DeletedExcessStack`: garbage collection beyond the limit.
+    DeletedExcessStack,
+    /// `TrafficSwitched`.
+    TrafficSwitched,
+    /// `TrafficNotSwitched`: the readiness gate held the switch back.
+    TrafficNotSwitched,
+    /// `FailedCreateStack`.
+    FailedCreateStack,
+    /// `FailedManage<Step>`.
+    FailedManage(Managed),
+    /// `FailedManage<Kind>` (the kind's full name): the API server refused
+    /// a write of a stack's sub-resource that the plan held no error for.
+    FailedWrite(Kind),
+}
+
+/// `$verb` followed by the kind's name in event reasons (upstream
+/// abbreviates HorizontalPodAutoscaler to HPA there).
+macro_rules! verb_kind {
+    ($verb:literal, $kind:expr) => {
+        verb_kind!($verb, $kind, "HPA")
+    };
+    ($verb:literal, $kind:expr, $hpa:literal) => {
+        match $kind {
+            Kind::StackSet => concat!($verb, "StackSet"),
+            Kind::Stack => concat!($verb, "Stack"),
+            Kind::Deployment => concat!($verb, "Deployment"),
+            Kind::Service => concat!($verb, "Service"),
+            Kind::HorizontalPodAutoscaler => concat!($verb, $hpa),
+            Kind::Ingress => concat!($verb, "Ingress"),
+            Kind::RouteGroup => concat!($verb, "RouteGroup"),
+            Kind::ConfigMap => concat!($verb, "ConfigMap"),
+            Kind::Secret => concat!($verb, "Secret"),
+            Kind::PlatformCredentialsSet => concat!($verb, "PlatformCredentialsSet"),
+        }
+    };
+}
+
+impl Kind {
+    /// The kind's name in event reasons and messages: `HPA` for a
+    /// HorizontalPodAutoscaler (as upstream), the kind name otherwise.
+    pub fn event_name(self) -> &'static str {
+        match self {
+            Self::HorizontalPodAutoscaler => "HPA",
+            other => other.as_str(),
+        }
+    }
+}
+
+impl Reason {
+    /// The reason string upstream writes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Created(k) => verb_kind!("Created", k),
+            Self::Updated(k) => verb_kind!("Updated", k),
+            Self::Deleted(k) => verb_kind!("Deleted", k),
+            Self::DeletedExcessStack => "DeletedExcessStack",
+            Self::TrafficSwitched => "TrafficSwitched",
+            Self::TrafficNotSwitched => "TrafficNotSwitched",
+            Self::FailedCreateStack => "FailedCreateStack",
+            Self::FailedWrite(k) => verb_kind!("FailedManage", k, "HorizontalPodAutoscaler"),
+            Self::FailedManage(step) => match step {
+                Managed::StackSet => "FailedManageStackSet",
+                Managed::Segments => "FailedManageSegments",
+                Managed::RouteGroup => "FailedManageRouteGroup",
+                Managed::ConfigMapRefs => "FailedManageConfigMapRefs",
+                Managed::SecretRefs => "FailedManageSecretRefs",
+                Managed::PlatformCredentialsSet => "FailedManagePlatformCredentialsSet",
+                Managed::Deployment => "FailedManageDeployment",
+                Managed::Hpa => "FailedManageHPA",
+                Managed::Service => "FailedManageService",
+            },
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Reason {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// A Kubernetes event upstream's controller would emit (component
 /// `stackset-controller`).
 #[derive(Debug, Clone, PartialEq)]
@@ -410,8 +531,8 @@ pub struct Event {
     pub involved: ObjectRef,
     /// `Normal` or `Warning`.
     pub type_: EventType,
-    /// Upstream's reason string, e.g. `TrafficSwitched`.
-    pub reason: String,
+    /// Upstream's reason, e.g. `TrafficSwitched`.
+    pub reason: Reason,
     /// Human-readable message.
     pub message: String,
 }
@@ -434,6 +555,69 @@ mod tests {
     use super::*;
     use crate::api::RouteGroupSpec;
     use crate::testing::stackset;
+
+    #[test]
+    fn event_reasons_are_upstreams_strings() {
+        let cases = [
+            (Reason::Created(Kind::Stack), "CreatedStack"),
+            (Reason::Created(Kind::HorizontalPodAutoscaler), "CreatedHPA"),
+            (Reason::Updated(Kind::StackSet), "UpdatedStackSet"),
+            (Reason::Updated(Kind::ConfigMap), "UpdatedConfigMap"),
+            (Reason::Deleted(Kind::Ingress), "DeletedIngress"),
+            (Reason::Deleted(Kind::RouteGroup), "DeletedRouteGroup"),
+            (
+                Reason::Created(Kind::PlatformCredentialsSet),
+                "CreatedPlatformCredentialsSet",
+            ),
+            (Reason::DeletedExcessStack, "DeletedExcessStack"),
+            (Reason::TrafficSwitched, "TrafficSwitched"),
+            (Reason::TrafficNotSwitched, "TrafficNotSwitched"),
+            (Reason::FailedCreateStack, "FailedCreateStack"),
+            (
+                Reason::FailedManage(Managed::StackSet),
+                "FailedManageStackSet",
+            ),
+            (
+                Reason::FailedManage(Managed::Segments),
+                "FailedManageSegments",
+            ),
+            (Reason::FailedManage(Managed::Hpa), "FailedManageHPA"),
+            (
+                Reason::FailedManage(Managed::ConfigMapRefs),
+                "FailedManageConfigMapRefs",
+            ),
+            (
+                Reason::FailedManage(Managed::SecretRefs),
+                "FailedManageSecretRefs",
+            ),
+            (
+                Reason::FailedManage(Managed::PlatformCredentialsSet),
+                "FailedManagePlatformCredentialsSet",
+            ),
+            (
+                Reason::FailedManage(Managed::Deployment),
+                "FailedManageDeployment",
+            ),
+            (
+                Reason::FailedManage(Managed::RouteGroup),
+                "FailedManageRouteGroup",
+            ),
+            (
+                Reason::FailedManage(Managed::Service),
+                "FailedManageService",
+            ),
+            (Reason::FailedWrite(Kind::Service), "FailedManageService"),
+            (
+                Reason::FailedWrite(Kind::HorizontalPodAutoscaler),
+                "FailedManageHorizontalPodAutoscaler",
+            ),
+        ];
+        for (reason, text) in cases {
+            assert_eq!(reason.as_str(), text);
+            assert_eq!(reason.to_string(), text);
+            assert!(reason == text);
+        }
+    }
 
     #[test]
     fn cluster_domains_default_to_the_domains_of_the_hosts() {

@@ -35,8 +35,9 @@ use crate::lifecycle::{
     GcCandidate, expired_stacks, is_scaled_down, scaledown_ttl_seconds, stack_limit,
 };
 use crate::model::{
-    Event, EventType, Kind, Object, ObjectRef, Options, Snapshot, TrafficMechanism,
+    Event, EventType, Kind, Managed, Object, ObjectRef, Options, Reason, Snapshot, TrafficMechanism,
 };
+use crate::names::valid_version;
 use crate::observe::{
     Expectations, Owned, StackFacts, deployment_numbers, file, is_current, readiness,
     resources_problem, stack_version,
@@ -224,17 +225,6 @@ pub fn validate_stack_creation(stackset: &StackSet) -> Result<(), Error> {
     Ok(())
 }
 
-fn valid_version(v: &str) -> bool {
-    v.split('.').all(|label| {
-        let b = label.as_bytes();
-        !b.is_empty()
-            && b.iter()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-            && b.first().is_some_and(|c| *c != b'-')
-            && b.last().is_some_and(|c| *c != b'-')
-    })
-}
-
 /// The Stack the StackSet's template describes (reference 2.2): labels
 /// `stackset`, the StackSet's labels, then `stack-version`; the template's
 /// annotations; the StackSet as the only owner; the template spec without the
@@ -286,13 +276,50 @@ pub fn new_stack(stackset: &StackSet) -> Stack {
     }
 }
 
-fn event(involved: &ObjectRef, type_: EventType, reason: &str, message: String) -> Event {
+fn event(involved: &ObjectRef, type_: EventType, reason: Reason, message: String) -> Event {
     Event {
         involved: involved.clone(),
         type_,
-        reason: reason.into(),
+        reason,
         message,
     }
+}
+
+/// What was done to an object, in event reasons and messages.
+#[derive(Debug, Clone, Copy)]
+enum Verb {
+    Created,
+    Updated,
+    Deleted,
+}
+
+impl Verb {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "Created",
+            Self::Updated => "Updated",
+            Self::Deleted => "Deleted",
+        }
+    }
+
+    fn reason(self, kind: Kind) -> Reason {
+        match self {
+            Self::Created => Reason::Created(kind),
+            Self::Updated => Reason::Updated(kind),
+            Self::Deleted => Reason::Deleted(kind),
+        }
+    }
+}
+
+/// `Created HPA app-v1` (reason `CreatedHPA`) on `involved`: upstream names
+/// HPAs by their abbreviation, the other kinds in full.
+fn object_event(involved: &ObjectRef, verb: Verb, kind: Kind, name: &str) -> Event {
+    event(
+        involved,
+        EventType::Normal,
+        verb.reason(kind),
+        format!("{} {} {name}", verb.as_str(), kind.event_name()),
+    )
 }
 
 fn ts(t: &Time) -> Timestamp {
@@ -324,7 +351,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
     let ss_ref = ObjectRef::from_meta(Kind::StackSet, &ss.metadata);
     let mut out = Reconciliation::default();
 
-    let fail = |mut out: Reconciliation, error: Error, reason: &str| {
+    let fail = |mut out: Reconciliation, error: Error, reason: Reason| {
         out.events.push(event(
             &ss_ref,
             EventType::Warning,
@@ -338,16 +365,16 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
     // 1. StackSet-level checks.
     let mechanism = match traffic_mechanism(ss, options) {
         Ok(m) => m,
-        Err(e) => return fail(out, e, "FailedManageStackSet"),
+        Err(e) => return fail(out, e, Reason::FailedManage(Managed::StackSet)),
     };
     out.mechanism = Some(mechanism);
     let strategy = match strategy(ss) {
         Ok(s) => s,
-        Err(e) => return fail(out, e, "FailedManageStackSet"),
+        Err(e) => return fail(out, e, Reason::FailedManage(Managed::StackSet)),
     };
     let ss_port = match stackset_backend_port(ss) {
         Ok(p) => p,
-        Err(e) => return fail(out, e, "FailedManageStackSet"),
+        Err(e) => return fail(out, e, Reason::FailedManage(Managed::StackSet)),
     };
     let traffic_managed = ss.spec.ingress.is_some()
         || ss.spec.routegroup.is_some()
@@ -405,7 +432,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
             out.events.push(event(
                 &ss_ref,
                 EventType::Warning,
-                "TrafficNotSwitched",
+                Reason::TrafficNotSwitched,
                 format!("Failed to switch traffic: {blocked}"),
             ));
         }
@@ -498,7 +525,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
                         out.events.push(event(
                             &ss_ref,
                             EventType::Warning,
-                            "FailedManageSegments",
+                            Reason::FailedManage(Managed::Segments),
                             error.to_string(),
                         ));
                         out.errors.push(error);
@@ -603,14 +630,8 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
     let central_reason = |what: &str| format!("{what} (traffic mechanism {mechanism})");
     // v1.4.62 reports the central objects on the StackSet: CreatedIngress,
     // UpdatedRouteGroup and so on.
-    let central_event = |verb: &str, kind: &str, name: &str| {
-        Some(event(
-            &ss_ref,
-            EventType::Normal,
-            &format!("{verb}{kind}"),
-            format!("{verb} {kind} {name}"),
-        ))
-    };
+    let central_event =
+        |verb: Verb, kind: Kind, name: &str| Some(object_event(&ss_ref, verb, kind, name));
     match mechanism {
         TrafficMechanism::BackendWeights => {
             let mut central_ready = true;
@@ -628,7 +649,8 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
                     match (desired, filed.central_ingress) {
                         (Some(d), None) => {
                             central_ready = false;
-                            let ev = central_event("Created", "Ingress", name_of(&d.metadata));
+                            let ev =
+                                central_event(Verb::Created, Kind::Ingress, name_of(&d.metadata));
                             actions.push(Action::Create {
                                 reason: central_reason("central ingress missing"),
                                 event: ev,
@@ -658,7 +680,11 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
                                 None
                             };
                             if let Some(r) = reason {
-                                let ev = central_event("Updated", "Ingress", name_of(&d.metadata));
+                                let ev = central_event(
+                                    Verb::Updated,
+                                    Kind::Ingress,
+                                    name_of(&d.metadata),
+                                );
                                 actions.push(Action::Update {
                                     reason: central_reason(r),
                                     event: ev,
@@ -675,7 +701,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
                             Kind::Ingress,
                             &e.metadata,
                             "StackSet has no ingress",
-                            central_event("Deleted", "Ingress", name_of(&e.metadata)),
+                            central_event(Verb::Deleted, Kind::Ingress, name_of(&e.metadata)),
                         ));
                     }
                 }
@@ -696,7 +722,11 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
                     match filed.central_routegroup {
                         None => {
                             central_ready = false;
-                            let ev = central_event("Created", "RouteGroup", name_of(&d.metadata));
+                            let ev = central_event(
+                                Verb::Created,
+                                Kind::RouteGroup,
+                                name_of(&d.metadata),
+                            );
                             actions.push(Action::Create {
                                 reason: central_reason("central routegroup missing"),
                                 event: ev,
@@ -719,8 +749,11 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
                                 || d.metadata.labels != e.metadata.labels
                                 || !stamped;
                             if changed {
-                                let ev =
-                                    central_event("Updated", "RouteGroup", name_of(&d.metadata));
+                                let ev = central_event(
+                                    Verb::Updated,
+                                    Kind::RouteGroup,
+                                    name_of(&d.metadata),
+                                );
                                 actions.push(Action::Update {
                                     reason: central_reason("backends or weights changed"),
                                     event: ev,
@@ -737,7 +770,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
                             Kind::RouteGroup,
                             &e.metadata,
                             "StackSet has no routegroup",
-                            central_event("Deleted", "RouteGroup", name_of(&e.metadata)),
+                            central_event(Verb::Deleted, Kind::RouteGroup, name_of(&e.metadata)),
                         ));
                     }
                 }
@@ -799,11 +832,11 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
         };
         actions.push(Action::WriteDesiredTraffic {
             reason: format!("{} -> {}", text(&ss.spec.traffic), text(&desired_traffic)),
-            event: Some(event(
+            event: Some(object_event(
                 &ss_ref,
-                EventType::Normal,
-                "UpdatedStackSet",
-                format!("Updated StackSet {ss_name}"),
+                Verb::Updated,
+                Kind::StackSet,
+                &ss_name,
             )),
             stackset: Box::new(updated),
         });
@@ -814,7 +847,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
         let ev = event(
             &ss_ref,
             EventType::Normal,
-            "DeletedExcessStack",
+            Reason::DeletedExcessStack,
             format!("Deleted excess stack {}", w.facts.name),
         );
         actions.push(delete(
@@ -851,7 +884,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
         out.events.push(event(
             &ss_ref,
             EventType::Normal,
-            "TrafficSwitched",
+            Reason::TrafficSwitched,
             message,
         ));
     }
@@ -862,7 +895,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
     // The current template version has no Stack yet: create it first.
     if let Some(phase_one) = create_phase(snapshot, options, &ss_ref, &mut out) {
         // The status write that would report a switch is not in this plan.
-        out.events.retain(|e| e.reason != "TrafficSwitched");
+        out.events.retain(|e| e.reason != Reason::TrafficSwitched);
         out.plan = phase_one;
     }
     out
@@ -896,7 +929,7 @@ fn create_phase(
         out.events.push(event(
             ss_ref,
             EventType::Warning,
-            "FailedCreateStack",
+            Reason::FailedCreateStack,
             error.to_string(),
         ));
         out.errors.push(error);
@@ -939,7 +972,7 @@ fn create_phase(
                 event: Some(event(
                     ss_ref,
                     EventType::Normal,
-                    "CreatedStack",
+                    Reason::Created(Kind::Stack),
                     format!("Created stack {name}"),
                 )),
                 object: Box::new(Object::Stack(stack)),
@@ -1160,7 +1193,7 @@ struct StackResult {
     segment_pending: bool,
     /// The step that failed (with upstream's event reason); the steps after
     /// it were not attempted.
-    error: Option<(Error, &'static str)>,
+    error: Option<(Error, Reason)>,
 }
 
 fn delete(kind: Kind, meta: &ObjectMeta, reason: &str, event: Option<Event>) -> Action {
@@ -1171,19 +1204,12 @@ fn delete(kind: Kind, meta: &ObjectMeta, reason: &str, event: Option<Event>) -> 
     }
 }
 
-fn stack_event(stack: &Stack, verb: &str, kind: &str, name: &str) -> Event {
-    // Upstream names HPAs by their abbreviation in reasons and messages
-    // (CreatedHPA, "Created HPA app-v1"), the other kinds in full.
-    let kind = match kind {
-        "HorizontalPodAutoscaler" => "HPA",
-        other => other,
-    };
-    let reason = format!("{verb}{kind}");
-    event(
+fn stack_event(stack: &Stack, verb: Verb, kind: Kind, name: &str) -> Event {
+    object_event(
         &ObjectRef::from_meta(Kind::Stack, &stack.metadata),
-        EventType::Normal,
-        &reason,
-        format!("{verb} {kind} {name}"),
+        verb,
+        kind,
+        name,
     )
 }
 
@@ -1208,14 +1234,14 @@ fn upsert(
     match existing {
         None => actions.push(Action::Create {
             reason: "missing".into(),
-            event: Some(stack_event(stack, "Created", kind.as_str(), &name)),
+            event: Some(stack_event(stack, Verb::Created, kind, &name)),
             object: Box::new(desired),
         }),
         Some(_) => {
             if let Some(reason) = update_reason {
                 actions.push(Action::Update {
                     reason,
-                    event: Some(stack_event(stack, "Updated", kind.as_str(), &name)),
+                    event: Some(stack_event(stack, Verb::Updated, kind, &name)),
                     object: Box::new(desired),
                 });
             }
@@ -1231,7 +1257,7 @@ fn remove(
     actions: &mut Vec<Action>,
 ) {
     if let Some(meta) = existing {
-        let ev = stack_event(stack, "Deleted", kind.as_str(), name_of(meta));
+        let ev = stack_event(stack, Verb::Deleted, kind, name_of(meta));
         actions.push(delete(kind, meta, reason, Some(ev)));
     }
 }
@@ -1270,13 +1296,13 @@ fn stack_steps(
     ctx: &StackCtx<'_>,
     w: &Working<'_>,
     result: &mut StackResult,
-) -> Result<(), (Error, &'static str)> {
+) -> Result<(), (Error, Reason)> {
     let stack = w.owned.stack;
     let facts = &w.facts;
     let name = facts.name.clone();
     let generation = facts.generation;
     let ss_name = name_of(&ctx.ss.metadata);
-    let invalid = |reason: String, event: &'static str| {
+    let invalid = |reason: String, event: Reason| {
         (
             Error::InvalidStack {
                 stack: name.clone(),
@@ -1371,7 +1397,7 @@ fn stack_steps(
                     actions,
                 );
             } else if let Some(e) = w.owned.ingress_segment {
-                let ev = stack_event(stack, "Deleted", "Ingress", name_of(&e.metadata));
+                let ev = stack_event(stack, Verb::Deleted, Kind::Ingress, name_of(&e.metadata));
                 classic_segment_deletes.push(delete(
                     Kind::Ingress,
                     &e.metadata,
@@ -1402,7 +1428,7 @@ fn stack_steps(
     if ctx.options.routegroup_support {
         if let Some(rg) = &facts.routegroup {
             check_additional_backends(rg, ctx.stack_names)
-                .map_err(|r| invalid(r, "FailedManageRouteGroup"))?;
+                .map_err(|r| invalid(r, Reason::FailedManage(Managed::RouteGroup)))?;
         }
         match (
             &facts.routegroup,
@@ -1463,7 +1489,8 @@ fn stack_steps(
                         actions,
                     );
                 } else if let Some(e) = w.owned.routegroup_segment {
-                    let ev = stack_event(stack, "Deleted", "RouteGroup", name_of(&e.metadata));
+                    let ev =
+                        stack_event(stack, Verb::Deleted, Kind::RouteGroup, name_of(&e.metadata));
                     classic_segment_deletes.push(delete(
                         Kind::RouteGroup,
                         &e.metadata,
@@ -1507,7 +1534,7 @@ fn stack_steps(
                     &reference.name,
                     found.map(|c| &c.metadata),
                 )
-                .map_err(|e| (e, "FailedManageConfigMapRefs"))?
+                .map_err(|e| (e, Reason::FailedManage(Managed::ConfigMapRefs)))?
                 {
                     let mut object = found.cloned().unwrap_or_default();
                     object.metadata = cm;
@@ -1526,7 +1553,7 @@ fn stack_steps(
                     .find(|c| name_of(&c.metadata) == reference.name);
                 if let Some(meta) =
                     adopt(stack, "Secret", &reference.name, found.map(|c| &c.metadata))
-                        .map_err(|e| (e, "FailedManageSecretRefs"))?
+                        .map_err(|e| (e, Reason::FailedManage(Managed::SecretRefs)))?
                 {
                     let mut object = found.cloned().unwrap_or_default();
                     object.metadata = meta;
@@ -1538,12 +1565,7 @@ fn stack_steps(
     for object in adoptions {
         let kind = object.kind();
         let object_name = object.name().to_string();
-        let ev = event(
-            &ObjectRef::from_meta(Kind::Stack, &stack.metadata),
-            EventType::Normal,
-            &format!("Updated{kind}"),
-            format!("Updated {kind} {object_name}"),
-        );
+        let ev = stack_event(stack, Verb::Updated, kind, &object_name);
         actions.push(Action::Update {
             reason: "adopt: add the stack as owner".into(),
             event: Some(ev),
@@ -1562,7 +1584,7 @@ fn stack_steps(
                 continue;
             };
             pcs_step(ctx, stack, generation, pcs, actions)
-                .map_err(|e| (e, "FailedManagePlatformCredentialsSet"))?;
+                .map_err(|e| (e, Reason::FailedManage(Managed::PlatformCredentialsSet)))?;
         }
     }
 
@@ -1577,7 +1599,7 @@ fn stack_steps(
     {
         return Err(invalid(
             "podTemplate has no containers".into(),
-            "FailedManageDeployment",
+            Reason::FailedManage(Managed::Deployment),
         ));
     }
     let existing_replicas = w.owned.deployment.map(|d| {
@@ -1627,7 +1649,7 @@ fn stack_steps(
     let hpa = if hpa_needed {
         Some(
             desired_hpa(stack, prescale, facts.actual_weight, w.owned.hpa)
-                .map_err(|r| invalid(r, "FailedManageHPA"))?,
+                .map_err(|r| invalid(r, Reason::FailedManage(Managed::Hpa)))?,
         )
     } else {
         None
@@ -1688,7 +1710,7 @@ fn stack_steps(
                 stack: name.clone(),
                 port: port_text(port),
             },
-            "FailedManageService",
+            Reason::FailedManage(Managed::Service),
         ));
     }
     let svc = desired_service(stack, ss_name, &version, ports, w.owned.service);

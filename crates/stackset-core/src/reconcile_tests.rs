@@ -1298,7 +1298,7 @@ fn platform_credentials_sets_are_generated_with_pcs_support() {
                 event: Some(e),
                 object,
                 ..
-            } if object.kind() == Kind::PlatformCredentialsSet => Some(e.reason.clone()),
+            } if object.kind() == Kind::PlatformCredentialsSet => Some(e.reason.to_string()),
             _ => None,
         })
         .collect();
@@ -1395,7 +1395,13 @@ fn backend_weights_mode_reports_the_central_ingress_on_the_stackset() {
                 _ => None,
             })
             .filter(|e| e.involved.kind == Kind::StackSet)
-            .map(|e| (e.involved.name.clone(), e.reason.clone(), e.message.clone()))
+            .map(|e| {
+                (
+                    e.involved.name.clone(),
+                    e.reason.to_string(),
+                    e.message.clone(),
+                )
+            })
             .collect()
     };
     let mut snapshot = cluster(&["v1", "v2"], &[("v1", 90.0), ("v2", 10.0)], &opts);

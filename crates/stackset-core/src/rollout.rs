@@ -783,6 +783,133 @@ pub fn restore_weights(previous: &BTreeMap<String, u32>, existing: &[String]) ->
     Some(apportion(&kept, 100))
 }
 
+/// What `rollout` was asked to do, as far as admission cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartRequest<'a> {
+    /// No version and no file: continue the recorded rollout.
+    Continue,
+    /// Roll out a template (the StackSet's, changed by the command).
+    Start {
+        /// The version of the new template.
+        version: &'a str,
+        /// Its stack, `<stackset>-<version>`.
+        stack: &'a str,
+        /// The StackSet's current template version.
+        current_version: &'a str,
+        /// Whether the template or spec differ from the StackSet's.
+        template_changes: bool,
+        /// Whether the version's stack exists.
+        stack_exists: bool,
+        /// `status.observedStackVersion`.
+        observed_stack_version: Option<&'a str>,
+    },
+}
+
+/// Whether a `rollout` may go on, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Admission {
+    /// Drive the recorded, running rollout on from where it is.
+    Continue(RolloutRecord),
+    /// Start a new rollout.
+    Start,
+    /// Refused, and why.
+    Refuse(Refusal),
+}
+
+/// Why a `rollout` is refused. The shell turns each into a one-line error
+/// with a hint and an exit code.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// Asked to continue, but no rollout is recorded.
+    NothingRecorded,
+    /// Asked to continue a paused rollout (resume drives it).
+    Paused(RolloutRecord),
+    /// Asked to continue a rollout that is done or aborted.
+    Finished(RolloutRecord),
+    /// Another version's rollout is open.
+    OtherRolloutOpen(RolloutRecord),
+    /// This version's rollout is open, with another template.
+    OpenWithOtherTemplate(RolloutRecord),
+    /// This version's rollout is open but paused.
+    PausedAtVersion(RolloutRecord),
+    /// The version's stack exists and the template changes.
+    StackExists {
+        /// The stack.
+        stack: String,
+    },
+    /// The template changes but keeps its version.
+    VersionUnchanged {
+        /// The version.
+        version: String,
+    },
+    /// The version's stack was created before and is gone: the StackSet will
+    /// not create it again.
+    VersionConsumed {
+        /// The stack.
+        stack: String,
+        /// The version.
+        version: String,
+    },
+}
+
+/// The admission rules of `rollout`: continue the recorded rollout, start a
+/// new one, or refuse (see [`Refusal`]). An open rollout is continued only
+/// for its own version and template, and never while paused; a new one needs
+/// a new version whenever the template changes, and a version the StackSet
+/// will still create.
+pub fn admit(existing: Option<&RolloutRecord>, request: &StartRequest<'_>) -> Admission {
+    let refuse = |r: Refusal| Admission::Refuse(r);
+    match request {
+        StartRequest::Continue => match existing {
+            None => refuse(Refusal::NothingRecorded),
+            Some(r) => match r.state {
+                RolloutState::Running => Admission::Continue(r.clone()),
+                RolloutState::Paused => refuse(Refusal::Paused(r.clone())),
+                RolloutState::Done | RolloutState::Aborted => refuse(Refusal::Finished(r.clone())),
+            },
+        },
+        StartRequest::Start {
+            version,
+            stack,
+            current_version,
+            template_changes,
+            stack_exists,
+            observed_stack_version,
+        } => {
+            if let Some(r) = existing.filter(|r| r.state.is_open()) {
+                return if r.version != *version {
+                    refuse(Refusal::OtherRolloutOpen(r.clone()))
+                } else if *template_changes {
+                    refuse(Refusal::OpenWithOtherTemplate(r.clone()))
+                } else if r.state == RolloutState::Paused {
+                    refuse(Refusal::PausedAtVersion(r.clone()))
+                } else {
+                    Admission::Continue(r.clone())
+                };
+            }
+            if *stack_exists && *template_changes {
+                refuse(Refusal::StackExists {
+                    stack: stack.to_string(),
+                })
+            } else if version == current_version && *template_changes {
+                refuse(Refusal::VersionUnchanged {
+                    version: version.to_string(),
+                })
+            } else if !*stack_exists
+                && !*template_changes
+                && *observed_stack_version == Some(*version)
+            {
+                refuse(Refusal::VersionConsumed {
+                    stack: stack.to_string(),
+                    version: version.to_string(),
+                })
+            } else {
+                Admission::Start
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1326,6 +1453,127 @@ mod tests {
                 let a = BTreeMap::from([(ANNOTATION_ROLLOUT.to_string(), text)]);
                 let _ = RolloutRecord::from_annotations(Some(&a));
             }
+        }
+    }
+
+    #[test]
+    fn admission_table() {
+        let start =
+            |version: &'static str, changes: bool, exists: bool, observed: Option<&'static str>| {
+                StartRequest::Start {
+                    version,
+                    stack: "app-x",
+                    current_version: "v1",
+                    template_changes: changes,
+                    stack_exists: exists,
+                    observed_stack_version: observed,
+                }
+            };
+        let running = record(RolloutState::Running, 1);
+        let paused = record(RolloutState::Paused, 1);
+        let done = record(RolloutState::Done, 3);
+        let aborted = record(RolloutState::Aborted, 1);
+        let cases: Vec<(&str, Option<&RolloutRecord>, StartRequest<'_>, Admission)> = vec![
+            (
+                "continue: nothing recorded",
+                None,
+                StartRequest::Continue,
+                Admission::Refuse(Refusal::NothingRecorded),
+            ),
+            (
+                "continue: running",
+                Some(&running),
+                StartRequest::Continue,
+                Admission::Continue(running.clone()),
+            ),
+            (
+                "continue: paused",
+                Some(&paused),
+                StartRequest::Continue,
+                Admission::Refuse(Refusal::Paused(paused.clone())),
+            ),
+            (
+                "continue: done",
+                Some(&done),
+                StartRequest::Continue,
+                Admission::Refuse(Refusal::Finished(done.clone())),
+            ),
+            (
+                "continue: aborted",
+                Some(&aborted),
+                StartRequest::Continue,
+                Admission::Refuse(Refusal::Finished(aborted.clone())),
+            ),
+            (
+                "open, other version",
+                Some(&running),
+                start("v3", true, false, None),
+                Admission::Refuse(Refusal::OtherRolloutOpen(running.clone())),
+            ),
+            (
+                "open, same version, other template",
+                Some(&running),
+                start("v2", true, true, Some("v2")),
+                Admission::Refuse(Refusal::OpenWithOtherTemplate(running.clone())),
+            ),
+            (
+                "open, same version, paused",
+                Some(&paused),
+                start("v2", false, true, Some("v2")),
+                Admission::Refuse(Refusal::PausedAtVersion(paused.clone())),
+            ),
+            (
+                "open, same version, running: continue",
+                Some(&running),
+                start("v2", false, true, Some("v2")),
+                Admission::Continue(running.clone()),
+            ),
+            (
+                "new version",
+                Some(&done),
+                start("v3", true, false, Some("v2")),
+                Admission::Start,
+            ),
+            (
+                "nothing recorded, new version",
+                None,
+                start("v2", true, false, Some("v1")),
+                Admission::Start,
+            ),
+            (
+                "existing stack, changed template",
+                None,
+                start("v2", true, true, Some("v2")),
+                Admission::Refuse(Refusal::StackExists {
+                    stack: "app-x".into(),
+                }),
+            ),
+            (
+                "same version, changed template",
+                None,
+                start("v1", true, false, Some("v1")),
+                Admission::Refuse(Refusal::VersionUnchanged {
+                    version: "v1".into(),
+                }),
+            ),
+            (
+                "gone stack, version consumed",
+                None,
+                start("v2", false, false, Some("v2")),
+                Admission::Refuse(Refusal::VersionConsumed {
+                    stack: "app-x".into(),
+                    version: "v2".into(),
+                }),
+            ),
+            (
+                "existing stack, same template: shift to it",
+                None,
+                start("v2", false, true, Some("v2")),
+                Admission::Start,
+            ),
+        ];
+        for (name, existing, request, want) in cases {
+            assert_eq!(admit(existing, &request), want, "{name}");
         }
     }
 }
