@@ -1,18 +1,22 @@
 //! `reconcile(&Snapshot, &Options, now) -> Reconciliation`: one pass of the
 //! controller's algorithm (reference sections 3.2–3.14), as a pure function.
 //!
-//! Order of the work, mirroring upstream's loop:
-//! 1. StackSet-level checks (traffic mechanism, prescaling delay, backend
-//!    ports). A failure stops here with an empty plan.
-//! 2. Facts per owned stack: replicas, resources at the current generation,
-//!    readiness.
-//! 3. Desired and actual weights (normalise, round, fallback), the traffic
-//!    reconciler with its all-or-nothing readiness gate, `noTrafficSince`.
-//! 4. Scale-down and garbage collection.
-//! 5. Segment layout, then per-stack sub-resources in write order (stacks
-//!    whose segment changes first, growing before shrinking).
-//! 6. Central Ingress/RouteGroup in backend-weights mode, migrations.
-//! 7. `spec.traffic` write-back, deletion of expired stacks, statuses.
+//! Order of the work, mirroring upstream's loop, one function per phase:
+//! 1. `check_stackset`: StackSet-level checks (traffic mechanism,
+//!    prescaling delay, backend ports). A failure stops here with an empty
+//!    plan.
+//! 2. `observe_stacks`: facts per owned stack: replicas, resources at the
+//!    current generation, readiness.
+//! 3. `decide_traffic`: desired and actual weights (normalise, round,
+//!    fallback), the traffic reconciler with its all-or-nothing readiness
+//!    gate, `noTrafficSince`.
+//! 4. `apply_lifecycle`: scale-down and garbage collection.
+//! 5. `segment_order`, then `stack_sub_resources`: per-stack
+//!    sub-resources in write order (stacks whose segment changes first,
+//!    growing before shrinking), each stack's steps in `stack_actions`.
+//! 6. `central_objects`: central Ingress/RouteGroup in backend-weights
+//!    mode, migrations.
+//! 7. `write_back_traffic`, `delete_expired`, `write_statuses`.
 //!
 //! If the current template version has no Stack yet, the plan is only the
 //! Stack create and the `observedStackVersion` write; see
@@ -21,14 +25,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
+use k8s_openapi::api::networking::v1::Ingress;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use k8s_openapi::jiff::Timestamp;
 
 use crate::api::constants::*;
 use crate::api::{
-    ActualTraffic, DesiredTraffic, IngressSpec, PrescalingStatus, RouteGroupSpec, Stack, StackSet,
-    StackSetStatus, StackSpecInternal, StackStatus,
+    ActualTraffic, DesiredTraffic, IngressSpec, PrescalingStatus, RouteGroup, RouteGroupSpec,
+    Stack, StackSet, StackSetStatus, StackSpecInternal, StackStatus,
 };
 use crate::error::Error;
 use crate::lifecycle::{
@@ -342,69 +347,178 @@ struct Working<'a> {
     max_replicas: Option<i32>,
 }
 
+/// The StackSet-level settings the checks of phase 1 produced.
+struct Checked {
+    mechanism: TrafficMechanism,
+    strategy: Strategy,
+    port: Option<IntOrString>,
+    traffic_managed: bool,
+}
+
 /// Runs one reconcile of `snapshot.stackset`. Pure: the same inputs always
 /// give the same result, whatever the order of the snapshot's lists.
+///
+/// The phases, in upstream's order (ARCHITECTURE.md, "The pipeline"):
+/// `check_stackset`, `observe_stacks`, `decide_traffic`,
+/// `apply_lifecycle`, `segment_order`, `stack_sub_resources`,
+/// `central_objects`, `write_back_traffic`, `delete_expired`,
+/// `write_statuses`, then `create_phase` when the current version has no
+/// Stack yet.
 pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reconciliation {
     let now = second(now);
     let ss = &snapshot.stackset;
-    let ss_name = name_of(&ss.metadata).to_string();
     let ss_ref = ObjectRef::from_meta(Kind::StackSet, &ss.metadata);
     let mut out = Reconciliation::default();
 
-    let fail = |mut out: Reconciliation, error: Error, reason: Reason| {
+    let Some(checked) = check_stackset(ss, options, &ss_ref, &mut out) else {
+        return out;
+    };
+    let filed = file(snapshot);
+    let mut working = observe_stacks(ss, &filed, &checked, options, &mut out.warnings);
+    decide_traffic(ss, &ss_ref, &checked, &mut working, now, &mut out);
+    apply_lifecycle(ss, checked.traffic_managed, &mut working, now);
+    let (order, segments) = segment_order(&working, checked.mechanism, &ss_ref, &mut out);
+    let stacks = stack_sub_resources(
+        snapshot,
+        options,
+        checked.mechanism,
+        &order,
+        &segments,
+        &mut working,
+        &mut out,
+    );
+    let mut actions = stacks.actions;
+    let live: Vec<&Working<'_>> = working
+        .iter()
+        .filter(|w| !w.facts.pending_removal)
+        .collect();
+    central_objects(
+        ss,
+        &filed,
+        options,
+        &checked,
+        &live,
+        (stacks.segments_settled, stacks.classic_segment_deletes),
+        &ss_ref,
+        now,
+        &mut actions,
+        &mut out.warnings,
+    );
+    actions.extend(write_back_traffic(ss, &ss_ref, &live));
+    actions.extend(delete_expired(ss, &ss_ref, &working));
+    let ss_status = write_statuses(
+        snapshot,
+        &ss_ref,
+        &live,
+        &stacks.desired_replicas,
+        &mut actions,
+    );
+    if checked.traffic_managed
+        && let Some(message) = traffic_switch_message(ss, &live)
+    {
         out.events.push(event(
             &ss_ref,
+            EventType::Normal,
+            Reason::TrafficSwitched,
+            message,
+        ));
+    }
+    out.stackset_status = Some(ss_status);
+    out.stacks = working.into_iter().map(|w| w.facts).collect();
+    out.plan = Plan { actions };
+
+    // The current template version has no Stack yet: create it first.
+    if let Some(phase_one) = create_phase(snapshot, options, &ss_ref, &mut out) {
+        // The status write that would report a switch is not in this plan.
+        out.events.retain(|e| e.reason != Reason::TrafficSwitched);
+        out.plan = phase_one;
+    }
+    out
+}
+
+/// Phase 1, the StackSet-level checks: traffic mechanism, prescaling delay,
+/// backend ports. A failure is reported in `out` (the error and a
+/// `FailedManageStackSet` warning) and stops the reconcile with an empty plan.
+fn check_stackset(
+    ss: &StackSet,
+    options: &Options,
+    ss_ref: &ObjectRef,
+    out: &mut Reconciliation,
+) -> Option<Checked> {
+    let fail = |out: &mut Reconciliation, error: Error| {
+        out.events.push(event(
+            ss_ref,
             EventType::Warning,
-            reason,
+            Reason::FailedManage(Managed::StackSet),
             error.to_string(),
         ));
         out.errors.push(error);
-        out
+        None
     };
-
-    // 1. StackSet-level checks.
     let mechanism = match traffic_mechanism(ss, options) {
         Ok(m) => m,
-        Err(e) => return fail(out, e, Reason::FailedManage(Managed::StackSet)),
+        Err(e) => return fail(out, e),
     };
     out.mechanism = Some(mechanism);
     let strategy = match strategy(ss) {
         Ok(s) => s,
-        Err(e) => return fail(out, e, Reason::FailedManage(Managed::StackSet)),
+        Err(e) => return fail(out, e),
     };
-    let ss_port = match stackset_backend_port(ss) {
+    let port = match stackset_backend_port(ss) {
         Ok(p) => p,
-        Err(e) => return fail(out, e, Reason::FailedManage(Managed::StackSet)),
+        Err(e) => return fail(out, e),
     };
     let traffic_managed = ss.spec.ingress.is_some()
         || ss.spec.routegroup.is_some()
         || ss.spec.external_ingress.is_some();
     out.traffic_managed = traffic_managed;
     stackset_warnings(ss, options, &mut out.warnings);
+    Some(Checked {
+        mechanism,
+        strategy,
+        port,
+        traffic_managed,
+    })
+}
 
-    let filed = file(snapshot);
-    let ttl = scaledown_ttl_seconds(ss);
-    let limit = stack_limit(ss);
-    let min_ready_percent = ss.spec.min_ready_percent;
-
-    // 2. Facts per stack.
-    let mut working: Vec<Working<'_>> = filed
+/// Phase 2, the facts of every stack the StackSet owns: replicas,
+/// sub-resources at the current generation, readiness.
+fn observe_stacks<'a>(
+    ss: &StackSet,
+    filed: &crate::observe::Filed<'a>,
+    checked: &Checked,
+    options: &Options,
+    warnings: &mut Vec<String>,
+) -> Vec<Working<'a>> {
+    filed
         .stacks
         .iter()
         .map(|owned| {
             stack_facts(
                 ss,
                 owned,
-                ss_port.as_ref(),
+                checked.port.as_ref(),
                 options,
-                mechanism,
-                min_ready_percent,
-                &mut out.warnings,
+                checked.mechanism,
+                ss.spec.min_ready_percent,
+                warnings,
             )
         })
-        .collect();
+        .collect()
+}
 
-    // 3. Weights.
+/// Phase 3, the weights: desired and actual (normalised, rounded, fallback),
+/// the traffic reconciler with its all-or-nothing readiness gate (a
+/// `TrafficNotSwitched` warning when it holds), and `noTrafficSince`.
+fn decide_traffic(
+    ss: &StackSet,
+    ss_ref: &ObjectRef,
+    checked: &Checked,
+    working: &mut [Working<'_>],
+    now: Timestamp,
+    out: &mut Reconciliation,
+) {
+    let (traffic_managed, strategy) = (checked.traffic_managed, checked.strategy);
     let candidates: Vec<FallbackCandidate> = working
         .iter()
         .map(|w| w.facts.fallback_candidate())
@@ -430,14 +544,14 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
         let outcome = reconcile_traffic(&inputs, strategy, now);
         if let Some(blocked) = &outcome.blocked {
             out.events.push(event(
-                &ss_ref,
+                ss_ref,
                 EventType::Warning,
                 Reason::TrafficNotSwitched,
                 format!("Failed to switch traffic: {blocked}"),
             ));
         }
         out.blocked = outcome.blocked.clone();
-        for w in &mut working {
+        for w in working.iter_mut() {
             let name = &w.facts.name;
             w.facts.desired_weight = desired.get(name).copied().unwrap_or(0);
             w.facts.previous_actual_weight = actual.get(name).copied().unwrap_or(0);
@@ -450,7 +564,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
             }
         }
     } else {
-        for w in &mut working {
+        for w in working.iter_mut() {
             w.facts.desired_weight = 0;
             w.facts.previous_actual_weight = 0;
             w.facts.actual_weight = 0;
@@ -458,9 +572,19 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
             w.facts.prescaling = Prescaling::default();
         }
     }
+}
 
-    // 4. Scale-down and garbage collection.
-    for w in &mut working {
+/// Phase 4, the stack lifecycle: scale-down after the TTL, garbage
+/// collection beyond the limit (`pending_removal`).
+fn apply_lifecycle(
+    ss: &StackSet,
+    traffic_managed: bool,
+    working: &mut [Working<'_>],
+    now: Timestamp,
+) {
+    let ttl = scaledown_ttl_seconds(ss);
+    let limit = stack_limit(ss);
+    for w in working.iter_mut() {
         w.facts.scaled_down = traffic_managed
             && is_scaled_down(
                 w.facts.desired_weight,
@@ -482,12 +606,20 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
         })
         .collect();
     let expired = expired_stacks(&gc, limit);
-    for w in &mut working {
+    for w in working.iter_mut() {
         w.facts.pending_removal = expired.contains(&w.facts.name);
     }
+}
 
-    // 5. Segment layout and per-stack sub-resources.
-    let mut actions: Vec<Action> = Vec::new();
+/// Phase 5a, the segment layout (segments mode): the new segments, and the
+/// order in which stacks are written (stacks whose segment changes first,
+/// growing before shrinking).
+fn segment_order(
+    working: &[Working<'_>],
+    mechanism: TrafficMechanism,
+    ss_ref: &ObjectRef,
+    out: &mut Reconciliation,
+) -> (Vec<usize>, BTreeMap<String, PercentSegment>) {
     let mut segments: BTreeMap<String, PercentSegment> = BTreeMap::new();
     let mut order: Vec<usize> = (0..working.len()).collect();
     if mechanism == TrafficMechanism::Segments {
@@ -523,7 +655,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
                             stack: w.facts.name.clone(),
                         };
                         out.events.push(event(
-                            &ss_ref,
+                            ss_ref,
                             EventType::Warning,
                             Reason::FailedManage(Managed::Segments),
                             error.to_string(),
@@ -564,6 +696,31 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
         segments = computed.segments;
     }
 
+    (order, segments)
+}
+
+/// What phase 5b decided for the stacks' sub-resources.
+struct StacksOutcome {
+    actions: Vec<Action>,
+    classic_segment_deletes: Vec<Action>,
+    desired_replicas: BTreeMap<String, i32>,
+    segments_settled: bool,
+}
+
+/// Phase 5b, every live stack's sub-resources in write order
+/// (`stack_actions`); a stack's error is reported on it and stops only
+/// its remaining steps.
+fn stack_sub_resources(
+    snapshot: &Snapshot,
+    options: &Options,
+    mechanism: TrafficMechanism,
+    order: &[usize],
+    segments: &BTreeMap<String, PercentSegment>,
+    working: &mut [Working<'_>],
+    out: &mut Reconciliation,
+) -> StacksOutcome {
+    let ss = &snapshot.stackset;
+    let mut actions: Vec<Action> = Vec::new();
     let stack_names: Vec<String> = working.iter().map(|w| w.facts.name.clone()).collect();
     let ss_annotations_ingress = ss
         .spec
@@ -580,7 +737,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
     let mut desired_replicas: BTreeMap<String, i32> = BTreeMap::new();
     let mut segments_settled = true;
     let mut classic_segment_deletes: Vec<Action> = Vec::new();
-    for &i in &order {
+    for &i in order {
         let w = &mut working[i];
         if w.facts.pending_removal {
             continue;
@@ -617,11 +774,31 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
         }
     }
 
-    // 6. Central Ingress/RouteGroup (backend-weights mode) and migrations.
-    let live: Vec<&Working<'_>> = working
-        .iter()
-        .filter(|w| !w.facts.pending_removal)
-        .collect();
+    StacksOutcome {
+        actions,
+        classic_segment_deletes,
+        desired_replicas,
+        segments_settled,
+    }
+}
+
+/// Phase 6, the central Ingress/RouteGroup of backend-weights mode, and the
+/// migrations between the mechanisms (segment objects go only once the
+/// central objects exist, and the other way round).
+#[allow(clippy::too_many_arguments)]
+fn central_objects(
+    ss: &StackSet,
+    filed: &crate::observe::Filed<'_>,
+    options: &Options,
+    checked: &Checked,
+    live: &[&Working<'_>],
+    (segments_settled, classic_segment_deletes): (bool, Vec<Action>),
+    ss_ref: &ObjectRef,
+    now: Timestamp,
+    actions: &mut Vec<Action>,
+    warnings: &mut Vec<String>,
+) {
+    let (mechanism, ss_port) = (checked.mechanism, &checked.port);
     let actual_map: Weights = live
         .iter()
         .map(|w| (w.facts.name.clone(), w.facts.actual_weight))
@@ -631,7 +808,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
     // v1.4.62 reports the central objects on the StackSet: CreatedIngress,
     // UpdatedRouteGroup and so on.
     let central_event =
-        |verb: Verb, kind: Kind, name: &str| Some(object_event(&ss_ref, verb, kind, name));
+        |verb: Verb, kind: Kind, name: &str| Some(object_event(ss_ref, verb, kind, name));
     match mechanism {
         TrafficMechanism::BackendWeights => {
             let mut central_ready = true;
@@ -778,7 +955,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
             if central_ready {
                 actions.extend(classic_segment_deletes);
             } else if !classic_segment_deletes.is_empty() {
-                out.warnings.push(
+                warnings.push(
                     "keeping traffic segments until the central ingress/routegroup exists"
                         .to_string(),
                 );
@@ -800,7 +977,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
                 if segments_settled {
                     actions.push(delete(kind, meta, "replaced by traffic segments", None));
                 } else {
-                    out.warnings.push(format!(
+                    warnings.push(format!(
                         "keeping central {kind} {} until every stack with traffic has its segment",
                         name_of(meta)
                     ));
@@ -808,8 +985,11 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
             }
         }
     }
+}
 
-    // 7a. spec.traffic write-back.
+/// Phase 7a, the `spec.traffic` write-back (normalised and rounded).
+fn write_back_traffic(ss: &StackSet, ss_ref: &ObjectRef, live: &[&Working<'_>]) -> Option<Action> {
+    let ss_name = name_of(&ss.metadata);
     let desired_traffic: Vec<DesiredTraffic> = live
         .iter()
         .filter(|w| w.facts.backend_port.is_some() && w.facts.desired_weight > 0)
@@ -819,7 +999,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
         })
         .collect();
     let desired_traffic = (!desired_traffic.is_empty()).then_some(desired_traffic);
-    if desired_traffic != ss.spec.traffic {
+    (desired_traffic != ss.spec.traffic).then(|| {
         let mut updated = ss.clone();
         updated.spec.traffic = desired_traffic.clone();
         let text = |t: &Option<Vec<DesiredTraffic>>| match t.as_deref() {
@@ -830,22 +1010,21 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
                 .collect::<Vec<_>>()
                 .join(", "),
         };
-        actions.push(Action::WriteDesiredTraffic {
+        Action::WriteDesiredTraffic {
             reason: format!("{} -> {}", text(&ss.spec.traffic), text(&desired_traffic)),
-            event: Some(object_event(
-                &ss_ref,
-                Verb::Updated,
-                Kind::StackSet,
-                &ss_name,
-            )),
+            event: Some(object_event(ss_ref, Verb::Updated, Kind::StackSet, ss_name)),
             stackset: Box::new(updated),
-        });
-    }
+        }
+    })
+}
 
-    // 7b. Delete expired stacks.
+/// Phase 7b, deleting the stacks beyond `stackLifecycle.limit`.
+fn delete_expired(ss: &StackSet, ss_ref: &ObjectRef, working: &[Working<'_>]) -> Vec<Action> {
+    let limit = stack_limit(ss);
+    let mut actions = Vec::new();
     for w in working.iter().filter(|w| w.facts.pending_removal) {
         let ev = event(
-            &ss_ref,
+            ss_ref,
             EventType::Normal,
             Reason::DeletedExcessStack,
             format!("Deleted excess stack {}", w.facts.name),
@@ -858,8 +1037,22 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
         ));
     }
 
-    // 7c. Statuses.
-    for w in working.iter().filter(|w| !w.facts.pending_removal) {
+    actions
+}
+
+/// Phase 7c, the Stack statuses and the StackSet status (written only when
+/// they change); the StackSet's readiness counts describe the state the plan
+/// leaves behind.
+fn write_statuses(
+    snapshot: &Snapshot,
+    ss_ref: &ObjectRef,
+    live: &[&Working<'_>],
+    desired_replicas: &BTreeMap<String, i32>,
+    actions: &mut Vec<Action>,
+) -> StackSetStatus {
+    let ss = &snapshot.stackset;
+    let min_ready_percent = ss.spec.min_ready_percent;
+    for w in live {
         let status = stack_status(w, ss, desired_replicas.get(&w.facts.name).copied());
         let existing = w.owned.stack.status.clone().unwrap_or_default();
         if status != existing {
@@ -870,8 +1063,8 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
             });
         }
     }
-    let ready_after = readiness_after(snapshot, &actions, &live, min_ready_percent);
-    let ss_status = stackset_status(ss, &live, &ready_after);
+    let ready_after = readiness_after(snapshot, actions, live, min_ready_percent);
+    let ss_status = stackset_status(ss, live, &ready_after);
     if Some(&ss_status) != ss.status.as_ref() {
         let existing = ss.status.clone().unwrap_or_default();
         actions.push(Action::UpdateStackSetStatus {
@@ -880,25 +1073,7 @@ pub fn reconcile(snapshot: &Snapshot, options: &Options, now: Timestamp) -> Reco
             status: Box::new(ss_status.clone()),
         });
     }
-    if traffic_managed && let Some(message) = traffic_switch_message(ss, &live) {
-        out.events.push(event(
-            &ss_ref,
-            EventType::Normal,
-            Reason::TrafficSwitched,
-            message,
-        ));
-    }
-    out.stackset_status = Some(ss_status);
-    out.stacks = working.into_iter().map(|w| w.facts).collect();
-    out.plan = Plan { actions };
-
-    // The current template version has no Stack yet: create it first.
-    if let Some(phase_one) = create_phase(snapshot, options, &ss_ref, &mut out) {
-        // The status write that would report a switch is not in this plan.
-        out.events.retain(|e| e.reason != Reason::TrafficSwitched);
-        out.plan = phase_one;
-    }
-    out
+    ss_status
 }
 
 /// The create-stack plan (reference 3.3), when the current version's Stack
@@ -1297,228 +1472,238 @@ fn stack_steps(
     w: &Working<'_>,
     result: &mut StackResult,
 ) -> Result<(), (Error, Reason)> {
+    ingress_steps(ctx, w, result);
+    routegroup_steps(ctx, w, result)?;
+    configuration_ref_steps(ctx, w.owned.stack, &mut result.actions)?;
+    pcs_steps(ctx, w.owned.stack, w.facts.generation, &mut result.actions)?;
+    result.replicas = Some(deployment_step(ctx, w, &mut result.actions)?);
+    hpa_step(w, &mut result.actions)?;
+    service_step(ctx, w, &mut result.actions)
+}
+
+fn invalid_stack(w: &Working<'_>, reason: String, event: Reason) -> (Error, Reason) {
+    (
+        Error::InvalidStack {
+            stack: w.facts.name.clone(),
+            reason,
+        },
+        event,
+    )
+}
+
+/// Builds a desired routing object: for a segment (`None`: the per-stack
+/// object), over the existing one.
+type DesiredRoute<'a, T> = Box<dyn Fn(Option<PercentSegment>, Option<&T>) -> T + 'a>;
+
+/// What differs between a stack's Ingresses and its RouteGroups; the rest of
+/// their steps is one path, `routing_steps`.
+struct Routing<'a, T> {
+    kind: Kind,
+    /// The removal reason when the stack does not route this way.
+    missing: &'static str,
+    /// The stack's hostnames under the cluster domains.
+    per_stack_hosts: &'a [String],
+    /// The existing per-stack and segment objects.
+    existing: Option<&'a T>,
+    existing_segment: Option<&'a T>,
+    /// The desired object for a segment (`None`: the per-stack object), when
+    /// the stack routes this way.
+    desired: Option<DesiredRoute<'a, T>>,
+    /// Why an existing object is rewritten (`true` for the segment object).
+    update_reason: fn(&T, &T, i64, bool) -> Option<String>,
+    into_object: fn(T) -> Object,
+    meta: fn(&T) -> &ObjectMeta,
+}
+
+/// Steps 1–4 for one kind of routing: the per-stack object (only with hosts
+/// under a cluster domain), the segment object (segments mode; in
+/// backend-weights mode it is deleted once the central objects exist), or
+/// removal of both when the stack does not route this way.
+fn routing_steps<T>(
+    ctx: &StackCtx<'_>,
+    w: &Working<'_>,
+    r: Routing<'_, T>,
+    result: &mut StackResult,
+) {
     let stack = w.owned.stack;
-    let facts = &w.facts;
-    let name = facts.name.clone();
-    let generation = facts.generation;
-    let ss_name = name_of(&ctx.ss.metadata);
-    let invalid = |reason: String, event: Reason| {
-        (
-            Error::InvalidStack {
-                stack: name.clone(),
-                reason,
-            },
-            event,
-        )
+    let generation = w.facts.generation;
+    let meta = r.meta;
+    let Some(desired) = &r.desired else {
+        for existing in [r.existing, r.existing_segment] {
+            remove(
+                stack,
+                r.kind,
+                existing.map(meta),
+                r.missing,
+                &mut result.actions,
+            );
+        }
+        return;
     };
+    if r.per_stack_hosts.is_empty() {
+        remove(
+            stack,
+            r.kind,
+            r.existing.map(meta),
+            "no host matches a cluster domain",
+            &mut result.actions,
+        );
+    } else {
+        let d = desired(None, r.existing);
+        let reason = r
+            .existing
+            .and_then(|e| (r.update_reason)(&d, e, generation, false));
+        upsert(
+            stack,
+            (r.into_object)(d),
+            r.existing.map(meta),
+            reason,
+            &mut result.actions,
+        );
+    }
+    if ctx.mechanism == TrafficMechanism::Segments {
+        let d = desired(Some(ctx.segment.unwrap_or_default()), r.existing_segment);
+        if r.existing_segment.is_none() && w.facts.actual_weight > 0 {
+            result.segment_pending = true;
+        }
+        let reason = r
+            .existing_segment
+            .and_then(|e| (r.update_reason)(&d, e, generation, true));
+        upsert(
+            stack,
+            (r.into_object)(d),
+            r.existing_segment.map(meta),
+            reason,
+            &mut result.actions,
+        );
+    } else if let Some(e) = r.existing_segment {
+        let e = meta(e);
+        let ev = stack_event(stack, Verb::Deleted, r.kind, name_of(e));
+        result.classic_segment_deletes.push(delete(
+            r.kind,
+            e,
+            "traffic mechanism is backend-weights",
+            Some(ev),
+        ));
+    }
+}
 
-    let actions = &mut result.actions;
-    let classic_segment_deletes = &mut result.classic_segment_deletes;
-    let segments_mode = ctx.mechanism == TrafficMechanism::Segments;
+/// Steps 1–2, the Ingress and the segment Ingress.
+fn ingress_steps(ctx: &StackCtx<'_>, w: &Working<'_>, result: &mut StackResult) {
+    let stack = w.owned.stack;
     let sync_keys = ctx.options.sync_ingress_annotations.as_slice();
+    let desired = match (&w.facts.ingress, &w.facts.backend_port) {
+        (Some(ingress), Some(port)) => Some(Box::new(
+            move |segment: Option<PercentSegment>, existing: Option<&Ingress>| {
+                let hosts = match segment {
+                    None => w.per_stack_hosts.clone(),
+                    Some(_) => ingress.hosts.clone(),
+                };
+                let segment = segment.map(|seg| (seg, sync_keys, ctx.ingress_sync));
+                desired_ingress(stack, ingress, port, hosts, segment, existing)
+            },
+        ) as DesiredRoute<'_, Ingress>),
+        _ => None,
+    };
+    let routing = Routing {
+        kind: Kind::Ingress,
+        missing: "stack has no ingress",
+        per_stack_hosts: &w.per_stack_hosts,
+        existing: w.owned.ingress,
+        existing_segment: w.owned.ingress_segment,
+        desired,
+        update_reason: ingress_update_reason,
+        into_object: Object::Ingress,
+        meta: |i| &i.metadata,
+    };
+    routing_steps(ctx, w, routing, result);
+}
 
-    // 1–2. Ingress and segment Ingress.
-    match (&facts.ingress, &facts.backend_port) {
-        (Some(ingress), Some(port)) => {
-            if w.per_stack_hosts.is_empty() {
-                remove(
-                    stack,
-                    Kind::Ingress,
-                    w.owned.ingress.map(|i| &i.metadata),
-                    "no host matches a cluster domain",
-                    actions,
-                );
-            } else {
-                let d = desired_ingress(
-                    stack,
-                    ingress,
-                    port,
-                    w.per_stack_hosts.clone(),
-                    None,
-                    w.owned.ingress,
-                );
-                let reason = w.owned.ingress.and_then(|e| {
-                    generation_reason(&e.metadata, generation).or_else(|| {
-                        let ignore = [ANNOTATION_STACK_GENERATION];
-                        if !annotations_equal(
-                            d.metadata.annotations.as_ref(),
-                            e.metadata.annotations.as_ref(),
-                            &ignore,
-                        ) {
-                            Some("annotations changed".into())
-                        } else {
-                            (rules_differ(&d, e)).then(|| "hosts or backend changed".into())
-                        }
-                    })
-                });
-                upsert(
-                    stack,
-                    Object::Ingress(d),
-                    w.owned.ingress.map(|i| &i.metadata),
-                    reason,
-                    actions,
-                );
-            }
-            if segments_mode {
-                let seg = ctx.segment.unwrap_or_default();
-                let d = desired_ingress(
-                    stack,
-                    ingress,
-                    port,
-                    ingress.hosts.clone(),
-                    Some((seg, sync_keys, ctx.ingress_sync)),
-                    w.owned.ingress_segment,
-                );
-                if w.owned.ingress_segment.is_none() && facts.actual_weight > 0 {
-                    result.segment_pending = true;
-                }
-                let reason = w.owned.ingress_segment.and_then(|e| {
-                    generation_reason(&e.metadata, generation).or_else(|| {
-                        let ignore = [ANNOTATION_STACK_GENERATION];
-                        let (da, ea) = (
-                            d.metadata.annotations.clone().unwrap_or_default(),
-                            e.metadata.annotations.clone().unwrap_or_default(),
-                        );
-                        if !annotations_equal(Some(&da), Some(&ea), &ignore) {
-                            Some(format!(
-                                "segment {}",
-                                segment_reason(&ea, &da, ANNOTATION_SKIPPER_PREDICATE)
-                            ))
-                        } else {
-                            (rules_differ(&d, e)).then(|| "hosts or backend changed".into())
-                        }
-                    })
-                });
-                upsert(
-                    stack,
-                    Object::Ingress(d),
-                    w.owned.ingress_segment.map(|i| &i.metadata),
-                    reason,
-                    actions,
-                );
-            } else if let Some(e) = w.owned.ingress_segment {
-                let ev = stack_event(stack, Verb::Deleted, Kind::Ingress, name_of(&e.metadata));
-                classic_segment_deletes.push(delete(
-                    Kind::Ingress,
-                    &e.metadata,
-                    "traffic mechanism is backend-weights",
-                    Some(ev),
+/// Steps 3–4, the RouteGroup and the segment RouteGroup (with routegroup
+/// support only); additional backends must not collide with stack names.
+fn routegroup_steps(
+    ctx: &StackCtx<'_>,
+    w: &Working<'_>,
+    result: &mut StackResult,
+) -> Result<(), (Error, Reason)> {
+    if !ctx.options.routegroup_support {
+        return Ok(());
+    }
+    if let Some(rg) = &w.facts.routegroup {
+        check_additional_backends(rg, ctx.stack_names)
+            .map_err(|r| invalid_stack(w, r, Reason::FailedManage(Managed::RouteGroup)))?;
+    }
+    let stack = w.owned.stack;
+    let sync_keys = ctx.options.sync_ingress_annotations.as_slice();
+    let desired = match (
+        &w.facts.routegroup,
+        w.facts.routegroup.as_ref().and_then(|r| r.backend_port),
+    ) {
+        (Some(rg), Some(port)) => Some(Box::new(
+            move |segment: Option<PercentSegment>, existing: Option<&RouteGroup>| {
+                let hosts = match segment {
+                    None => w.per_stack_rg_hosts.clone(),
+                    Some(_) => rg.hosts.clone(),
+                };
+                let segment = segment.map(|seg| (seg, sync_keys, ctx.rg_sync));
+                desired_routegroup(stack, rg, port, hosts, segment, existing)
+            },
+        ) as DesiredRoute<'_, RouteGroup>),
+        _ => None,
+    };
+    let routing = Routing {
+        kind: Kind::RouteGroup,
+        missing: "stack has no routegroup",
+        per_stack_hosts: &w.per_stack_rg_hosts,
+        existing: w.owned.routegroup,
+        existing_segment: w.owned.routegroup_segment,
+        desired,
+        update_reason: |d, e, generation, _| rg_update_reason(d, e, generation),
+        into_object: Object::RouteGroup,
+        meta: |r| &r.metadata,
+    };
+    routing_steps(ctx, w, routing, result);
+    Ok(())
+}
+
+/// Why an existing Ingress is rewritten: an older generation, other
+/// annotations (for a segment: the predicate), other rules.
+fn ingress_update_reason(
+    d: &Ingress,
+    e: &Ingress,
+    generation: i64,
+    segment: bool,
+) -> Option<String> {
+    generation_reason(&e.metadata, generation).or_else(|| {
+        let ignore = [ANNOTATION_STACK_GENERATION];
+        if segment {
+            let (da, ea) = (
+                d.metadata.annotations.clone().unwrap_or_default(),
+                e.metadata.annotations.clone().unwrap_or_default(),
+            );
+            if !annotations_equal(Some(&da), Some(&ea), &ignore) {
+                return Some(format!(
+                    "segment {}",
+                    segment_reason(&ea, &da, ANNOTATION_SKIPPER_PREDICATE)
                 ));
             }
-        }
-        _ => {
-            remove(
-                stack,
-                Kind::Ingress,
-                w.owned.ingress.map(|i| &i.metadata),
-                "stack has no ingress",
-                actions,
-            );
-            remove(
-                stack,
-                Kind::Ingress,
-                w.owned.ingress_segment.map(|i| &i.metadata),
-                "stack has no ingress",
-                actions,
-            );
-        }
-    }
-
-    // 3–4. RouteGroup and segment RouteGroup.
-    if ctx.options.routegroup_support {
-        if let Some(rg) = &facts.routegroup {
-            check_additional_backends(rg, ctx.stack_names)
-                .map_err(|r| invalid(r, Reason::FailedManage(Managed::RouteGroup)))?;
-        }
-        match (
-            &facts.routegroup,
-            facts.routegroup.as_ref().and_then(|r| r.backend_port),
+        } else if !annotations_equal(
+            d.metadata.annotations.as_ref(),
+            e.metadata.annotations.as_ref(),
+            &ignore,
         ) {
-            (Some(rg), Some(port)) => {
-                if w.per_stack_rg_hosts.is_empty() {
-                    remove(
-                        stack,
-                        Kind::RouteGroup,
-                        w.owned.routegroup.map(|r| &r.metadata),
-                        "no host matches a cluster domain",
-                        actions,
-                    );
-                } else {
-                    let d = desired_routegroup(
-                        stack,
-                        rg,
-                        port,
-                        w.per_stack_rg_hosts.clone(),
-                        None,
-                        w.owned.routegroup,
-                    );
-                    let reason = w
-                        .owned
-                        .routegroup
-                        .and_then(|e| rg_update_reason(&d, e, generation));
-                    upsert(
-                        stack,
-                        Object::RouteGroup(d),
-                        w.owned.routegroup.map(|r| &r.metadata),
-                        reason,
-                        actions,
-                    );
-                }
-                if segments_mode {
-                    let seg = ctx.segment.unwrap_or_default();
-                    let d = desired_routegroup(
-                        stack,
-                        rg,
-                        port,
-                        rg.hosts.clone(),
-                        Some((seg, sync_keys, ctx.rg_sync)),
-                        w.owned.routegroup_segment,
-                    );
-                    if w.owned.routegroup_segment.is_none() && facts.actual_weight > 0 {
-                        result.segment_pending = true;
-                    }
-                    let reason = w
-                        .owned
-                        .routegroup_segment
-                        .and_then(|e| rg_update_reason(&d, e, generation));
-                    upsert(
-                        stack,
-                        Object::RouteGroup(d),
-                        w.owned.routegroup_segment.map(|r| &r.metadata),
-                        reason,
-                        actions,
-                    );
-                } else if let Some(e) = w.owned.routegroup_segment {
-                    let ev =
-                        stack_event(stack, Verb::Deleted, Kind::RouteGroup, name_of(&e.metadata));
-                    classic_segment_deletes.push(delete(
-                        Kind::RouteGroup,
-                        &e.metadata,
-                        "traffic mechanism is backend-weights",
-                        Some(ev),
-                    ));
-                }
-            }
-            _ => {
-                remove(
-                    stack,
-                    Kind::RouteGroup,
-                    w.owned.routegroup.map(|r| &r.metadata),
-                    "stack has no routegroup",
-                    actions,
-                );
-                remove(
-                    stack,
-                    Kind::RouteGroup,
-                    w.owned.routegroup_segment.map(|r| &r.metadata),
-                    "stack has no routegroup",
-                    actions,
-                );
-            }
+            return Some("annotations changed".into());
         }
-    }
+        rules_differ(d, e).then(|| "hosts or backend changed".into())
+    })
+}
 
-    // 5–6. ConfigMap and Secret refs.
+/// Steps 5–6, adopting the ConfigMaps and Secrets the stack references.
+fn configuration_ref_steps(
+    ctx: &StackCtx<'_>,
+    stack: &Stack,
+    actions: &mut Vec<Action>,
+) -> Result<(), (Error, Reason)> {
     let mut adoptions = Vec::new();
     if ctx.options.configmap_support {
         for r in stack.spec.spec.configuration_resources.iter().flatten() {
@@ -1573,7 +1758,16 @@ fn stack_steps(
         });
     }
 
-    // 7. PlatformCredentialsSets.
+    Ok(())
+}
+
+/// Step 7, the generated PlatformCredentialsSets (with PCS support only).
+fn pcs_steps(
+    ctx: &StackCtx<'_>,
+    stack: &Stack,
+    generation: i64,
+    actions: &mut Vec<Action>,
+) -> Result<(), (Error, Reason)> {
     if ctx.options.pcs_support {
         for r in stack.spec.spec.configuration_resources.iter().flatten() {
             let Some(pcs) = r
@@ -1588,7 +1782,19 @@ fn stack_steps(
         }
     }
 
-    // 8. Deployment.
+    Ok(())
+}
+
+/// Step 8, the Deployment, with its replicas: prescaled, scaled down (0), or
+/// the stack's (kept as they are under an HPA). Returns the replicas.
+fn deployment_step(
+    ctx: &StackCtx<'_>,
+    w: &Working<'_>,
+    actions: &mut Vec<Action>,
+) -> Result<i32, (Error, Reason)> {
+    let (stack, facts) = (w.owned.stack, &w.facts);
+    let generation = facts.generation;
+    let ss_name = name_of(&ctx.ss.metadata);
     if stack
         .spec
         .spec
@@ -1597,7 +1803,8 @@ fn stack_steps(
         .as_ref()
         .is_none_or(|s| s.containers.is_empty())
     {
-        return Err(invalid(
+        return Err(invalid_stack(
+            w,
             "podTemplate has no containers".into(),
             Reason::FailedManage(Managed::Deployment),
         ));
@@ -1615,9 +1822,7 @@ fn stack_steps(
     };
     let replicas =
         deployment_replicas(target, facts.scaled_down, existing_replicas, w.hpa_expected);
-    result.replicas = Some(replicas);
-    let version = facts.version.clone();
-    let d = desired_deployment(stack, ss_name, &version, replicas, w.owned.deployment);
+    let d = desired_deployment(stack, ss_name, &facts.version, replicas, w.owned.deployment);
     let reason = w.owned.deployment.and_then(|e| {
         generation_reason(&e.metadata, generation).or_else(|| {
             (existing_replicas != Some(replicas)).then(|| {
@@ -1643,13 +1848,19 @@ fn stack_steps(
         actions,
     );
 
-    // 9. HPA.
+    Ok(replicas)
+}
+
+/// Step 9, the HPA (none while scaled down or without an autoscaler).
+fn hpa_step(w: &Working<'_>, actions: &mut Vec<Action>) -> Result<(), (Error, Reason)> {
+    let (stack, facts) = (w.owned.stack, &w.facts);
+    let generation = facts.generation;
     let prescale = facts.prescaling.active.then_some(facts.prescaling.replicas);
     let hpa_needed = w.hpa_expected && !facts.scaled_down;
     let hpa = if hpa_needed {
         Some(
             desired_hpa(stack, prescale, facts.actual_weight, w.owned.hpa)
-                .map_err(|r| invalid(r, Reason::FailedManage(Managed::Hpa)))?,
+                .map_err(|r| invalid_stack(w, r, Reason::FailedManage(Managed::Hpa)))?,
         )
     } else {
         None
@@ -1700,20 +1911,31 @@ fn stack_steps(
         }
     }
 
-    // 10. Service.
+    Ok(())
+}
+
+/// Step 10, the Service; its ports must match the backend port.
+fn service_step(
+    ctx: &StackCtx<'_>,
+    w: &Working<'_>,
+    actions: &mut Vec<Action>,
+) -> Result<(), (Error, Reason)> {
+    let (stack, facts) = (w.owned.stack, &w.facts);
+    let generation = facts.generation;
+    let ss_name = name_of(&ctx.ss.metadata);
     let ports = service_ports(stack);
     if let Some(port) = &facts.backend_port
         && !port_matches(&ports, port)
     {
         return Err((
             Error::NoServicePortMatch {
-                stack: name.clone(),
+                stack: facts.name.clone(),
                 port: port_text(port),
             },
             Reason::FailedManage(Managed::Service),
         ));
     }
-    let svc = desired_service(stack, ss_name, &version, ports, w.owned.service);
+    let svc = desired_service(stack, ss_name, &facts.version, ports, w.owned.service);
     let reason = w
         .owned
         .service
