@@ -393,8 +393,20 @@ where
                 synced.mark(kind);
             }
         })
-        .touched_objects();
+        .touched_objects()
+        .filter(move |r| reported(kind, r));
     (Indexed::new(store, changes), stream)
+}
+
+/// Logs a watch error and keeps it from the controller: the watch has
+/// already backed off (`watch`), and kube-runtime's `Controller` would
+/// otherwise pause every trigger, of every kind, on its own backoff that
+/// grows to 30 s.
+fn reported<K>(kind: &str, r: &Result<K, watcher::Error>) -> std::future::Ready<bool> {
+    if let Err(e) = r {
+        tracing::warn!(kind, error = %e, "watch");
+    }
+    std::future::ready(r.is_ok())
 }
 
 fn api<K>(client: &Client, watched: &Watched) -> Api<K>
@@ -436,7 +448,9 @@ fn stackset_of<K: Resource>(obj: &K, stacks: &Store<Stack>) -> Option<ObjectRef<
 }
 
 /// Runs the controller until the returned future is dropped.
-pub async fn run(client: Client, cs: ControllerSettings, report: Arc<Reporter>) {
+/// `watches` serves the watches (long reads the server ends); `client`
+/// every other request, each bounded in time.
+pub async fn run(watches: Client, client: Client, cs: ControllerSettings, report: Arc<Reporter>) {
     let watched = cs.watched.clone();
     let child_wc = match &watched {
         Watched::One { name, .. } => watcher::Config::default().labels(&selector(Some(name))),
@@ -456,7 +470,7 @@ pub async fn run(client: Client, cs: ControllerSettings, report: Arc<Reporter>) 
     let (ss_store, ss_writer) = reflector::store::<StackSet>();
     let ss_pending = pending.clone();
     let ss_synced = synced.clone();
-    let ss_stream = watch(api::<StackSet>(&client, &watched), ss_wc)
+    let ss_stream = watch(api::<StackSet>(&watches, &watched), ss_wc)
         .reflect(ss_writer)
         .inspect(move |e| {
             if matches!(e, Ok(watcher::Event::InitDone)) {
@@ -464,6 +478,7 @@ pub async fn run(client: Client, cs: ControllerSettings, report: Arc<Reporter>) 
             }
         })
         .applied_objects()
+        .filter(|r| reported("StackSet", r))
         .inspect(move |r| {
             if let Ok(ss) = r {
                 mark_pending(&ss_pending, key_of(ss));
@@ -471,25 +486,28 @@ pub async fn run(client: Client, cs: ControllerSettings, report: Arc<Reporter>) 
         });
 
     let (stacks, stack_stream) =
-        reflected::<Stack>(api(&client, &watched), child_wc.clone(), &synced, true);
+        reflected::<Stack>(api(&watches, &watched), child_wc.clone(), &synced, true);
     let (deployments, dep_stream) =
-        reflected::<Deployment>(api(&client, &watched), child_wc.clone(), &synced, true);
+        reflected::<Deployment>(api(&watches, &watched), child_wc.clone(), &synced, true);
     let (services, svc_stream) =
-        reflected::<Service>(api(&client, &watched), child_wc.clone(), &synced, true);
+        reflected::<Service>(api(&watches, &watched), child_wc.clone(), &synced, true);
     let (hpas, hpa_stream) = reflected::<HorizontalPodAutoscaler>(
-        api(&client, &watched),
+        api(&watches, &watched),
         child_wc.clone(),
         &synced,
         true,
     );
     let (ingresses, ing_stream) =
-        reflected::<Ingress>(api(&client, &watched), child_wc.clone(), &synced, true);
+        reflected::<Ingress>(api(&watches, &watched), child_wc.clone(), &synced, true);
 
-    let mut controller = Controller::for_stream(ss_stream, ss_store.clone()).with_config(
-        ControllerConfig::default()
-            .concurrency(cs.workers.max(1))
-            .debounce(cs.debounce),
-    );
+    let mut controller = Controller::for_stream(ss_stream, ss_store.clone())
+        .with_config(
+            ControllerConfig::default()
+                .concurrency(cs.workers.max(1))
+                .debounce(cs.debounce),
+        )
+        // Errors never reach it (`reported`); the same policy if one did.
+        .trigger_backoff(super::retry::watch_backoff());
     // Every child kind: map the event to its StackSet and queue that one.
     macro_rules! child {
         ($stream:expr) => {{
@@ -514,7 +532,7 @@ pub async fn run(client: Client, cs: ControllerSettings, report: Arc<Reporter>) 
     child!(ing_stream);
     let routegroups = if scope.routegroups {
         let (s, stream) =
-            reflected::<RouteGroup>(api(&client, &watched), child_wc.clone(), &synced, false);
+            reflected::<RouteGroup>(api(&watches, &watched), child_wc.clone(), &synced, false);
         child!(stream);
         Some(s)
     } else {
@@ -522,7 +540,7 @@ pub async fn run(client: Client, cs: ControllerSettings, report: Arc<Reporter>) 
     };
     let platform_credentials_sets = if scope.platform_credentials_sets {
         let (s, stream) = reflected::<PlatformCredentialsSet>(
-            api(&client, &watched),
+            api(&watches, &watched),
             child_wc.clone(),
             &synced,
             false,
@@ -538,7 +556,7 @@ pub async fn run(client: Client, cs: ControllerSettings, report: Arc<Reporter>) 
     // StackSet is reconciled.
     let config_maps = if scope.config_maps {
         let (s, stream) =
-            reflected::<ConfigMap>(api(&client, &watched), child_wc.clone(), &synced, false);
+            reflected::<ConfigMap>(api(&watches, &watched), child_wc.clone(), &synced, false);
         child!(stream);
         Some(s)
     } else {
@@ -546,7 +564,7 @@ pub async fn run(client: Client, cs: ControllerSettings, report: Arc<Reporter>) 
     };
     let secrets = if scope.secrets {
         let (s, stream) =
-            reflected::<Secret>(api(&client, &watched), child_wc.clone(), &synced, false);
+            reflected::<Secret>(api(&watches, &watched), child_wc.clone(), &synced, false);
         child!(stream);
         Some(s)
     } else {

@@ -195,7 +195,23 @@ impl Elector {
         let mut last = tokio::time::Instant::now();
         loop {
             tokio::time::sleep(self.cfg.renew_period()).await;
-            match self.try_acquire_or_renew().await {
+            // A renewal that gets no answer must not outlive the deadline:
+            // by then a standby may hold the Lease, and we would still lead.
+            let left = self
+                .cfg
+                .renew_deadline()
+                .saturating_sub(last.elapsed())
+                .max(Duration::from_millis(100));
+            let Ok(renewed) = tokio::time::timeout(left, self.try_acquire_or_renew()).await else {
+                eprintln!(
+                    "leader election: renewing: no answer from the API server within {left:?}"
+                );
+                if last.elapsed() > self.cfg.renew_deadline() {
+                    return self.renew_failed();
+                }
+                continue;
+            };
+            match renewed {
                 Ok(true) => last = tokio::time::Instant::now(),
                 Ok(false) => {
                     return Failure::error(format!(
@@ -206,14 +222,18 @@ impl Elector {
                 Err(e) => eprintln!("leader election: renewing: {e}"),
             }
             if last.elapsed() > self.cfg.renew_deadline() {
-                return Failure::error(format!(
-                    "could not renew the leader lease {}/{} for {:?}; stopping",
-                    self.cfg.namespace,
-                    self.cfg.name,
-                    self.cfg.renew_deadline()
-                ));
+                return self.renew_failed();
             }
         }
+    }
+
+    fn renew_failed(&self) -> Failure {
+        Failure::error(format!(
+            "could not renew the leader lease {}/{} for {:?}; stopping",
+            self.cfg.namespace,
+            self.cfg.name,
+            self.cfg.renew_deadline()
+        ))
     }
 
     /// Gives the Lease up (on shutdown), so a standby takes over at once.

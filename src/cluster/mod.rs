@@ -42,6 +42,32 @@ pub struct Connection {
     pub namespace: String,
     /// The kubeconfig context name in use, for headers ("Context: ...").
     pub context: Option<String>,
+    /// What `client` was built from (None: a client made elsewhere, as in
+    /// tests), for [`Connection::bounded_client`].
+    pub config: Option<Config>,
+}
+
+/// The bound on each request of the long-running controller (not its
+/// watches): a connection that swallows a request must not hold a worker,
+/// or the leader Lease, for kube's default of nearly five minutes.
+pub const CONTROLLER_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Connection {
+    /// A client to the same server whose every read and write gives up after
+    /// `timeout` (a shorter `--request-timeout` is kept). Watches stay on
+    /// `client`: a watch is a long read that the server ends after about
+    /// five minutes.
+    pub fn bounded_client(&self, timeout: Duration) -> Result<Client, Failure> {
+        let Some(config) = &self.config else {
+            return Ok(self.client.clone());
+        };
+        let mut config = config.clone();
+        let bound = |t: Option<Duration>| Some(t.map_or(timeout, |t| t.min(timeout)));
+        config.read_timeout = bound(config.read_timeout);
+        config.write_timeout = bound(config.write_timeout);
+        config.connect_timeout = bound(config.connect_timeout);
+        build_client(config)
+    }
 }
 
 /// Parses a duration flag: a Go duration as kubectl takes it (`30s`, `1m30s`,
@@ -154,16 +180,21 @@ pub async fn connect(global: &ConnectOptions) -> Result<Connection, Failure> {
         .clone()
         .unwrap_or_else(|| config.default_namespace.clone());
     error::set_server(&config.cluster_url.to_string());
-    // Every request is counted by verb for the controller's /metrics.
-    let client = kube::client::ClientBuilder::try_from(config)
-        .map_err(|e| Failure::error(format!("cannot create a Kubernetes client: {e}")))?
-        .with_layer(&crate::metrics::CountRequests)
-        .build();
+    let client = build_client(config.clone())?;
     Ok(Connection {
         client,
         namespace,
         context,
+        config: Some(config),
     })
+}
+
+fn build_client(config: Config) -> Result<Client, Failure> {
+    // Every request is counted by verb for the controller's /metrics.
+    Ok(kube::client::ClientBuilder::try_from(config)
+        .map_err(|e| Failure::error(format!("cannot create a Kubernetes client: {e}")))?
+        .with_layer(&crate::metrics::CountRequests)
+        .build())
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use crate::cluster::execute::ExecOptions;
 use crate::cluster::leader::{Elector, LeaseConfig};
 use crate::cluster::reconcile::{Settings, dry_run_plan, reconcile_read};
 use crate::cluster::snapshot::{get_stackset, list_namespace, list_stacksets};
-use crate::cluster::{Connection, parse_duration};
+use crate::cluster::{CONTROLLER_REQUEST_TIMEOUT, Connection, parse_duration};
 use crate::commands::common::resolve_stackset_name;
 use crate::error::{Exit, Failure};
 use crate::metrics;
@@ -441,6 +441,7 @@ async fn watch(
         }
         _ => None,
     };
+    let requests = conn.bounded_client(CONTROLLER_REQUEST_TIMEOUT)?;
     let elector = if args.leader_elect {
         let duration = parse_duration(&args.lease_duration)
             .map_err(|e| Failure::usage(format!("--lease-duration: {e}")))?
@@ -456,7 +457,7 @@ async fn watch(
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| conn.namespace.clone());
         Some(Elector::new(
-            conn.client.clone(),
+            requests.clone(),
             LeaseConfig {
                 namespace,
                 name: args.leader_election_id.clone(),
@@ -504,7 +505,7 @@ async fn watch(
     let result = tokio::select! {
         _ = sigint.recv() => Err(Failure::quiet(Exit::Interrupted)),
         _ = sigterm.recv() => Ok(()),
-        _ = controller::run(conn.client.clone(), cs, report) => Ok(()),
+        _ = controller::run(conn.client.clone(), requests, cs, report) => Ok(()),
         lost = hold => Err(lost),
     };
     metrics::set_leader(false);

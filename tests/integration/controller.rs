@@ -53,9 +53,19 @@ pub(crate) struct Ctl {
 
 impl Ctl {
     pub(crate) fn start(cluster: &TestCluster, ns: &str, extra: &[&str]) -> Self {
+        Self::start_via(cluster, &cluster.kubeconfig, ns, extra)
+    }
+
+    /// The same, reaching the API server through `kubeconfig` (a proxy's).
+    pub(crate) fn start_via(
+        cluster: &TestCluster,
+        kubeconfig: &std::path::Path,
+        ns: &str,
+        extra: &[&str],
+    ) -> Self {
         let port = free_port();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubectl-stackset"));
-        cmd.arg("--kubeconfig").arg(&cluster.kubeconfig);
+        cmd.arg("--kubeconfig").arg(kubeconfig);
         if let Some(ctx) = cluster.admin_context() {
             cmd.args(["--context", &ctx]);
         }
@@ -513,4 +523,84 @@ async fn controller_replicas_elect_one_leader_and_fail_over() {
         || async { (standby.metrics().await?.reconciles > 0.0).then_some(()) },
     )
     .await;
+}
+
+/// A leader whose connection swallows everything (a black hole: nothing is
+/// refused or closed, so no error arrives) must stop leading before its
+/// Lease runs out; otherwise the standby takes over while the old leader,
+/// stuck in a renewal that never answers, still counts itself the leader.
+/// Without the bound on the renewal the old leader keeps running for the
+/// request's read timeout (minutes) after the standby took over.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_leader_cut_off_by_a_black_hole_stops_before_the_standby_takes_over() {
+    use crate::support::toxiproxy::{Stream as Direction, Toxic, Toxiproxy};
+    let cluster =
+        need_cluster!("a_leader_cut_off_by_a_black_hole_stops_before_the_standby_takes_over");
+    let ns = cluster.namespace("ctl-hole").await;
+    let id = format!("hole-{}", ns.name);
+    let lease = 6u64;
+    let args = [
+        "--interval",
+        "1h",
+        "--controller-id",
+        &id,
+        "--leader-elect",
+        "--leader-election-namespace",
+        &ns.name,
+        "--leader-election-id",
+        "ctl-hole",
+        "--lease-duration",
+        "6s",
+    ];
+    let proxy = Toxiproxy::start(cluster);
+    let mut leader = Ctl::start_via(cluster, &proxy.kubeconfig, &ns.name, &args);
+    eventually(
+        "the proxied replica leads",
+        Duration::from_secs(30),
+        || async { (leader.metrics().await?.leader == 1.0).then_some(()) },
+    )
+    .await;
+    let standby = Ctl::start(cluster, &ns.name, &args);
+    eventually("standby ready", Duration::from_secs(30), || async {
+        (standby.get("/readyz").await?.0 == 200).then_some(())
+    })
+    .await;
+    assert_eq!(standby.metrics().await.unwrap().leader, 0.0);
+
+    // Every byte either way is dropped from now on; no connection closes.
+    let cut = tokio::time::Instant::now();
+    proxy.add(&Toxic::timeout(Direction::Upstream, 0, 1.0).named("hole-up"));
+    proxy.add(&Toxic::timeout(Direction::Downstream, 0, 1.0).named("hole-down"));
+    let mut leader_stopped = None;
+    let mut standby_leads = None;
+    let deadline = cut + Duration::from_secs(lease * 4);
+    while (leader_stopped.is_none() || standby_leads.is_none())
+        && tokio::time::Instant::now() < deadline
+    {
+        if leader_stopped.is_none() && leader.child.try_wait().unwrap().is_some() {
+            leader_stopped = Some(cut.elapsed());
+        }
+        if standby_leads.is_none() && standby.metrics().await.is_some_and(|m| m.leader == 1.0) {
+            standby_leads = Some(cut.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    proxy.heal();
+    let log = leader.log();
+    leader.kill();
+    eprintln!(
+        "black hole: the old leader stopped after {leader_stopped:?}, the standby led after {standby_leads:?} (lease {lease}s)"
+    );
+    let (Some(stopped), Some(took_over)) = (leader_stopped, standby_leads) else {
+        panic!("stopped {leader_stopped:?}, took over {standby_leads:?}; leader log:\n{log}");
+    };
+    assert!(
+        stopped < took_over,
+        "two leaders: the standby led after {took_over:?}, the old one stopped after {stopped:?}\n{log}"
+    );
+    assert!(
+        log.contains("could not renew the leader lease"),
+        "the old leader says why it stopped:\n{log}"
+    );
+    assert!(!log.contains("panicked"), "{log}");
 }

@@ -561,6 +561,7 @@ fn connection(client: &kube::Client, ns: &str) -> kubectl_stackset::cluster::Con
         client: client.clone(),
         namespace: ns.to_string(),
         context: None,
+        config: None,
     }
 }
 
