@@ -12,9 +12,10 @@
 #   - change:  seconds from changing every template (version v2) to every one
 #              converged (a v2 stack in status.traffic, 2 stacks, both ready)
 #   - steady-state API requests per minute by verb, from the API server's own
-#              apiserver_request_total: a window with the controller running
-#              minus an equal window with the controller stopped (SIGSTOP),
-#              which subtracts the other components' background
+#              apiserver_request_total, counting the resources a StackSet
+#              controller works on (not leases, nodes, pods, ...): a window
+#              with the controller running minus an equal window with the
+#              controller stopped (SIGSTOP), which subtracts the background
 #   - CPU seconds per minute of the controller process in the steady window
 #   - peak RSS (VmHWM) of the controller process
 #
@@ -95,9 +96,22 @@ def raw_metrics():
         if not line.startswith("apiserver_request_total{"):
             continue
         labels, value = line.rsplit(" ", 1)
+        resource = re.search(r'resource="([^"]*)"', labels)
+        # Only what a StackSet controller reads or writes: the other
+        # components' lease renewals, node and pod status updates are noise
+        # that the subtraction of a window alone does not remove.
+        if not resource or resource.group(1) not in STACKSET_RESOURCES:
+            continue
         verb = re.search(r'verb="([^"]*)"', labels).group(1)
         by_verb[verb] = by_verb.get(verb, 0.0) + float(value)
     return by_verb
+
+
+STACKSET_RESOURCES = {
+    "stacksets", "stacks", "deployments", "services", "horizontalpodautoscalers",
+    "ingresses", "routegroups", "events", "configmaps", "secrets",
+    "platformcredentialssets",
+}
 
 
 def delta(a, b):
