@@ -3,7 +3,6 @@
 //! the /healthz, /readyz, /metrics endpoints. Every claim is read from the
 //! controller's own /metrics (API requests by verb, counted on its client)
 //! and its debug log, never timed.
-
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -16,6 +15,9 @@ use serde_json::json;
 use stackset_core::api::StackSet;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::fixtures::app::{
+    MINUTE, create_app, expect_code, record, run, spawn, start_rollout, w, weights,
+};
 use crate::need_cluster;
 use crate::support::{TestCluster, eventually};
 
@@ -603,4 +605,114 @@ async fn a_leader_cut_off_by_a_black_hole_stops_before_the_standby_takes_over() 
         "the old leader says why it stopped:\n{log}"
     );
     assert!(!log.contains("panicked"), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_controller_carries_a_rollout_on_after_the_cli_is_killed() {
+    let cluster = need_cluster!("the_controller_carries_a_rollout_on_after_the_cli_is_killed");
+    let ns = cluster.namespace("rollout-controller").await;
+    let client = cluster.client().await;
+    create_app(cluster, &client, &ns.name, "app").await;
+    let ctl = Ctl::start(cluster, &ns.name, &["--interval", "30s"]);
+
+    // Record who drives each step while the rollout runs.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let (client, ns, stop) = (client.clone(), ns.name.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut seen: Vec<(u32, String, u32)> = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Some(r) = record(&client, &ns, "app").await {
+                    let kind = r
+                        .driver
+                        .map(|d| d.kind.as_str().to_string())
+                        .unwrap_or_default();
+                    let v2 = weights(&client, &ns, "app")
+                        .await
+                        .0
+                        .get("app-v2")
+                        .copied()
+                        .unwrap_or(0);
+                    let entry = (r.step, kind, v2);
+                    if seen.last() != Some(&entry) {
+                        seen.push(entry);
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            seen
+        })
+    };
+    let args = start_rollout("20,50,100", "3s");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut driver = spawn(cluster, &ns.name, &args);
+    eventually("step 1 reached", MINUTE, || async {
+        let r = record(&client, &ns.name, "app").await?;
+        (r.step == 1 && r.step_reached.is_some()).then_some(())
+    })
+    .await;
+    let r = record(&client, &ns.name, "app").await.unwrap();
+    assert_eq!(
+        r.driver.unwrap().kind.as_str(),
+        "cli",
+        "a live CLI keeps its rollout"
+    );
+
+    // The terminal goes away.
+    driver.start_kill().unwrap();
+    assert_eq!(driver.wait().await.unwrap().code(), None);
+    let killed_at_step = record(&client, &ns.name, "app").await.unwrap().step;
+    assert!(killed_at_step < 3, "killed mid-rollout");
+
+    // The controller takes it over once the heartbeat lapses and sees it
+    // through, step by step.
+    let r = eventually("the rollout is done", 2 * MINUTE, || async {
+        let r = record(&client, &ns.name, "app").await?;
+        (r.state.as_str() == "done").then_some(r)
+    })
+    .await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let seen = sampler.await.unwrap();
+    assert_eq!(r.step, 3, "{seen:?}");
+    assert_eq!(
+        r.driver.as_ref().unwrap().kind.as_str(),
+        "controller",
+        "{seen:?}"
+    );
+    let expected = w(&[("app-v2", 100)]);
+    eventually("actual follows", MINUTE, || async {
+        (weights(&client, &ns.name, "app").await == (expected.clone(), expected.clone()))
+            .then_some(())
+    })
+    .await;
+    // The CLI drove until it was killed, the controller from then on (one
+    // hand-over, never back), each weight of the plan once and in order.
+    let v2: Vec<u32> = seen.iter().map(|e| e.2).collect();
+    let mut distinct = v2.clone();
+    distinct.dedup();
+    assert_eq!(distinct, vec![0, 20, 50, 100], "{seen:?}");
+    let handover = seen
+        .iter()
+        .position(|e| e.1 == "controller")
+        .expect("the controller drove");
+    assert!(seen[..handover].iter().all(|e| e.1 == "cli"), "{seen:?}");
+    assert!(
+        seen[handover..].iter().all(|e| e.1 == "controller"),
+        "{seen:?}"
+    );
+    assert!(seen[handover].0 >= killed_at_step, "{seen:?}");
+    let log = ctl.log();
+    assert!(
+        log.contains("stackset ") && log.contains("took over the rollout to v2"),
+        "{log}"
+    );
+    let (out, _) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &["status", "app", "--until", "healthy", "--timeout", "1m"],
+        ),
+        0,
+    );
+    assert!(out.starts_with("Healthy"), "{out}");
 }

@@ -2,14 +2,15 @@
 //! (issue #6): a full rollout step by step, a new stack that never becomes
 //! ready, a driver killed at every step and run again, and the control
 //! commands (pause, resume, promote, abort, status) from another terminal.
-
 use std::time::Duration;
 
 use kube::ResourceExt;
 use kube::api::Api;
 use stackset_core::api::Stack;
 
-use crate::mutate::{MINUTE, create_app, expect_code, record, run, spawn, stackset, w, weights};
+use crate::fixtures::app::{
+    MINUTE, create_app, expect_code, record, run, spawn, stackset, start_rollout, w, weights,
+};
 use crate::need_cluster;
 use crate::support::eventually;
 
@@ -354,7 +355,7 @@ async fn a_rollout_killed_at_every_step_resumes_and_completes() {
         assert_eq!(r.state.as_str(), "running", "at step {k}");
         let (desired, _) = weights(&client, &ns.name, "app").await;
         assert_eq!(desired.values().sum::<u32>(), 100, "{desired:?}");
-        let names: Vec<String> = crate::mutate::stack_names(&client, &ns.name).await;
+        let names: Vec<String> = crate::fixtures::app::stack_names(&client, &ns.name).await;
         let v2 = stack_uid(&client, &ns.name, "app-v2").await;
         if v2.is_some() {
             assert_eq!(names, vec!["app-v1", "app-v2"]);
@@ -518,7 +519,7 @@ async fn ctrl_c_leaves_the_rollout_recorded_and_consistent() {
     );
     eventually("waiting for v2 to become ready", MINUTE, || async {
         let r = record(&client, &ns.name, "app").await?;
-        let d = crate::mutate::deployment(&client, &ns.name, "app-v2").await?;
+        let d = crate::fixtures::app::deployment(&client, &ns.name, "app-v2").await?;
         (r.state.as_str() == "running" && d.status.is_some()).then_some(())
     })
     .await;
@@ -571,7 +572,8 @@ async fn rollout_takes_the_template_from_a_file() {
         "example/app:v2".into();
     ss["spec"]["stackTemplate"]["spec"]["replicas"] = 1.into();
     ss["spec"].as_object_mut().unwrap().remove("traffic");
-    let file = crate::mutate::temp_file("app-v2.yaml", &serde_saphyr::to_string(&ss).unwrap());
+    let file =
+        crate::fixtures::app::temp_file("app-v2.yaml", &serde_saphyr::to_string(&ss).unwrap());
     let path = file.to_str().unwrap();
 
     let (_, err) = expect_code(
@@ -653,4 +655,192 @@ async fn rollout_timeout_bounds_the_whole_rollout_and_keeps_it_recorded() {
         .unwrap();
     assert!(first.ends_with(" app State: running; Step: 1/2"), "{first}");
     watcher.kill().await.unwrap();
+}
+
+fn json(out: &str) -> serde_json::Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_rollout_is_shown_everywhere_and_never_healthy() {
+    let cluster = need_cluster!("an_open_rollout_is_shown_everywhere_and_never_healthy");
+    let ns = cluster.namespace("rollout-visible").await;
+    let client = cluster.client().await;
+    create_app(cluster, &client, &ns.name, "app").await;
+    let args = start_rollout("10,50,100", "1h");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut driver = spawn(cluster, &ns.name, &args);
+    eventually("step 1 reached", MINUTE, || async {
+        let r = record(&client, &ns.name, "app").await?;
+        (r.step == 1 && r.step_reached.is_some()).then_some(())
+    })
+    .await;
+
+    // get, list and status, as JSON and as tables, show step, state and driver.
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["get", "app", "-o", "json"]), 0);
+    let get = json(&out);
+    let rollout = &get["rollout"];
+    assert_eq!(rollout["version"], "v2", "{out}");
+    assert_eq!(rollout["state"], "running", "{out}");
+    assert_eq!(
+        (rollout["step"].as_u64(), rollout["totalSteps"].as_u64()),
+        (Some(1), Some(3))
+    );
+    assert_eq!(rollout["drivenBy"], "cli", "{out}");
+    assert_eq!(rollout["abandoned"], false, "{out}");
+    assert!(
+        rollout["driver"]["holder"]
+            .as_str()
+            .unwrap()
+            .contains(" pid "),
+        "{out}"
+    );
+    assert_eq!(get["status"]["phase"], "Progressing", "{out}");
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["list", "-o", "json"]), 0);
+    assert_eq!(
+        json(&out)["items"][0]["rollout"]["state"],
+        "running",
+        "{out}"
+    );
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["status", "app", "-o", "yaml"]), 4);
+    assert!(out.contains("drivenBy: cli"), "{out}");
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["status", "app"]), 4);
+    assert!(
+        out.starts_with("Progressing - rollout to v2 running at step 1/3"),
+        "10% on v2 is not healthy: {out}"
+    );
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["get", "app"]), 0);
+    assert!(
+        out.lines().any(|l| l.starts_with("Rollout:") && l.contains("v2 running, step 1/3, driven by cli")),
+        "{out}"
+    );
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["list"]), 0);
+    assert!(
+        out.contains("ROLLOUT") && out.contains("v2 1/3 running (cli)"),
+        "{out}"
+    );
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["rollout", "status", "app"]), 0);
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("Driver:") && l.contains("cli ") && l.contains("heartbeat")),
+        "{out}"
+    );
+    // Driven, so waiting may end it: `--until healthy` waits, and times out.
+    let (_, err) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &["status", "app", "--until", "healthy", "--timeout", "2s"],
+        ),
+        3,
+    );
+    assert!(err.contains("rollout to v2 running at step 1/3"), "{err}");
+
+    // The driver dies (SIGKILL: no chance to say goodbye). Once its heartbeat
+    // lapses, the record is abandoned, and `rollout status` says so.
+    driver.start_kill().unwrap();
+    assert_eq!(driver.wait().await.unwrap().code(), None);
+    let out = eventually("rollout status says abandoned", MINUTE, || async {
+        let o = run(cluster, &ns.name, &["rollout", "status", "app"]);
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        out.contains("abandoned, no process is driving it")
+            .then_some(out)
+    })
+    .await;
+    assert!(!out.contains("ETA:"), "no ETA without a driver: {out}");
+    assert!(
+        out.contains("run `kubectl stackset rollout resume app`"),
+        "{out}"
+    );
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["get", "app", "-o", "json"]), 0);
+    assert_eq!(json(&out)["rollout"]["abandoned"], true, "{out}");
+    assert_eq!(json(&out)["rollout"]["drivenBy"], "none", "{out}");
+
+    // Nobody takes it over (no controller runs): `--until healthy` stops
+    // with exit code 6 instead of passing or waiting out its timeout.
+    let started = std::time::Instant::now();
+    let (out, err) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &["status", "app", "--until", "healthy", "--timeout", "2m"],
+        ),
+        6,
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "it did not wait out the timeout"
+    );
+    assert!(
+        out.starts_with("Progressing - rollout to v2 running"),
+        "{out}"
+    );
+    assert!(err.contains("no process is driving it"), "{err}");
+    assert!(
+        err.contains("hint: resume it with `kubectl stackset rollout resume app`"),
+        "{err}"
+    );
+
+    // Paused: exit 6 at once.
+    expect_code(&run(cluster, &ns.name, &["rollout", "pause", "app"]), 0);
+    let (_, err) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &["status", "app", "--until", "healthy", "--timeout", "2m"],
+        ),
+        6,
+    );
+    assert!(
+        err.contains("is paused at step 1/3 (paused by user)"),
+        "{err}"
+    );
+
+    // `rollout resume` takes the abandoned rollout over and drives it from
+    // this terminal; it ends when the rollout does (promoted from another).
+    let resumed = spawn(cluster, &ns.name, &["rollout", "resume", "app", "--yes"]);
+    let resumer = resumed.id().unwrap();
+    eventually("the resume command drives the rollout", MINUTE, || async {
+        let r = record(&client, &ns.name, "app").await?;
+        let d = r.driver?;
+        (r.state.as_str() == "running" && d.holder.ends_with(&format!(" pid {resumer}")))
+            .then_some(())
+    })
+    .await;
+    let (out, _) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &["rollout", "promote", "app", "--full", "--yes"],
+        ),
+        0,
+    );
+    assert_eq!(
+        out,
+        "stackset.zalando.org/app rollout to v2 fully promoted: app-v2 100%\n"
+    );
+    let o = tokio::time::timeout(MINUTE, resumed.wait_with_output())
+        .await
+        .expect("the resume command ends with the rollout")
+        .unwrap();
+    let (out, err) = expect_code(&o, 0);
+    assert_eq!(
+        out, "stackset.zalando.org/app rolled out: app-v2 100%\n",
+        "{err}"
+    );
+    assert!(err.contains("rollout to v2 resumed at step 1/3"), "{err}");
+    let (out, _) = expect_code(
+        &run(
+            cluster,
+            &ns.name,
+            &["status", "app", "--until", "healthy", "--timeout", "1m"],
+        ),
+        0,
+    );
+    assert!(
+        out.starts_with("Healthy"),
+        "a finished rollout is closed: {out}"
+    );
+    let (out, _) = expect_code(&run(cluster, &ns.name, &["get", "app", "-o", "json"]), 0);
+    assert_eq!(json(&out)["rollout"]["state"], "done", "{out}");
 }

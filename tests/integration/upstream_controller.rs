@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use stackset_core::api::StackSet;
 
 use crate::differential::{Proc, kubectl_proxy, log_dir, managers, start_upstream};
-use crate::mutate::{MINUTE, expect_code, run, spawn, stack_ready, w, weights};
+use crate::fixtures::app::{MINUTE, expect_code, run, spawn, stack_ready, w, weights};
 use crate::need_cluster;
 use crate::support::eventually;
 
