@@ -231,3 +231,90 @@ fn base64_encode(data: &[u8]) -> String {
     }
     out
 }
+
+/// A kubeconfig whose user is a legacy `auth-provider` command with a
+/// `token-key`/`expiry-key` (gcp's `cmd-path`) authenticates: kube-client
+/// reads those keys as JSONPaths, which crates/kube-jsonpath answers in place
+/// of the jsonpath-rust crate (#14). A key that selects nothing is a one-line
+/// error, and the token never appears in the output.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_auth_provider_command_with_a_token_key_authenticates() {
+    let cluster = need_cluster!("an_auth_provider_command_with_a_token_key_authenticates");
+    let ns = cluster.namespace("authprov").await;
+    let client = cluster.client().await;
+    create(&client, &ns.name, &app("app", "v1", OURS, "segments")).await;
+
+    let text = std::fs::read_to_string(&cluster.kubeconfig).unwrap();
+    let kc: Value = serde_saphyr::from_str(&text).unwrap();
+    let token = kc["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|u| u["user"]["token"].as_str().map(str::to_string))
+        .expect("the local kubeconfig authenticates with a token");
+    let tmp = std::env::temp_dir().join(format!("stackset-authprov-{}", ns.name));
+    std::fs::create_dir_all(&tmp).unwrap();
+    // What `gcloud config config-helper --format=json` prints, in shape.
+    let helper = tmp.join("token-helper");
+    let expiry = "2099-01-01T00:00:00Z";
+    std::fs::write(
+        &helper,
+        format!(
+            "#!/bin/sh\nprintf '%s' '{{\"credential\":{{\"access_token\":\"{token}\",\"token_expiry\":\"{expiry}\"}}}}'\n"
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    let kubeconfig = |name: &str, token_key: &str| {
+        let mut k = kc.clone();
+        k["users"] = json!([{"name": "provider", "user": {"auth-provider": {
+            "name": "gcp",
+            "config": {
+                "cmd-path": helper.to_str().unwrap(),
+                "token-key": token_key,
+                "expiry-key": "{.credential.token_expiry}",
+            },
+        }}}]);
+        let cluster_name = k["clusters"][0]["name"].clone();
+        k["contexts"] = json!([{"name": "provider", "context": {"cluster": cluster_name, "user": "provider", "namespace": ns.name}}]);
+        k["current-context"] = json!("provider");
+        let path = tmp.join(name);
+        std::fs::write(&path, serde_json::to_vec(&k).unwrap()).unwrap();
+        path
+    };
+    let run = |path: std::path::PathBuf| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_kubectl-stackset"));
+        c.arg("--kubeconfig")
+            .arg(path)
+            .args(["-n", &ns.name, "-vv", "get", "app"])
+            .env_remove("RUST_LOG");
+        tokio::task::spawn_blocking(move || run_until(c, Duration::from_secs(60)))
+    };
+
+    let ok = run(kubeconfig("ok.kubeconfig", "{.credential.access_token}"))
+        .await
+        .unwrap();
+    assert_eq!(ok.code, Some(0), "{}", ok.stderr);
+    assert!(ok.stdout.contains("app-v1"), "{}", ok.stdout);
+    assert!(!format!("{}{}", ok.stdout, ok.stderr).contains(&token));
+
+    let missing = run(kubeconfig(
+        "missing.kubeconfig",
+        "{.credential.no_such_key}",
+    ))
+    .await
+    .unwrap();
+    assert_eq!(missing.code, Some(1), "{}", missing.stderr);
+    let errors: Vec<&str> = missing
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", missing.stderr);
+    assert!(errors[0].contains("no_such_key"), "{}", missing.stderr);
+    assert!(!missing.stderr.contains("panicked"), "{}", missing.stderr);
+    assert!(!format!("{}{}", missing.stdout, missing.stderr).contains(&token));
+    let _ = std::fs::remove_dir_all(&tmp);
+}
