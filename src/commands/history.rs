@@ -3,14 +3,11 @@
 
 use k8s_openapi::jiff::Timestamp;
 
-use super::observe::{
-    Clock, Rendered, Watch, interval, read_one, refuse_all_namespaces, structured, watch,
-};
-use crate::cli::{HistoryArgs, OutputFormat};
+use super::observe::{Clock, Flags, ReadCommand, Scope, read_one, show};
+use crate::cli::HistoryArgs;
 use crate::cluster::Connection;
-use crate::cluster::inspect::resolve_stackset;
 use crate::error::Failure;
-use crate::render::out;
+use crate::render::style::Style;
 use crate::render::table::{TableOpts, history_lines, history_table};
 use crate::render::view::{HistoryView, history_view};
 use crate::render::watch::Screen;
@@ -27,34 +24,44 @@ pub async fn view(
     Ok(history_view(&d.snapshot, &d.rec, &d.managed_by))
 }
 
-fn render(
-    view: &HistoryView,
-    args: &HistoryArgs,
-    screen: Screen,
-    now: Timestamp,
-    stream: bool,
-) -> Result<Rendered, Failure> {
-    let names = || {
+struct History<'a> {
+    conn: &'a Connection,
+    args: &'a HistoryArgs,
+}
+
+impl ReadCommand for History<'_> {
+    type View = HistoryView;
+
+    async fn read(
+        &self,
+        name: Option<&str>,
+        at: Timestamp,
+        _: bool,
+    ) -> Result<HistoryView, Failure> {
+        let id = self.args.view.controller_id.as_str();
+        view(self.conn, &self.conn.namespace, name, id, at).await
+    }
+
+    fn names(&self, view: &HistoryView) -> String {
         view.versions
             .iter()
             .map(|v| format!("stack.zalando.org/{}\n", v.stack))
             .collect()
-    };
-    if let Some(text) = structured(view, args.view.output, stream, !args.view.no_headers, names)? {
-        return Ok(Rendered {
-            text,
-            lines: Vec::new(),
-        });
     }
-    let opts = TableOpts {
-        wide: args.view.output == OutputFormat::Wide,
-        no_headers: args.view.no_headers,
-        all_namespaces: false,
-    };
-    Ok(Rendered {
-        text: history_table(view, opts, screen.style, now),
-        lines: history_lines(view),
-    })
+
+    fn table(&self, view: &HistoryView, opts: TableOpts, style: Style, at: Timestamp) -> String {
+        history_table(view, opts, style, at)
+    }
+
+    fn lines(&self, view: &HistoryView) -> Vec<(String, String)> {
+        history_lines(view)
+    }
+
+    fn empty(&self, view: &HistoryView) -> Option<String> {
+        view.versions
+            .is_empty()
+            .then(|| format!("stackset {} has no stacks yet", view.name))
+    }
 }
 
 pub async fn run(
@@ -64,42 +71,19 @@ pub async fn run(
     screen: Screen,
     now: Clock<'_>,
 ) -> Result<(), Failure> {
-    refuse_all_namespaces(all_namespaces, "history")?;
-    let every = interval(&args.view.interval)?;
-    let (client, ns) = (&conn.client, conn.namespace.as_str());
-    let id = args.view.controller_id.as_str();
-    if !args.view.watch {
-        let at = now();
-        let v = view(conn, ns, args.name.as_deref(), id, at).await?;
-        if v.versions.is_empty() && args.view.output.is_table() {
-            eprintln!("stackset {} has no stacks yet", v.name);
-            return Ok(());
-        }
-        return out(&render(&v, args, screen, at, false)?.text);
-    }
-    let name = match &args.name {
-        Some(n) => n.clone(),
-        None => resolve_stackset(client, ns, None)
-            .await?
-            .metadata
-            .name
-            .unwrap_or_default(),
+    let scope = Scope::One {
+        command: "history",
+        name: args.name.as_deref(),
     };
-    let name = name.as_str();
-    watch(
+    let flags = Flags::of(&args.view);
+    show(
         conn,
-        Watch {
-            ns: Some(ns),
-            stackset: Some(name),
-            format: args.view.output,
-            screen,
-            every,
-        },
+        all_namespaces,
+        scope,
+        flags,
+        screen,
         now,
-        |at| async move {
-            let v = view(conn, ns, Some(name), id, at).await?;
-            render(&v, args, screen, at, true)
-        },
+        &History { conn, args },
     )
     .await
 }

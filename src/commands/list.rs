@@ -3,11 +3,11 @@
 
 use k8s_openapi::jiff::Timestamp;
 
-use super::observe::{Clock, Rendered, Watch, interval, read_many, structured, watch};
-use crate::cli::{ListArgs, OutputFormat};
+use super::observe::{Clock, Flags, ReadCommand, Scope, read_many, show};
+use crate::cli::ListArgs;
 use crate::cluster::Connection;
 use crate::error::Failure;
-use crate::render::out;
+use crate::render::style::Style;
 use crate::render::table::{TableOpts, list_lines, list_table};
 use crate::render::view::{StackSetListView, list_view, summary};
 use crate::render::watch::Screen;
@@ -29,46 +29,57 @@ pub async fn view(
     ))
 }
 
-fn render(
-    view: &StackSetListView,
-    args: &ListArgs,
-    all_namespaces: bool,
-    screen: Screen,
-    now: Timestamp,
-    stream: bool,
-) -> Result<Rendered, Failure> {
-    let names = || {
+struct List<'a> {
+    conn: &'a Connection,
+    args: &'a ListArgs,
+    /// The namespace, or all with `None` (`-A`).
+    ns: Option<&'a str>,
+}
+
+impl ReadCommand for List<'_> {
+    type View = StackSetListView;
+
+    async fn read(
+        &self,
+        _: Option<&str>,
+        at: Timestamp,
+        _: bool,
+    ) -> Result<StackSetListView, Failure> {
+        let selector = self.args.selector.as_deref();
+        let id = self.args.view.controller_id.as_str();
+        view(self.conn, self.ns, selector, id, at).await
+    }
+
+    fn names(&self, view: &StackSetListView) -> String {
         view.items
             .iter()
             .map(|s| format!("stackset.zalando.org/{}\n", s.name))
             .collect()
-    };
-    if let Some(text) = structured(view, args.view.output, stream, !args.view.no_headers, names)? {
-        return Ok(Rendered {
-            text,
-            lines: Vec::new(),
-        });
     }
-    let opts = TableOpts {
-        wide: args.view.output == OutputFormat::Wide,
-        no_headers: args.view.no_headers,
-        all_namespaces,
-    };
-    let text = if view.items.is_empty() {
-        String::new()
-    } else {
-        list_table(view, opts, screen.style, now)
-    };
-    Ok(Rendered {
-        text,
-        lines: list_lines(view),
-    })
-}
 
-fn nothing_found(ns: Option<&str>) {
-    match ns {
-        Some(ns) => eprintln!("No resources found in {ns} namespace."),
-        None => eprintln!("No resources found"),
+    fn table(
+        &self,
+        view: &StackSetListView,
+        opts: TableOpts,
+        style: Style,
+        at: Timestamp,
+    ) -> String {
+        if view.items.is_empty() {
+            String::new()
+        } else {
+            list_table(view, opts, style, at)
+        }
+    }
+
+    fn lines(&self, view: &StackSetListView) -> Vec<(String, String)> {
+        list_lines(view)
+    }
+
+    fn empty(&self, view: &StackSetListView) -> Option<String> {
+        view.items.is_empty().then(|| match self.ns {
+            Some(ns) => format!("No resources found in {ns} namespace."),
+            None => "No resources found".to_string(),
+        })
     }
 }
 
@@ -79,33 +90,17 @@ pub async fn run(
     screen: Screen,
     now: Clock<'_>,
 ) -> Result<(), Failure> {
-    let every = interval(&args.view.interval)?;
     let ns = (!all_namespaces).then_some(conn.namespace.as_str());
-    let selector = args.selector.as_deref();
-    let id = args.view.controller_id.as_str();
-    if !args.view.watch {
-        let at = now();
-        let v = view(conn, ns, selector, id, at).await?;
-        if v.items.is_empty() && args.view.output.is_table() {
-            nothing_found(ns);
-            return Ok(());
-        }
-        return out(&render(&v, args, all_namespaces, screen, at, false)?.text);
-    }
-    watch(
+    let flags = Flags::of(&args.view);
+    let list = List { conn, args, ns };
+    show(
         conn,
-        Watch {
-            ns,
-            stackset: None,
-            format: args.view.output,
-            screen,
-            every,
-        },
+        all_namespaces,
+        Scope::Many { ns },
+        flags,
+        screen,
         now,
-        |at| async move {
-            let v = view(conn, ns, selector, id, at).await?;
-            render(&v, args, all_namespaces, screen, at, true)
-        },
+        &list,
     )
     .await
 }

@@ -3,7 +3,6 @@
 //! documented view, print it once or keep printing it (`--watch`).
 
 use std::future::Future;
-use std::pin::pin;
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -24,6 +23,8 @@ use crate::cluster::reconcile::{Settings, decide};
 use crate::cluster::snapshot::NamespaceObjects;
 use crate::error::{Exit, Failure};
 use crate::render::out;
+use crate::render::style::Style;
+use crate::render::table::TableOpts;
 use crate::render::view::{ManagedBy, encode};
 use crate::render::watch::{Mode, Presenter, Screen};
 
@@ -209,9 +210,88 @@ pub struct Watch<'a> {
     pub every: Duration,
 }
 
+/// How a wait of a [`Pace`] ended.
+#[derive(Debug)]
+pub enum Wake<T> {
+    /// What was waited for came (a look's result, or the moment to look again).
+    Done(T),
+    /// Ctrl-C.
+    Interrupted,
+    /// The deadline passed.
+    Expired,
+}
+
+/// The pace of a command that looks at the cluster again and again (`--watch`
+/// and `status --until`): at once when a StackSet, Stack or Deployment in
+/// scope changes (a burst of changes settles for 150 ms first, then counts
+/// once), and at least every `every`. Ctrl-C, and the deadline when there is
+/// one, end every wait, a look at the cluster included.
+pub struct Pace {
+    triggers: futures::stream::BoxStream<'static, ()>,
+    every: Duration,
+    interrupted: std::pin::Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>>,
+    deadline: Option<tokio::time::Instant>,
+}
+
+impl Pace {
+    pub fn new(
+        conn: &Connection,
+        ns: Option<&str>,
+        stackset: Option<&str>,
+        every: Duration,
+    ) -> Self {
+        Pace {
+            triggers: changes(&conn.client, ns, stackset),
+            every,
+            interrupted: Box::pin(tokio::signal::ctrl_c()),
+            deadline: None,
+        }
+    }
+
+    /// Ends every wait at `deadline` (none: wait forever).
+    pub fn until(mut self, deadline: Option<tokio::time::Instant>) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// `look`, unless Ctrl-C or the deadline comes first.
+    pub async fn run<T>(&mut self, look: impl Future<Output = T>) -> Wake<T> {
+        let expired = expiry(self.deadline);
+        tokio::select! {
+            _ = &mut self.interrupted => Wake::Interrupted,
+            _ = expired => Wake::Expired,
+            v = look => Wake::Done(v),
+        }
+    }
+
+    /// Waits until it is time to look again.
+    pub async fn wait(&mut self) -> Wake<()> {
+        let expired = expiry(self.deadline);
+        tokio::select! {
+            _ = &mut self.interrupted => Wake::Interrupted,
+            _ = expired => Wake::Expired,
+            _ = tokio::time::sleep(self.every) => Wake::Done(()),
+            _ = self.triggers.next() => {
+                // Let a burst of changes settle, then look once.
+                tokio::time::sleep(Duration::from_millis(150)).await;
+                while let Some(Some(())) = futures::FutureExt::now_or_never(self.triggers.next()) {}
+                Wake::Done(())
+            }
+        }
+    }
+}
+
+/// Completes at `deadline`, never without one.
+async fn expiry(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
 /// Keeps rendering until Ctrl-C (exit 130): at once on every change of a
-/// StackSet, Stack or Deployment in scope, and at least every `every`.
-/// Table output is redrawn in place on a terminal and appended as
+/// StackSet, Stack or Deployment in scope, and at least every `every`
+/// ([`Pace`]). Table output is redrawn in place on a terminal and appended as
 /// timestamped lines elsewhere; structured output appends a document per
 /// change. The first read's error ends the watch; later errors (the API server
 /// restarting, a deleted StackSet) are reported on stderr when they change,
@@ -226,10 +306,9 @@ where
     F: FnMut(Timestamp) -> Fut,
     Fut: Future<Output = Result<Rendered, Failure>>,
 {
-    let client = &conn.client;
     let Watch {
-        ns: scope_ns,
-        stackset: scope_stackset,
+        ns,
+        stackset,
         format,
         screen,
         every,
@@ -240,19 +319,14 @@ where
         Mode::Append
     };
     let mut presenter = Presenter::new(mode);
-    let mut triggers = changes(client, scope_ns, scope_stackset);
-    let mut interrupted = pin!(tokio::signal::ctrl_c());
+    let mut pace = Pace::new(conn, ns, stackset, every);
+    let interrupted = || Err(Failure::quiet(Exit::Interrupted));
     let mut first = true;
     let mut last_error: Option<String> = None;
     loop {
-        let tick = async {
-            let at = now();
-            let result = render(at).await;
-            (at, result)
-        };
-        let (at, result) = tokio::select! {
-            _ = &mut interrupted => return Err(Failure::quiet(Exit::Interrupted)),
-            r = tick => r,
+        let at = now();
+        let Wake::Done(result) = pace.run(render(at)).await else {
+            return interrupted();
         };
         match result {
             Ok(r) => {
@@ -275,14 +349,180 @@ where
         }
         first = false;
         tracing::debug!("watch refreshed");
-        tokio::select! {
-            _ = &mut interrupted => return Err(Failure::quiet(Exit::Interrupted)),
-            _ = tokio::time::sleep(every) => {}
-            _ = triggers.next() => {
-                // Let a burst of changes settle, then draw once.
-                tokio::time::sleep(Duration::from_millis(150)).await;
-                while let Some(Some(())) = futures::FutureExt::now_or_never(triggers.next()) {}
-            }
+        let Wake::Done(()) = pace.wait().await else {
+            return interrupted();
+        };
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The read-command skeleton
+// ---------------------------------------------------------------------------
+
+/// The flags every read command takes.
+#[derive(Debug, Clone, Copy)]
+pub struct Flags<'a> {
+    /// `-o`.
+    pub output: OutputFormat,
+    /// `--no-headers`.
+    pub no_headers: bool,
+    /// `-w`.
+    pub watch: bool,
+    /// `--interval`, as given.
+    pub interval: &'a str,
+}
+
+impl<'a> Flags<'a> {
+    pub fn of(view: &'a crate::cli::ViewArgs) -> Self {
+        Flags {
+            output: view.output,
+            no_headers: view.no_headers,
+            watch: view.watch,
+            interval: &view.interval,
         }
     }
+}
+
+/// What a read command shows: its view of the cluster at a moment, and the
+/// table and lines that view becomes. [`show`] does the rest, the same for
+/// every read command: `-A`, `--interval`, `-o`, once or `--watch`.
+pub trait ReadCommand {
+    /// The documented view (what `-o json|yaml|jsonpath=` print).
+    type View: Serialize;
+
+    /// Reads the view at `at`: of the StackSet `name` (the namespace's only
+    /// one when `None`) for a command about one StackSet. `first`: the first
+    /// read of this run (a warning is said once).
+    fn read(
+        &self,
+        name: Option<&str>,
+        at: Timestamp,
+        first: bool,
+    ) -> impl Future<Output = Result<Self::View, Failure>>;
+
+    /// `-o name`: what the view shows, `kind.group/name` a line each.
+    fn names(&self, view: &Self::View) -> String;
+
+    /// The table (or text) for `-o table|wide`.
+    fn table(&self, view: &Self::View, opts: TableOpts, style: Style, at: Timestamp) -> String;
+
+    /// The lines appended per change off a terminal, each with its key.
+    fn lines(&self, view: &Self::View) -> Vec<(String, String)>;
+
+    /// Said on stderr instead of printing an empty table once.
+    fn empty(&self, _view: &Self::View) -> Option<String> {
+        None
+    }
+
+    /// The outcome after printing once (`status`: 4 unless Healthy).
+    fn verdict(&self, _view: &Self::View) -> Result<(), Failure> {
+        Ok(())
+    }
+}
+
+/// A read command's view in the format `-o` asks for; `stream`: one of many
+/// documents (`--watch`).
+pub fn render<C: ReadCommand>(
+    command: &C,
+    view: &C::View,
+    flags: Flags<'_>,
+    all_namespaces: bool,
+    style: Style,
+    at: Timestamp,
+    stream: bool,
+) -> Result<Rendered, Failure> {
+    let names = || command.names(view);
+    if let Some(text) = structured(view, flags.output, stream, !flags.no_headers, names)? {
+        return Ok(Rendered {
+            text,
+            lines: Vec::new(),
+        });
+    }
+    let opts = TableOpts {
+        wide: flags.output == OutputFormat::Wide,
+        no_headers: flags.no_headers,
+        all_namespaces,
+    };
+    Ok(Rendered {
+        text: command.table(view, opts, style, at),
+        lines: command.lines(view),
+    })
+}
+
+/// What a read command is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// One StackSet: `name`, or the namespace's only one; `-A` is refused.
+    One {
+        command: &'static str,
+        name: Option<&'a str>,
+    },
+    /// Every StackSet of a namespace, or of all with `None` (`-A`).
+    Many { ns: Option<&'a str> },
+}
+
+/// The skeleton of every read command: refuse what makes no sense, then
+/// print the view once, or keep printing it under `--watch` ([`watch`]).
+pub async fn show<C: ReadCommand>(
+    conn: &Connection,
+    all_namespaces: bool,
+    scope: Scope<'_>,
+    flags: Flags<'_>,
+    screen: Screen,
+    now: Clock<'_>,
+    command: &C,
+) -> Result<(), Failure> {
+    if let Scope::One { command, .. } = scope {
+        refuse_all_namespaces(all_namespaces, command)?;
+    }
+    let every = interval(flags.interval)?;
+    let all = matches!(scope, Scope::Many { ns: None });
+    if !flags.watch {
+        let name = match scope {
+            Scope::One { name, .. } => name,
+            Scope::Many { .. } => None,
+        };
+        let at = now();
+        let view = command.read(name, at, true).await?;
+        if flags.output.is_table()
+            && let Some(said) = command.empty(&view)
+        {
+            eprintln!("{said}");
+            return Ok(());
+        }
+        out(&render(command, &view, flags, all, screen.style, at, false)?.text)?;
+        return command.verdict(&view);
+    }
+    let (ns, stackset) = match scope {
+        Scope::One { name, .. } => {
+            let ns = conn.namespace.as_str();
+            let name = match name {
+                Some(n) => n.to_owned(),
+                None => resolve_stackset(&conn.client, ns, None)
+                    .await?
+                    .metadata
+                    .name
+                    .unwrap_or_default(),
+            };
+            (Some(ns), Some(name))
+        }
+        Scope::Many { ns } => (ns, None),
+    };
+    let name = stackset.as_deref();
+    let mut first = true;
+    let how = Watch {
+        ns,
+        stackset: name,
+        format: flags.output,
+        screen,
+        every,
+    };
+    watch(conn, how, now, |at| {
+        let first = std::mem::replace(&mut first, false);
+        async move {
+            let view = command.read(name, at, first).await?;
+            render(command, &view, flags, all, screen.style, at, true)
+        }
+    })
+    .await
 }

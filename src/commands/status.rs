@@ -12,20 +12,19 @@
 //! The final status goes to stdout; progress lines (`<time> <phase> -
 //! <message>`, printed when they change) go to stderr.
 
-use std::pin::pin;
-
-use futures::StreamExt;
 use k8s_openapi::jiff::Timestamp;
 
 use super::observe::{
-    Clock, Rendered, Watch, interval, read_one, refuse_all_namespaces, structured, watch,
+    Clock, Flags, Pace, ReadCommand, Scope, Wake, interval, read_one, refuse_all_namespaces,
+    render, show,
 };
-use crate::cli::{OutputFormat, StatusArgs, Until};
-use crate::cluster::inspect::{changes, resolve_stackset};
+use crate::cli::{StatusArgs, Until};
+use crate::cluster::inspect::resolve_stackset;
 use crate::cluster::{Connection, parse_duration};
 use crate::error::{Exit, Failure};
 use crate::render::out;
-use crate::render::table::status_text;
+use crate::render::style::Style;
+use crate::render::table::{TableOpts, status_text};
 use crate::render::view::{Assessment, ManagedBy, Phase, StatusView, rollout_record, status_view};
 use crate::render::watch::Screen;
 use stackset_core::rollout::{DRIVER_LEASE_SECONDS, Driving, RolloutRecord, RolloutState};
@@ -94,69 +93,67 @@ fn describe(until: Until) -> &'static str {
     }
 }
 
-fn print(view: &StatusView, args: &StatusArgs, screen: Screen) -> Result<(), Failure> {
-    let format = args.output;
-    let names = || format!("stackset.zalando.org/{}\n", view.name);
-    match structured(view, format, false, !args.no_headers, names)? {
-        Some(text) => out(&text),
-        None => out(&status_text(
-            view,
-            format == OutputFormat::Wide,
-            screen.style,
-        )),
+fn line(view: &StatusView) -> String {
+    format!("{} - {}", view.status.phase.as_str(), view.status.message)
+}
+
+/// `status` once (exit 4 unless Healthy), and `status -w`: the status again
+/// on every change, like `get -w`.
+#[derive(Clone, Copy)]
+struct Status<'a> {
+    conn: &'a Connection,
+    args: &'a StatusArgs,
+}
+
+impl Status<'_> {
+    fn flags(&self) -> Flags<'_> {
+        Flags {
+            output: self.args.output,
+            no_headers: self.args.no_headers,
+            watch: self.args.watch,
+            interval: &self.args.interval,
+        }
+    }
+
+    /// Prints the final status of `--until`.
+    fn print(&self, view: &StatusView, screen: Screen, at: Timestamp) -> Result<(), Failure> {
+        out(&render(self, view, self.flags(), false, screen.style, at, false)?.text)
     }
 }
 
-/// `status -w`: the status again on every change, like `get -w` (in place
-/// on a terminal, a timestamped line per change elsewhere, a document per
-/// change with `-o json|yaml`), until Ctrl-C (exit 130).
-async fn watch_status(
-    conn: &Connection,
-    ns: &str,
-    args: &StatusArgs,
-    screen: Screen,
-    now: Clock<'_>,
-    every: std::time::Duration,
-) -> Result<(), Failure> {
-    let client = &conn.client;
-    let name = match &args.name {
-        Some(n) => n.clone(),
-        None => resolve_stackset(client, ns, None)
-            .await?
-            .metadata
-            .name
-            .unwrap_or_default(),
-    };
-    let name = name.as_str();
-    let id = args.controller_id.as_str();
-    watch(
-        conn,
-        Watch {
-            ns: Some(ns),
-            stackset: Some(name),
-            format: args.output,
-            screen,
-            every,
-        },
-        now,
-        |at| async move {
-            let (v, _) = view(conn, ns, Some(name), id, at).await?;
-            let names = || format!("stackset.zalando.org/{name}\n");
-            let text = match structured(&v, args.output, true, !args.no_headers, names)? {
-                Some(text) => text,
-                None => status_text(&v, args.output == OutputFormat::Wide, screen.style),
-            };
-            Ok(Rendered {
-                text,
-                lines: vec![(name.to_string(), format!("{name} {}", line(&v)))],
-            })
-        },
-    )
-    .await
-}
+impl ReadCommand for Status<'_> {
+    type View = StatusView;
 
-fn line(view: &StatusView) -> String {
-    format!("{} - {}", view.status.phase.as_str(), view.status.message)
+    async fn read(
+        &self,
+        name: Option<&str>,
+        at: Timestamp,
+        _: bool,
+    ) -> Result<StatusView, Failure> {
+        let id = self.args.controller_id.as_str();
+        Ok(view(self.conn, &self.conn.namespace, name, id, at).await?.0)
+    }
+
+    fn names(&self, view: &StatusView) -> String {
+        format!("stackset.zalando.org/{}\n", view.name)
+    }
+
+    fn table(&self, view: &StatusView, opts: TableOpts, style: Style, _: Timestamp) -> String {
+        status_text(view, opts.wide, style)
+    }
+
+    fn lines(&self, view: &StatusView) -> Vec<(String, String)> {
+        vec![(view.name.clone(), format!("{} {}", view.name, line(view)))]
+    }
+
+    fn verdict(&self, view: &StatusView) -> Result<(), Failure> {
+        if view.status.phase == Phase::Healthy {
+            Ok(())
+        } else {
+            // The status line on stdout says why.
+            Err(Failure::quiet(Exit::Degraded))
+        }
+    }
 }
 
 pub async fn run(
@@ -171,23 +168,35 @@ pub async fn run(
         Failure::usage(format!("--timeout: {e}")).hint("e.g. --timeout 10m; 0 waits forever")
     })?;
     let every = interval(&args.interval)?;
+    let status = Status { conn, args };
+    match args.until {
+        Some(until) if !args.watch => wait_until(&status, until, timeout, every, screen, now).await,
+        _ => {
+            let scope = Scope::One {
+                command: "status",
+                name: args.name.as_deref(),
+            };
+            let flags = status.flags();
+            show(conn, all_namespaces, scope, flags, screen, now, &status).await
+        }
+    }
+}
+
+/// `status --until`: looks again on every change (and every `every`) until
+/// the condition holds (exit 0), cannot hold without a change to the spec or
+/// the rollout (4, 6), `timeout` passes (3; zero: never) or Ctrl-C (130).
+/// Progress lines go to stderr when they change; the final status to stdout.
+async fn wait_until(
+    status: &Status<'_>,
+    until: Until,
+    timeout: std::time::Duration,
+    every: std::time::Duration,
+    screen: Screen,
+    now: Clock<'_>,
+) -> Result<(), Failure> {
+    let Status { conn, args } = *status;
     let (client, ns) = (&conn.client, conn.namespace.as_str());
     let id = args.controller_id.as_str();
-
-    if args.watch {
-        return watch_status(conn, ns, args, screen, now, every).await;
-    }
-    let Some(until) = args.until else {
-        let (v, _) = view(conn, ns, args.name.as_deref(), id, now()).await?;
-        print(&v, args, screen)?;
-        return if v.status.phase == Phase::Healthy {
-            Ok(())
-        } else {
-            // The status line on stdout says why.
-            Err(Failure::quiet(Exit::Degraded))
-        };
-    };
-
     let name = match &args.name {
         Some(n) => n.clone(),
         None => resolve_stackset(client, ns, None)
@@ -197,37 +206,35 @@ pub async fn run(
             .unwrap_or_default(),
     };
     let what = format!("stackset {ns}/{name} to be {}", describe(until));
+    let interrupted = || {
+        Err(Failure::new(
+            Exit::Interrupted,
+            format!("interrupted while waiting for {what}"),
+        ))
+    };
     let deadline = (!timeout.is_zero()).then(|| tokio::time::Instant::now() + timeout);
-    let mut triggers = changes(client, Some(ns), Some(&name));
-    let mut interrupted = pin!(tokio::signal::ctrl_c());
+    // The deadline bounds a look at the cluster too: a request into a
+    // black-holed connection never ends on its own (no read timeout unless
+    // --request-timeout is given).
+    let mut pace = Pace::new(conn, Some(ns), Some(&name), every).until(deadline);
     let mut last_line: Option<String> = None;
     let mut hinted = false;
     loop {
         let at = now();
-        // The deadline bounds a look at the cluster too: a request into a
-        // black-holed connection never ends on its own (no read timeout
-        // unless --request-timeout is given).
-        let expired = async {
-            match deadline {
-                Some(d) => tokio::time::sleep_until(d).await,
-                None => std::future::pending().await,
-            }
-        };
-        let v = tokio::select! {
-            _ = &mut interrupted => {
-                return Err(Failure::new(Exit::Interrupted, format!("interrupted while waiting for {what}")));
-            }
-            _ = expired => {
-                let last = last_line.as_deref().unwrap_or("the API server did not answer");
+        let (v, record) = match pace.run(view(conn, ns, Some(&name), id, at)).await {
+            Wake::Done(v) => v?,
+            Wake::Interrupted => return interrupted(),
+            Wake::Expired => {
+                let last = last_line
+                    .as_deref()
+                    .unwrap_or("the API server did not answer");
                 return Err(Failure::new(
                     Exit::Timeout,
                     format!("timed out after {} waiting for {what}: {last} (the API server did not answer in time)", args.timeout),
                 )
                 .hint("check that the API server is reachable (kubectl get --raw /readyz), then raise --timeout"));
             }
-            v = view(conn, ns, Some(&name), id, at) => v?,
         };
-        let (v, record) = v;
         let current = line(&v);
         if last_line.as_deref() != Some(current.as_str()) {
             let ts = Timestamp::from_second(at.as_second()).unwrap_or(at);
@@ -235,14 +242,14 @@ pub async fn run(
             last_line = Some(current.clone());
         }
         if holds(until, &v.status) {
-            return print(&v, args, screen);
+            return status.print(&v, screen, at);
         }
         if let Some(f) = record.as_ref().and_then(|r| stuck_rollout(r, &name, at)) {
-            print(&v, args, screen)?;
+            status.print(&v, screen, at)?;
             return Err(f);
         }
         if v.status.has_errors {
-            print(&v, args, screen)?;
+            status.print(&v, screen, at)?;
             return Err(Failure::new(
                 Exit::Degraded,
                 format!("stackset {ns}/{name} has errors: {}", v.status.message),
@@ -256,28 +263,19 @@ pub async fn run(
             );
             hinted = true;
         }
-        let expired = async {
-            match deadline {
-                Some(d) => tokio::time::sleep_until(d).await,
-                None => std::future::pending().await,
-            }
-        };
-        tokio::select! {
-            _ = &mut interrupted => {
-                return Err(Failure::new(Exit::Interrupted, format!("interrupted while waiting for {what}")));
-            }
-            _ = expired => {
-                print(&v, args, screen)?;
+        match pace.wait().await {
+            Wake::Done(()) => {}
+            Wake::Interrupted => return interrupted(),
+            Wake::Expired => {
+                status.print(&v, screen, at)?;
                 return Err(Failure::new(
                     Exit::Timeout,
-                    format!("timed out after {} waiting for {what}: {current}", args.timeout),
+                    format!(
+                        "timed out after {} waiting for {what}: {current}",
+                        args.timeout
+                    ),
                 )
                 .hint("raise --timeout, or look closer with `kubectl stackset get`"));
-            }
-            _ = tokio::time::sleep(every) => {}
-            _ = triggers.next() => {
-                tokio::time::sleep(std::time::Duration::from_millis(150)).await;
-                while let Some(Some(())) = futures::FutureExt::now_or_never(triggers.next()) {}
             }
         }
     }

@@ -3,14 +3,11 @@
 
 use k8s_openapi::jiff::Timestamp;
 
-use super::observe::{
-    Clock, Rendered, Watch, interval, read_one, refuse_all_namespaces, structured, watch,
-};
-use crate::cli::{OutputFormat, TrafficArgs};
+use super::observe::{Clock, Flags, ReadCommand, Scope, read_one};
+use crate::cli::TrafficArgs;
 use crate::cluster::Connection;
-use crate::cluster::inspect::resolve_stackset;
 use crate::error::Failure;
-use crate::render::out;
+use crate::render::style::Style;
 use crate::render::table::{TableOpts, traffic_line, traffic_table};
 use crate::render::view::{TrafficView, traffic_view};
 use crate::render::watch::Screen;
@@ -27,36 +24,46 @@ pub async fn view(
     Ok(traffic_view(&d.snapshot, &d.rec, &d.managed_by))
 }
 
-fn render(
-    view: &TrafficView,
-    args: &TrafficArgs,
-    screen: Screen,
-    stream: bool,
-) -> Result<Rendered, Failure> {
-    let names = || {
+struct Traffic<'a> {
+    conn: &'a Connection,
+    args: &'a TrafficArgs,
+}
+
+impl ReadCommand for Traffic<'_> {
+    type View = TrafficView;
+
+    async fn read(
+        &self,
+        name: Option<&str>,
+        at: Timestamp,
+        _: bool,
+    ) -> Result<TrafficView, Failure> {
+        let id = self.args.view.controller_id.as_str();
+        view(self.conn, &self.conn.namespace, name, id, at).await
+    }
+
+    fn names(&self, view: &TrafficView) -> String {
         view.stacks
             .iter()
             .map(|s| format!("stack.zalando.org/{}\n", s.stack))
             .collect()
-    };
-    if let Some(text) = structured(view, args.view.output, stream, !args.view.no_headers, names)? {
-        return Ok(Rendered {
-            text,
-            lines: Vec::new(),
-        });
     }
-    let opts = TableOpts {
-        wide: args.view.output == OutputFormat::Wide,
-        no_headers: args.view.no_headers,
-        all_namespaces: false,
-    };
-    Ok(Rendered {
-        text: traffic_table(view, opts, screen.style),
-        lines: vec![(view.name.clone(), traffic_line(view))],
-    })
+
+    fn table(&self, view: &TrafficView, opts: TableOpts, style: Style, _: Timestamp) -> String {
+        traffic_table(view, opts, style)
+    }
+
+    fn lines(&self, view: &TrafficView) -> Vec<(String, String)> {
+        vec![(view.name.clone(), traffic_line(view))]
+    }
+
+    fn empty(&self, view: &TrafficView) -> Option<String> {
+        view.stacks
+            .is_empty()
+            .then(|| format!("stackset {} has no stacks yet", view.name))
+    }
 }
 
-/// Shows desired versus actual traffic (`traffic [NAME]` without a subcommand).
 pub async fn show(
     conn: &Connection,
     all_namespaces: bool,
@@ -64,41 +71,11 @@ pub async fn show(
     screen: Screen,
     now: Clock<'_>,
 ) -> Result<(), Failure> {
-    refuse_all_namespaces(all_namespaces, "traffic")?;
-    let every = interval(&args.view.interval)?;
-    let (client, ns) = (&conn.client, conn.namespace.as_str());
-    let id = args.view.controller_id.as_str();
-    if !args.view.watch {
-        let v = view(conn, ns, args.name.as_deref(), id, now()).await?;
-        if v.stacks.is_empty() && args.view.output.is_table() {
-            eprintln!("stackset {} has no stacks yet", v.name);
-            return Ok(());
-        }
-        return out(&render(&v, args, screen, false)?.text);
-    }
-    let name = match &args.name {
-        Some(n) => n.clone(),
-        None => resolve_stackset(client, ns, None)
-            .await?
-            .metadata
-            .name
-            .unwrap_or_default(),
+    let scope = Scope::One {
+        command: "traffic",
+        name: args.name.as_deref(),
     };
-    let name = name.as_str();
-    watch(
-        conn,
-        Watch {
-            ns: Some(ns),
-            stackset: Some(name),
-            format: args.view.output,
-            screen,
-            every,
-        },
-        now,
-        |at| async move {
-            let v = view(conn, ns, Some(name), id, at).await?;
-            render(&v, args, screen, true)
-        },
-    )
-    .await
+    let flags = Flags::of(&args.view);
+    let traffic = Traffic { conn, args };
+    super::observe::show(conn, all_namespaces, scope, flags, screen, now, &traffic).await
 }
