@@ -769,8 +769,8 @@ impl Reader {
 }
 
 /// client-go's event recorder (upstream's) drops an object's events once it
-/// has recorded 25 on it, and lets one more through every five minutes
-/// (`EventSourceObjectSpamFilter`). Upstream slowed by a busy machine loses
+/// has recorded 25 on it (`EventSourceObjectSpamFilter`'s burst), and lets
+/// one more through every 30 s (upstream's pkg/recorder sets QPS 1/30). Upstream slowed by a busy machine loses
 /// optimistic-concurrency races and reports each one as an event, so it can
 /// spend that budget before the events a scenario checks. Where it did, what
 /// it then emitted on that object is unknowable from the API.
