@@ -274,13 +274,7 @@ pub async fn owned_stacks(
     Ok(stacks
         .items
         .into_iter()
-        .filter(|s| {
-            s.metadata
-                .owner_references
-                .iter()
-                .flatten()
-                .any(|o| Some(o.uid.as_str()) == uid)
-        })
+        .filter(|s| stackset_core::observe::has_owner(&s.metadata, uid))
         .filter_map(|s| s.metadata.name)
         .collect())
 }

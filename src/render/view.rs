@@ -635,13 +635,7 @@ fn fallback_rows(snapshot: &Snapshot) -> Vec<StackView> {
     let mut stacks: Vec<&stackset_core::api::Stack> = snapshot
         .stacks
         .iter()
-        .filter(|s| {
-            s.metadata
-                .owner_references
-                .iter()
-                .flatten()
-                .any(|o| Some(o.uid.as_str()) == uid)
-        })
+        .filter(|s| stackset_core::observe::has_owner(&s.metadata, uid))
         .collect();
     stacks.sort_by(|a, b| {
         (&a.metadata.creation_timestamp, &a.metadata.name)

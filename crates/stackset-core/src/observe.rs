@@ -26,6 +26,17 @@ pub fn sole_owner_uid(meta: &ObjectMeta) -> Option<&str> {
     }
 }
 
+/// Whether `uid` is among the owners of `meta` (any of its ownerReferences;
+/// never without a UID). What the shell shows as a StackSet's Stacks (`get`
+/// before the engine assessed them, `delete`'s children); the engine itself
+/// files objects by their sole owner (`sole_owner_uid`).
+pub fn has_owner(meta: &ObjectMeta, uid: Option<&str>) -> bool {
+    meta.owner_references
+        .iter()
+        .flatten()
+        .any(|o| Some(o.uid.as_str()) == uid)
+}
+
 /// A Stack and the sub-resources it owns.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Owned<'a> {
@@ -440,4 +451,41 @@ pub(crate) fn stack_version(stack: &Stack, stackset_name: &str) -> String {
         .and_then(|r| r.strip_prefix('-'))
         .unwrap_or(n)
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+
+    use super::{has_owner, sole_owner_uid};
+
+    fn owned_by(uids: &[&str]) -> ObjectMeta {
+        ObjectMeta {
+            owner_references: Some(
+                uids.iter()
+                    .map(|uid| OwnerReference {
+                        uid: (*uid).to_string(),
+                        ..OwnerReference::default()
+                    })
+                    .collect(),
+            ),
+            ..ObjectMeta::default()
+        }
+    }
+
+    #[test]
+    fn an_owner_is_any_reference_with_the_uid_the_filing_owner_the_only_one() {
+        let two = owned_by(&["a", "b"]);
+        assert!(has_owner(&two, Some("a")) && has_owner(&two, Some("b")));
+        assert!(!has_owner(&two, Some("c")));
+        assert_eq!(
+            sole_owner_uid(&two),
+            None,
+            "several owners: filed under none"
+        );
+        let one = owned_by(&["a"]);
+        assert_eq!(sole_owner_uid(&one), Some("a"));
+        assert!(!has_owner(&one, None), "no UID owns nothing");
+        assert!(!has_owner(&ObjectMeta::default(), Some("a")));
+    }
 }

@@ -798,192 +798,191 @@ fn central_objects(
     actions: &mut Vec<Action>,
     warnings: &mut Vec<String>,
 ) {
-    let (mechanism, ss_port) = (checked.mechanism, &checked.port);
-    let actual_map: Weights = live
+    let mechanism = checked.mechanism;
+    if mechanism == TrafficMechanism::Segments {
+        let central: Vec<(Kind, &ObjectMeta)> = filed
+            .central_ingress
+            .map(|i| (Kind::Ingress, &i.metadata))
+            .into_iter()
+            .chain(
+                filed
+                    .central_routegroup
+                    .filter(|_| options.routegroup_support)
+                    .map(|r| (Kind::RouteGroup, &r.metadata)),
+            )
+            .collect();
+        for (kind, meta) in central {
+            if segments_settled {
+                actions.push(delete(kind, meta, "replaced by traffic segments", None));
+            } else {
+                warnings.push(format!(
+                    "keeping central {kind} {} until every stack with traffic has its segment",
+                    name_of(meta)
+                ));
+            }
+        }
+        return;
+    }
+    let actual: Weights = live
         .iter()
         .map(|w| (w.facts.name.clone(), w.facts.actual_weight))
         .collect();
     let stamp = now.to_string();
-    let central_reason = |what: &str| format!("{what} (traffic mechanism {mechanism})");
-    // v1.4.62 reports the central objects on the StackSet: CreatedIngress,
-    // UpdatedRouteGroup and so on.
-    let central_event =
-        |verb: Verb, kind: Kind, name: &str| Some(object_event(ss_ref, verb, kind, name));
-    match mechanism {
-        TrafficMechanism::BackendWeights => {
-            let mut central_ready = true;
-            match (ss.spec.ingress.as_ref(), ss_port.as_ref()) {
-                (Some(ingress), Some(port)) => {
-                    let desired = central_ingress(
-                        ss,
-                        ingress,
-                        port,
-                        &actual_map,
-                        &options.backend_weights_key,
-                        &stamp,
-                        filed.central_ingress,
-                    );
-                    match (desired, filed.central_ingress) {
-                        (Some(d), None) => {
-                            central_ready = false;
-                            let ev =
-                                central_event(Verb::Created, Kind::Ingress, name_of(&d.metadata));
-                            actions.push(Action::Create {
-                                reason: central_reason("central ingress missing"),
-                                event: ev,
-                                object: Box::new(Object::Ingress(d)),
-                            });
-                        }
-                        (Some(d), Some(e)) => {
-                            let ignore = [ANNOTATION_UPDATED_TIMESTAMP];
-                            let stamped = e
-                                .metadata
-                                .annotations
-                                .as_ref()
-                                .is_some_and(|a| a.contains_key(ANNOTATION_UPDATED_TIMESTAMP));
-                            let reason = if rules_differ(&d, e) {
-                                Some("backends changed")
-                            } else if !annotations_equal(
-                                d.metadata.annotations.as_ref(),
-                                e.metadata.annotations.as_ref(),
-                                &ignore,
-                            ) {
-                                Some(backend_weights_reason(e, &options.backend_weights_key))
-                            } else if d.metadata.labels != e.metadata.labels {
-                                Some("labels changed")
-                            } else if !stamped {
-                                Some("updated-timestamp missing")
-                            } else {
-                                None
-                            };
-                            if let Some(r) = reason {
-                                let ev = central_event(
-                                    Verb::Updated,
-                                    Kind::Ingress,
-                                    name_of(&d.metadata),
-                                );
-                                actions.push(Action::Update {
-                                    reason: central_reason(r),
-                                    event: ev,
-                                    object: Box::new(Object::Ingress(d)),
-                                });
-                            }
-                        }
-                        (None, _) => {}
-                    }
-                }
-                _ => {
-                    if let Some(e) = filed.central_ingress {
-                        actions.push(delete(
-                            Kind::Ingress,
-                            &e.metadata,
-                            "StackSet has no ingress",
-                            central_event(Verb::Deleted, Kind::Ingress, name_of(&e.metadata)),
-                        ));
-                    }
-                }
+    let key = options.backend_weights_key.as_str();
+    let ingress = Central {
+        kind: Kind::Ingress,
+        desired: match (ss.spec.ingress.as_ref(), checked.port.as_ref()) {
+            (Some(ingress), Some(port)) => Some(central_ingress(
+                ss,
+                ingress,
+                port,
+                &actual,
+                key,
+                &stamp,
+                filed.central_ingress,
+            )),
+            _ => None,
+        },
+        existing: filed.central_ingress,
+        missing: "StackSet has no ingress",
+        created: "central ingress missing",
+        update_reason: &|d, e| {
+            if rules_differ(d, e) {
+                return Some("backends changed");
             }
-            match (ss.spec.routegroup.as_ref(), options.routegroup_support) {
-                (Some(rg), true) => {
-                    let port = rg.backend_port.unwrap_or(0);
-                    let names: Vec<String> = live.iter().map(|w| w.facts.name.clone()).collect();
-                    let d = central_routegroup(
-                        ss,
-                        rg,
-                        port,
-                        &names,
-                        &actual_map,
-                        &stamp,
-                        filed.central_routegroup,
-                    );
-                    match filed.central_routegroup {
-                        None => {
-                            central_ready = false;
-                            let ev = central_event(
-                                Verb::Created,
-                                Kind::RouteGroup,
-                                name_of(&d.metadata),
-                            );
-                            actions.push(Action::Create {
-                                reason: central_reason("central routegroup missing"),
-                                event: ev,
-                                object: Box::new(Object::RouteGroup(d)),
-                            });
-                        }
-                        Some(e) => {
-                            let ignore = [ANNOTATION_UPDATED_TIMESTAMP];
-                            let stamped = e
-                                .metadata
-                                .annotations
-                                .as_ref()
-                                .is_some_and(|a| a.contains_key(ANNOTATION_UPDATED_TIMESTAMP));
-                            let changed = d.spec != e.spec
-                                || !annotations_equal(
-                                    d.metadata.annotations.as_ref(),
-                                    e.metadata.annotations.as_ref(),
-                                    &ignore,
-                                )
-                                || d.metadata.labels != e.metadata.labels
-                                || !stamped;
-                            if changed {
-                                let ev = central_event(
-                                    Verb::Updated,
-                                    Kind::RouteGroup,
-                                    name_of(&d.metadata),
-                                );
-                                actions.push(Action::Update {
-                                    reason: central_reason("backends or weights changed"),
-                                    event: ev,
-                                    object: Box::new(Object::RouteGroup(d)),
-                                });
-                            }
-                        }
-                    }
-                }
-                _ => {
-                    if let (Some(e), true) = (filed.central_routegroup, options.routegroup_support)
-                    {
-                        actions.push(delete(
-                            Kind::RouteGroup,
-                            &e.metadata,
-                            "StackSet has no routegroup",
-                            central_event(Verb::Deleted, Kind::RouteGroup, name_of(&e.metadata)),
-                        ));
-                    }
-                }
+            match central_meta_change(&d.metadata, &e.metadata)? {
+                MetaChange::Annotations => Some(backend_weights_reason(e, key)),
+                MetaChange::Labels => Some("labels changed"),
+                MetaChange::Unstamped => Some("updated-timestamp missing"),
             }
-            if central_ready {
-                actions.extend(classic_segment_deletes);
-            } else if !classic_segment_deletes.is_empty() {
-                warnings.push(
-                    "keeping traffic segments until the central ingress/routegroup exists"
-                        .to_string(),
-                );
-            }
+        },
+        into_object: Object::Ingress,
+        meta: |i| &i.metadata,
+    };
+    let mut central_ready = central_step(ingress, ss_ref, mechanism, actions);
+    if options.routegroup_support {
+        let routegroup = Central {
+            kind: Kind::RouteGroup,
+            desired: ss.spec.routegroup.as_ref().map(|rg| {
+                let names: Vec<String> = live.iter().map(|w| w.facts.name.clone()).collect();
+                let port = rg.backend_port.unwrap_or(0);
+                Some(central_routegroup(
+                    ss,
+                    rg,
+                    port,
+                    &names,
+                    &actual,
+                    &stamp,
+                    filed.central_routegroup,
+                ))
+            }),
+            existing: filed.central_routegroup,
+            missing: "StackSet has no routegroup",
+            created: "central routegroup missing",
+            update_reason: &|d, e| {
+                (d.spec != e.spec || central_meta_change(&d.metadata, &e.metadata).is_some())
+                    .then_some("backends or weights changed")
+            },
+            into_object: Object::RouteGroup,
+            meta: |r| &r.metadata,
+        };
+        // Both steps run: `&` does not short-circuit.
+        central_ready &= central_step(routegroup, ss_ref, mechanism, actions);
+    }
+    if central_ready {
+        actions.extend(classic_segment_deletes);
+    } else if !classic_segment_deletes.is_empty() {
+        warnings.push(
+            "keeping traffic segments until the central ingress/routegroup exists".to_string(),
+        );
+    }
+}
+
+/// What differs between the central Ingress and the central RouteGroup; the
+/// rest of their step is one path, `central_step`.
+struct Central<'a, T> {
+    kind: Kind,
+    /// `None` when the StackSet does not route this way (an existing object
+    /// goes, for `missing`); otherwise the desired object, if one can be
+    /// built yet.
+    desired: Option<Option<T>>,
+    existing: Option<&'a T>,
+    missing: &'static str,
+    /// The reason of a create.
+    created: &'static str,
+    /// Why an existing object is rewritten.
+    update_reason: &'a dyn Fn(&T, &T) -> Option<&'static str>,
+    into_object: fn(T) -> Object,
+    meta: fn(&T) -> &ObjectMeta,
+}
+
+/// Creates, updates or deletes one central object. v1.4.62 reports them on
+/// the StackSet: CreatedIngress, UpdatedRouteGroup and so on. Returns
+/// whether the object is in place (false right after a create: the segment
+/// objects wait for it).
+fn central_step<T>(
+    c: Central<'_, T>,
+    ss_ref: &ObjectRef,
+    mechanism: TrafficMechanism,
+    actions: &mut Vec<Action>,
+) -> bool {
+    let meta = c.meta;
+    let event = |verb: Verb, m: &ObjectMeta| Some(object_event(ss_ref, verb, c.kind, name_of(m)));
+    let reason = |what: &str| format!("{what} (traffic mechanism {mechanism})");
+    match (c.desired, c.existing) {
+        (None, Some(e)) => {
+            let e = meta(e);
+            actions.push(delete(c.kind, e, c.missing, event(Verb::Deleted, e)));
+            true
         }
-        TrafficMechanism::Segments => {
-            let central: Vec<(Kind, &ObjectMeta)> = filed
-                .central_ingress
-                .map(|i| (Kind::Ingress, &i.metadata))
-                .into_iter()
-                .chain(
-                    filed
-                        .central_routegroup
-                        .filter(|_| options.routegroup_support)
-                        .map(|r| (Kind::RouteGroup, &r.metadata)),
-                )
-                .collect();
-            for (kind, meta) in central {
-                if segments_settled {
-                    actions.push(delete(kind, meta, "replaced by traffic segments", None));
-                } else {
-                    warnings.push(format!(
-                        "keeping central {kind} {} until every stack with traffic has its segment",
-                        name_of(meta)
-                    ));
-                }
-            }
+        (None | Some(None), _) => true,
+        (Some(Some(d)), None) => {
+            actions.push(Action::Create {
+                reason: reason(c.created),
+                event: event(Verb::Created, meta(&d)),
+                object: Box::new((c.into_object)(d)),
+            });
+            false
         }
+        (Some(Some(d)), Some(e)) => {
+            if let Some(why) = (c.update_reason)(&d, e) {
+                actions.push(Action::Update {
+                    reason: reason(why),
+                    event: event(Verb::Updated, meta(&d)),
+                    object: Box::new((c.into_object)(d)),
+                });
+            }
+            true
+        }
+    }
+}
+
+/// What else than the content makes a central object stale.
+enum MetaChange {
+    Annotations,
+    Labels,
+    /// The updated-timestamp annotation is missing.
+    Unstamped,
+}
+
+fn central_meta_change(desired: &ObjectMeta, existing: &ObjectMeta) -> Option<MetaChange> {
+    let ignore = [ANNOTATION_UPDATED_TIMESTAMP];
+    let stamped = existing
+        .annotations
+        .as_ref()
+        .is_some_and(|a| a.contains_key(ANNOTATION_UPDATED_TIMESTAMP));
+    if !annotations_equal(
+        desired.annotations.as_ref(),
+        existing.annotations.as_ref(),
+        &ignore,
+    ) {
+        Some(MetaChange::Annotations)
+    } else if desired.labels != existing.labels {
+        Some(MetaChange::Labels)
+    } else if !stamped {
+        Some(MetaChange::Unstamped)
+    } else {
+        None
     }
 }
 
