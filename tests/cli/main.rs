@@ -11,6 +11,7 @@ mod support;
 mod completion;
 mod crd;
 mod errors;
+mod harness;
 mod help;
 mod install;
 mod krew;

@@ -10,6 +10,9 @@ use std::process::{Command, Output};
 
 use kubectl_stackset::completion;
 
+pub mod gotest;
+pub mod scenario;
+
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_kubectl-stackset");
 

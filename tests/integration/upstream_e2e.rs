@@ -9,13 +9,13 @@
 //! Every test the suite lists must pass. Under `STACKSET_E2E=1` a missing
 //! suite binary is a failure, not a skip.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common::gotest::{Outcome, parse_results};
 use crate::need_cluster;
 use crate::support::repo_root;
 
@@ -45,37 +45,6 @@ impl Drop for Killed {
 }
 
 /// The result of one top-level test of the suite.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    Pass,
-    Fail,
-    Skip,
-}
-
-/// Top-level results from `go test -test.v` output: lines
-/// `--- PASS: TestName (12.34s)` at column 0 (subtests are indented).
-fn parse_results(output: &str) -> BTreeMap<String, Outcome> {
-    let mut results = BTreeMap::new();
-    for line in output.lines() {
-        let Some(rest) = line.strip_prefix("--- ") else {
-            continue;
-        };
-        let Some((verdict, rest)) = rest.split_once(": ") else {
-            continue;
-        };
-        let outcome = match verdict {
-            "PASS" => Outcome::Pass,
-            "FAIL" => Outcome::Fail,
-            "SKIP" => Outcome::Skip,
-            _ => continue,
-        };
-        if let Some(name) = rest.split_whitespace().next() {
-            results.insert(name.to_string(), outcome);
-        }
-    }
-    results
-}
-
 /// The tests the suite binary contains (`-test.list`).
 fn listed_tests(bin: &Path, env: &[(&str, String)]) -> Vec<String> {
     let out = Command::new(bin)
@@ -100,20 +69,6 @@ fn tail(path: &Path, lines: usize) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
-}
-
-#[test]
-fn parse_results_reads_top_level_verdicts_only() {
-    let output = "=== RUN   TestA\n--- PASS: TestA (1.00s)\n--- FAIL: TestB (2.00s)\n    --- FAIL: TestB/sub (0.10s)\n--- SKIP: TestC (0.00s)\nFAIL\n";
-    let got = parse_results(output);
-    assert_eq!(
-        got.into_iter().collect::<Vec<_>>(),
-        [
-            ("TestA".to_string(), Outcome::Pass),
-            ("TestB".to_string(), Outcome::Fail),
-            ("TestC".to_string(), Outcome::Skip),
-        ]
-    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
