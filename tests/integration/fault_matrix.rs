@@ -2,7 +2,9 @@
 //! the real control plane through the fault proxy (HTTP faults and TCP-like
 //! faults simulated per request, at 1 %, 10 % and 30 % of requests, and a
 //! simulated API server restart) or through Toxiproxy (real TCP faults on
-//! 1 %, 10 % and 30 % of connections, an outage and a black hole that end).
+//! 1 %, 10 % and 30 % of connections, an outage and a black hole that end),
+//! or straight at a private control plane whose kube-apiserver, then etcd,
+//! is really stopped and started again mid-command ([`real_restarts`]).
 //! Cells run in parallel, each in a namespace and with a controller id of
 //! its own. `STACKSET_FAULT_ONLY` (a part of a command's label) and
 //! `STACKSET_FAULT_COLUMNS` (comma-separated parts of column labels) run a
@@ -40,7 +42,7 @@ use crate::faults::{Ran, app, converge, create, run_until, via, via_kubeconfig};
 use crate::need_cluster;
 use crate::support::faults::{Fault, FaultProxy, Outcome, Target};
 use crate::support::toxiproxy::{Stream, Toxic, Toxiproxy};
-use crate::support::{TestCluster, repo_root};
+use crate::support::{TestCluster, private, repo_root};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Cmd {
@@ -115,6 +117,18 @@ impl Cmd {
             _ => 8,
         }
     }
+    /// The request after which a real restart begins: the command is
+    /// stopped (SIGSTOP) once it has sent this many, mid-command (the
+    /// watch in its first pass, before the StackSet is converged).
+    fn pause_at(self) -> usize {
+        match self {
+            Cmd::Get => 1,
+            Cmd::Reconcile => 12,
+            Cmd::Watch => 10,
+            Cmd::Rollout => 30,
+            Cmd::TrafficSet | Cmd::Rollback => 8,
+        }
+    }
     /// When a Toxiproxy outage or stall starts, counted from the command's
     /// start: mid-command (for the watch, once its watches are open).
     fn fault_after(self) -> Duration {
@@ -151,6 +165,12 @@ enum Kind {
     /// A black hole for 3 s mid-command: everything the client sends is
     /// dropped, nothing is closed; then the toxic is removed.
     ToxiStall,
+    /// kube-apiserver of a private control plane really stopped and started
+    /// again mid-command (see [`real_restarts`]).
+    ApiRestart,
+    /// etcd of a private control plane really stopped and started again
+    /// mid-command.
+    EtcdRestart,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -165,14 +185,25 @@ impl FaultSpec {
             Kind::None => "none".into(),
             Kind::Http => format!("HTTP {}%", (self.rate * 100.0).round()),
             Kind::Tcp => format!("sim. TCP {}%", (self.rate * 100.0).round()),
-            Kind::Restart => "restart".into(),
+            Kind::Restart => "sim. restart".into(),
             Kind::Toxi => format!("Toxiproxy {}%", (self.rate * 100.0).round()),
             Kind::ToxiDown => "Toxiproxy down 2 s".into(),
             Kind::ToxiStall => "Toxiproxy stall 3 s".into(),
+            Kind::ApiRestart => "kube-apiserver restart".into(),
+            Kind::EtcdRestart => "etcd restart".into(),
         }
     }
     fn toxiproxy(&self) -> bool {
         matches!(self.kind, Kind::Toxi | Kind::ToxiDown | Kind::ToxiStall)
+    }
+    /// A real restart of a process of a private control plane: the process
+    /// name in its `pids` file.
+    fn process(&self) -> Option<&'static str> {
+        match self.kind {
+            Kind::ApiRestart => Some("kube-apiserver"),
+            Kind::EtcdRestart => Some("etcd"),
+            _ => None,
+        }
     }
     /// The Toxiproxy toxics of the rate columns, each on a share `rate` of
     /// the connections.
@@ -207,7 +238,13 @@ impl FaultSpec {
                 v.push(FaultSpec { kind, rate });
             }
         }
-        for kind in [Kind::Restart, Kind::ToxiDown, Kind::ToxiStall] {
+        for kind in [
+            Kind::Restart,
+            Kind::ToxiDown,
+            Kind::ToxiStall,
+            Kind::ApiRestart,
+            Kind::EtcdRestart,
+        ] {
             v.push(FaultSpec { kind, rate: 0.0 });
         }
         v
@@ -231,6 +268,10 @@ struct CellResult {
     hit: Option<bool>,
     /// Connections the command opened through Toxiproxy.
     connections: usize,
+    /// For a real restart: the requests the command had sent when the
+    /// process was stopped, and those it sent while the process was down.
+    /// And whether one of its requests was held up while it was down.
+    restart: Option<(usize, usize, bool)>,
 }
 
 /// Reads the weights every 200 ms while the command runs.
@@ -423,6 +464,73 @@ fn names_the_fault(line: &str) -> bool {
     .any(|w| line.contains(w))
 }
 
+/// Lets the watch run until the StackSet is converged (seen directly: the
+/// actual weight of its one stack is 100 and the Deployment is ready), at
+/// most 120 s, then stops it with Ctrl-C as a user would.
+async fn watch_until_converged(
+    mut child: std::process::Child,
+    err: std::thread::JoinHandle<String>,
+    client: &Client,
+    ns: &str,
+    start: Instant,
+    problems: &mut Vec<String>,
+) -> Ran {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let ss_api: Api<StackSet> = Api::namespaced(client.clone(), ns);
+    let dep_api: Api<Deployment> = Api::namespaced(client.clone(), ns);
+    let mut converged = false;
+    while Instant::now() < deadline {
+        let weight = ss_api.get("app").await.ok().and_then(|s| {
+            serde_json::to_value(s)
+                .ok()?
+                .pointer("/status/traffic/0/weight")?
+                .as_f64()
+        });
+        let ready = dep_api
+            .get_opt("app-v1")
+            .await
+            .ok()
+            .flatten()
+            .and_then(|d| d.status?.ready_replicas)
+            .unwrap_or(0);
+        if weight == Some(100.0) && ready >= 1 {
+            converged = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let not_converged = !converged;
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let stopped = Instant::now() + Duration::from_secs(15);
+    let code = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st.code();
+        }
+        if Instant::now() > stopped {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let stderr = err.join().unwrap();
+    if not_converged {
+        let tail: Vec<&str> = stderr.lines().rev().take(40).collect();
+        problems.push(format!(
+            "the watch did not converge the StackSet within 120 s; its last log lines:\n{}",
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        ));
+    }
+    Ran {
+        code,
+        stdout: String::new(),
+        stderr,
+        took: start.elapsed(),
+    }
+}
+
 async fn cell(cluster: &'static TestCluster, cmd: Cmd, fault: FaultSpec, seed: u64) -> CellResult {
     let mut result = CellResult::default();
     let ns = cluster.namespace(&format!("fm-{seed}")).await;
@@ -436,7 +544,13 @@ async fn cell(cluster: &'static TestCluster, cmd: Cmd, fault: FaultSpec, seed: u
             proxy.set_rate(&FaultSpec::tcp(), fault.rate, Target::All);
             proxy.cut_watches_after(Some(Duration::from_secs(3)));
         }
-        Kind::None | Kind::Restart | Kind::Toxi | Kind::ToxiDown | Kind::ToxiStall => {}
+        Kind::None
+        | Kind::Restart
+        | Kind::Toxi
+        | Kind::ToxiDown
+        | Kind::ToxiStall
+        | Kind::ApiRestart
+        | Kind::EtcdRestart => {}
     }
     let toxi = fault
         .toxiproxy()
@@ -507,60 +621,7 @@ async fn cell(cluster: &'static TestCluster, cmd: Cmd, fault: FaultSpec, seed: u
             let _ = std::io::Read::read_to_string(&mut stderr, &mut s);
             s
         });
-        let deadline = Instant::now() + Duration::from_secs(120);
-        let ss_api: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
-        let dep_api: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
-        let mut converged = false;
-        while Instant::now() < deadline {
-            let weight = ss_api.get("app").await.ok().and_then(|s| {
-                serde_json::to_value(s)
-                    .ok()?
-                    .pointer("/status/traffic/0/weight")?
-                    .as_f64()
-            });
-            let ready = dep_api
-                .get_opt("app-v1")
-                .await
-                .ok()
-                .flatten()
-                .and_then(|d| d.status?.ready_replicas)
-                .unwrap_or(0);
-            if weight == Some(100.0) && ready >= 1 {
-                converged = true;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
-        let not_converged = !converged;
-        let _ = std::process::Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status();
-        let stopped = Instant::now() + Duration::from_secs(15);
-        let code = loop {
-            if let Some(st) = child.try_wait().unwrap() {
-                break st.code();
-            }
-            if Instant::now() > stopped {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        };
-        let stderr = err.join().unwrap();
-        if not_converged {
-            let tail: Vec<&str> = stderr.lines().rev().take(40).collect();
-            result.problems.push(format!(
-                "the watch did not converge the StackSet within 120 s; its last log lines:\n{}",
-                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
-            ));
-        }
-        Ran {
-            code,
-            stdout: String::new(),
-            stderr,
-            took: start.elapsed(),
-        }
+        watch_until_converged(child, err, &client, &ns.name, start, &mut result.problems).await
     } else {
         tokio::task::spawn_blocking(move || run_until(command, Duration::from_secs(240)))
             .await
@@ -594,6 +655,36 @@ async fn cell(cluster: &'static TestCluster, cmd: Cmd, fault: FaultSpec, seed: u
         eprintln!("{:?} {:?}: {:#?}", cmd, fault, proxy.seen());
     }
 
+    judge(
+        cluster,
+        &proxy.kubeconfig,
+        &client,
+        &ns.name,
+        &id,
+        cmd,
+        fault,
+        &ran,
+        &mut result,
+    )
+    .await;
+    result
+}
+
+/// The checks after a cell's run (see the module documentation), the re-run
+/// after the fault (with `kubeconfig`, which no longer injects anything)
+/// and the objects the cell leaves behind.
+#[allow(clippy::too_many_arguments)]
+async fn judge(
+    cluster: &TestCluster,
+    kubeconfig: &std::path::Path,
+    client: &Client,
+    ns: &str,
+    id: &str,
+    cmd: Cmd,
+    fault: FaultSpec,
+    ran: &Ran,
+    result: &mut CellResult,
+) {
     // No panic, a documented exit code, no hang.
     if ran.stderr.contains("panicked") {
         result.problems.push(format!("panic: {}", ran.stderr));
@@ -637,8 +728,8 @@ async fn cell(cluster: &'static TestCluster, cmd: Cmd, fault: FaultSpec, seed: u
     // Re-run without faults; it must converge to the objects of the run
     // without faults.
     let again = |args: Vec<&'static str>| {
-        let mut c = via(&proxy, cluster, &ns.name);
-        c.args(args).env("STACKSET_CONTROLLER_ID", &id);
+        let mut c = via_kubeconfig(kubeconfig, cluster, ns);
+        c.args(args).env("STACKSET_CONTROLLER_ID", id);
         c
     };
     if matches!(cmd, Cmd::TrafficSet | Cmd::Rollback | Cmd::Rollout) && ran.code != Some(0) {
@@ -666,9 +757,9 @@ async fn cell(cluster: &'static TestCluster, cmd: Cmd, fault: FaultSpec, seed: u
         }
     }
     if cmd != Cmd::Get {
-        converge(&client, &ns.name, "app", &id).await;
+        converge(client, ns, "app", id).await;
     }
-    let ss = Api::<StackSet>::namespaced(client.clone(), &ns.name)
+    let ss = Api::<StackSet>::namespaced(client.clone(), ns)
         .get("app")
         .await
         .unwrap();
@@ -683,8 +774,7 @@ async fn cell(cluster: &'static TestCluster, cmd: Cmd, fault: FaultSpec, seed: u
             .problems
             .push("lost update: the concurrent writer's label is gone".into());
     }
-    result.objects = Some(objects(&client, &ns.name).await);
-    result
+    result.objects = Some(objects(client, ns).await);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -701,16 +791,29 @@ async fn fault_matrix_every_command_under_every_fault() {
     let started = Instant::now();
     let mut tasks = Vec::new();
     let mut seed = 1000;
-    for cmd in Cmd::ALL {
-        if only.as_deref().is_some_and(|o| !cmd.label().contains(o)) {
-            continue;
-        }
+    let wanted = |fault: &FaultSpec| {
+        columns
+            .as_deref()
+            .is_none_or(|c| c.split(',').any(|c| fault.label().contains(c)))
+    };
+    let cmds: Vec<Cmd> = Cmd::ALL
+        .into_iter()
+        .filter(|cmd| only.as_deref().is_none_or(|o| cmd.label().contains(o)))
+        .collect();
+    // The real restarts run on a private control plane of their own,
+    // beside the other cells.
+    let restarts: Vec<FaultSpec> = FaultSpec::all()
+        .into_iter()
+        .filter(|f| f.process().is_some() && wanted(f))
+        .collect();
+    let real = (!restarts.is_empty() && !cmds.is_empty()).then(|| {
+        let (cmds, restarts) = (cmds.clone(), restarts.clone());
+        tokio::spawn(real_restarts(cmds, restarts, 5000))
+    });
+    for cmd in cmds.iter().copied() {
         for fault in FaultSpec::all() {
             seed += 1;
-            if columns
-                .as_deref()
-                .is_some_and(|c| !c.split(',').any(|c| fault.label().contains(c)))
-            {
+            if !wanted(&fault) || fault.process().is_some() {
                 continue;
             }
             let gate = gate.clone();
@@ -739,6 +842,28 @@ async fn fault_matrix_every_command_under_every_fault() {
             },
         };
         results.insert((cmd, label), r);
+    }
+    if let Some(real) = real {
+        let cells: Vec<(Cmd, FaultSpec, CellResult)> = match real.await {
+            Ok(cells) => cells,
+            Err(e) => cmds
+                .iter()
+                .flat_map(|c| restarts.iter().map(move |f| (*c, *f)))
+                .map(|(c, f)| {
+                    let r = CellResult {
+                        problems: vec![format!("the real-restart cells failed: {e}")],
+                        ..Default::default()
+                    };
+                    (c, f, r)
+                })
+                .collect(),
+        };
+        for f in &restarts {
+            order.push(f.label());
+        }
+        for (cmd, fault, r) in cells {
+            results.insert((cmd, fault.label()), r);
+        }
     }
     // A re-run after a fault converges to the objects of the run without.
     let cmds: Vec<Cmd> = results.keys().map(|(c, _)| *c).collect();
@@ -792,10 +917,24 @@ async fn fault_matrix_every_command_under_every_fault() {
          **Toxiproxy stall 3 s** black-holes everything the client sends for 3 s \
          mid-command (nothing is closed; when the toxic is removed, the stalled \
          connections are closed). \
-         **restart** (simulated by the HTTP proxy) cuts the request in flight and \
+         **sim. restart** (simulated by the HTTP proxy) cuts the request in flight and \
          every open connection (watches included) at a given request and refuses new \
          connections for 2 s. A concurrent writer labels \
          the StackSet 1 s into every cell.\n\n\
+         **kube-apiserver restart** and **etcd restart** are real: the process of a \
+         private control plane (started for these cells, since a restart disturbs \
+         every test on a cluster) is stopped with SIGTERM (SIGKILL after 10 s, as \
+         `tests/cluster/down` does; kube-apiserver stops listening at once but waits \
+         for its watches) and started again with the same command line and data. \
+         The six commands of a column run at once, each in a namespace of its own, \
+         straight at the API server (no proxy). Each command's requests are counted \
+         from its own `-vv` log, and it is paused (SIGSTOP) once it has sent a given \
+         number of them, so that the restart lands mid-command however fast the \
+         command is; while every command is paused, the concurrent writer labels its \
+         StackSet; then the process is stopped, the commands are resumed (SIGCONT), \
+         and once each has sent a request to the stopped process (a refused \
+         connection) or waited 2 s on one that the absence holds up (the API server \
+         holds requests while etcd is away) the process is started again.\n\n\
          After each cell: no panic; a documented exit code; desired and actual \
          weights each sum to 100 at every sample (every 200 ms) and no stack gains \
          actual traffic while its Deployment is not ready; the concurrent label \
@@ -827,7 +966,21 @@ async fn fault_matrix_every_command_under_every_fault() {
                 "FAIL"
             };
             let code = r.code.map_or("hung".to_string(), |c| c.to_string());
-            if r.toxiproxy {
+            if let Some((before, during, held)) = r.restart {
+                let late = if r.hit == Some(false) {
+                    " (ended first)"
+                } else {
+                    ""
+                };
+                let held = if held { ", one held" } else { "" };
+                write!(
+                    doc,
+                    " {verdict}: exit {code}, {:.1} s, stopped after {before} req., \
+                     {during} sent while down{held}{late} |",
+                    r.took.as_secs_f64(),
+                )
+                .unwrap();
+            } else if r.toxiproxy {
                 let late = if r.hit == Some(false) {
                     " (ended first)"
                 } else {
@@ -858,7 +1011,14 @@ async fn fault_matrix_every_command_under_every_fault() {
          the command's exit code, its run time (for `reconcile -A --watch`, until it \
          had converged the StackSet) and how many TCP connections it opened (a \
          connection that breaks is opened again); `(ended first)` marks a command that was done \
-         before the outage or stall began.\n",
+         before the outage or stall began. A real restart's cells read `exit CODE, SECONDS, \
+         stopped after N req., M sent while down`: the exit code, the run time (for the \
+         watch, until it had converged the StackSet after the restart), the requests the \
+         command had sent when it was paused and the process stopped, and the requests it \
+         sent while the process was down (retries included); `one held` marks a command \
+         that waited at least 2 s on a request the absent process held up (the API \
+         server holds requests while etcd is away); a real-restart cell in which the \
+         command ended before the restart fails.\n",
     );
     let errors: Vec<String> = results
         .iter()
@@ -892,6 +1052,325 @@ async fn fault_matrix_every_command_under_every_fault() {
         "{passed}/{total} cells passed:\n{}",
         failures.join("\n")
     );
+}
+
+/// A command of a real-restart cell. Its requests are counted from its own
+/// log (`-vv` logs every request as it is sent); once it has sent
+/// `pause_at` of them it is stopped with SIGSTOP, so that the restart lands
+/// mid-command however fast the command is, and resumed (SIGCONT) once the
+/// process is down.
+struct Paused {
+    child: std::process::Child,
+    sent: Arc<std::sync::atomic::AtomicUsize>,
+    /// Requests sent and not answered yet (watches included).
+    open: Arc<std::sync::atomic::AtomicIsize>,
+    stdout: Option<std::thread::JoinHandle<String>>,
+    stderr: std::thread::JoinHandle<String>,
+    start: Instant,
+}
+
+impl Paused {
+    fn spawn(mut command: std::process::Command, pause_at: usize, watch: bool) -> Paused {
+        use std::io::BufRead;
+        command
+            .stdin(std::process::Stdio::null())
+            .stdout(if watch {
+                std::process::Stdio::null()
+            } else {
+                std::process::Stdio::piped()
+            })
+            .stderr(std::process::Stdio::piped());
+        let start = Instant::now();
+        let mut child = command.spawn().expect("spawn kubectl-stackset");
+        let pid = child.id();
+        let sent = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = sent.clone();
+        let open = Arc::new(std::sync::atomic::AtomicIsize::new(0));
+        let pending = open.clone();
+        let err = child.stderr.take().unwrap();
+        let stderr = std::thread::spawn(move || {
+            let mut all = String::new();
+            let mut reader = std::io::BufReader::new(err);
+            let mut line = Vec::new();
+            while reader.read_until(b'\n', &mut line).is_ok_and(|n| n > 0) {
+                let text = String::from_utf8_lossy(&line);
+                let line_end = text.trim_end();
+                if line_end.ends_with("kube_client::client::builder: requesting") {
+                    pending.fetch_add(1, Ordering::SeqCst);
+                    if count.fetch_add(1, Ordering::SeqCst) + 1 == pause_at {
+                        private::signal(pid, "STOP");
+                    }
+                } else if line_end.ends_with("kube_client::client::builder: stream closed")
+                    || line_end.contains("kube_client::client::builder: failed with error")
+                {
+                    pending.fetch_sub(1, Ordering::SeqCst);
+                }
+                all.push_str(&text);
+                line.clear();
+            }
+            all
+        });
+        let stdout = child.stdout.take().map(|mut out| {
+            std::thread::spawn(move || {
+                let mut s = String::new();
+                let _ = std::io::Read::read_to_string(&mut out, &mut s);
+                s
+            })
+        });
+        Paused {
+            child,
+            sent,
+            open,
+            stdout,
+            stderr,
+            start,
+        }
+    }
+
+    fn sent(&self) -> usize {
+        self.sent.load(Ordering::SeqCst)
+    }
+
+    fn waiting(&self) -> bool {
+        self.open.load(Ordering::SeqCst) > 0
+    }
+
+    fn exited(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_some()
+    }
+
+    /// Stopped by SIGSTOP (state `T` in /proc).
+    fn stopped(&self) -> bool {
+        std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).is_ok_and(|s| {
+            s.rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().next())
+                == Some("T")
+        })
+    }
+
+    /// Waits for a one-shot command to end (killed after 240 s: a hang).
+    async fn finish(mut self) -> Ran {
+        let code = loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                break Some(st.code().unwrap_or(-1));
+            }
+            if self.start.elapsed() > Duration::from_secs(240) {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                break None;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let (out, err) = (self.stdout.take(), self.stderr);
+        tokio::task::spawn_blocking(move || Ran {
+            code,
+            stdout: out.map(|o| o.join().unwrap()).unwrap_or_default(),
+            stderr: err.join().unwrap(),
+            took: self.start.elapsed(),
+        })
+        .await
+        .unwrap()
+    }
+}
+
+/// The real-restart columns: on a private control plane of their own (a
+/// restart disturbs every test on a cluster), one round per process. In a
+/// round every command runs in a namespace of its own, all at once; each
+/// is stopped (SIGSTOP) after its [`Cmd::pause_at`]-th request, the
+/// concurrent writer labels its StackSet, the process is stopped (SIGTERM,
+/// SIGKILL after 10 s), the commands are resumed, and once each has sent a
+/// request to the stopped process the process is started again with the
+/// same command line and data. Then the same checks as every cell.
+async fn real_restarts(
+    cmds: Vec<Cmd>,
+    faults: Vec<FaultSpec>,
+    seed: u64,
+) -> Vec<(Cmd, FaultSpec, CellResult)> {
+    let plane = Arc::new(
+        tokio::task::spawn_blocking(|| private::PrivatePlane::start("fault-matrix"))
+            .await
+            .unwrap(),
+    );
+    let cluster: &'static TestCluster = Box::leak(Box::new(plane.cluster()));
+    let mut out = Vec::new();
+    for (round, fault) in faults.into_iter().enumerate() {
+        let results = restart_round(cluster, &plane, &cmds, fault, seed + 100 * round as u64).await;
+        out.extend(results.into_iter().map(|(c, r)| (c, fault, r)));
+    }
+    out
+}
+
+async fn restart_round(
+    cluster: &'static TestCluster,
+    plane: &Arc<private::PrivatePlane>,
+    cmds: &[Cmd],
+    fault: FaultSpec,
+    seed: u64,
+) -> Vec<(Cmd, CellResult)> {
+    let process = fault.process().expect("a real restart");
+    let t0 = Instant::now();
+    let client = plane.client().await;
+    // The state each command starts from, made without faults.
+    let cells = futures::future::join_all(cmds.iter().enumerate().map(|(i, cmd)| {
+        let client = client.clone();
+        async move {
+            let ns = cluster.namespace(&format!("fm-{}", seed + i as u64)).await;
+            let id = format!("fm-{}", ns.name);
+            setup(&client, &ns.name, &id, *cmd).await;
+            (*cmd, ns, id)
+        }
+    }))
+    .await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let samplers: Vec<_> = cells
+        .iter()
+        .map(|(_, ns, _)| tokio::spawn(sample(client.clone(), ns.name.clone(), stop.clone())))
+        .collect();
+    let mut running: Vec<Paused> = cells
+        .iter()
+        .map(|(cmd, ns, id)| {
+            let mut c = via_kubeconfig(&plane.kubeconfig, cluster, &ns.name);
+            c.args(cmd.args())
+                .arg("-vv")
+                .env("STACKSET_CONTROLLER_ID", id);
+            Paused::spawn(c, cmd.pause_at(), *cmd == Cmd::Watch)
+        })
+        .collect();
+    // Every command stopped mid-way, or ended before its pause point.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline && !running.iter_mut().all(|p| p.stopped() || p.exited()) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let hit: Vec<bool> = running.iter().map(Paused::stopped).collect();
+    let paused = t0.elapsed();
+    // The concurrent writer, while every command is mid-way.
+    for (_, ns, _) in &cells {
+        set_spec(
+            &client,
+            &ns.name,
+            json!({"metadata": {"labels": {"concurrent-writer": "was-here"}}}),
+        )
+        .await;
+    }
+    let before: Vec<usize> = running.iter().map(Paused::sent).collect();
+    let p = plane.clone();
+    let args = tokio::task::spawn_blocking(move || p.stop(process))
+        .await
+        .unwrap();
+    let stopped = t0.elapsed();
+    for r in &running {
+        private::signal(r.child.id(), "CONT");
+    }
+    // Each command that is still running sends a request to the stopped
+    // process, or waits 2 s on one that the process's absence holds up (an
+    // API server without etcd holds requests; so does the request a command
+    // was paused with before it went out). A command may be waiting between
+    // polls: up to 30 s.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut held: Vec<Option<Instant>> = vec![None; running.len()];
+    loop {
+        let mut all = true;
+        for ((r, b), h) in running.iter_mut().zip(&before).zip(held.iter_mut()) {
+            *h = match (r.waiting(), *h) {
+                (true, None) => Some(Instant::now()),
+                (true, since) => since,
+                (false, _) => None,
+            };
+            let stuck = h.is_some_and(|t| t.elapsed() >= Duration::from_secs(2));
+            all &= r.sent() > *b || r.exited() || stuck;
+        }
+        if all || Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let held: Vec<bool> = held
+        .iter()
+        .map(|h| h.is_some_and(|t| t.elapsed() >= Duration::from_secs(2)))
+        .collect();
+    let during: Vec<(usize, bool)> = running
+        .iter()
+        .zip(&before)
+        .zip(held)
+        .map(|((r, b), h)| (r.sent() - b, h))
+        .collect();
+    let p = plane.clone();
+    tokio::task::spawn_blocking(move || p.start_again(process, &args))
+        .await
+        .unwrap();
+    let restarted = t0.elapsed();
+    plane.wait_ready().await;
+    let ready = t0.elapsed();
+
+    // Every command runs to its end (the watch until it converged).
+    let client = plane.client().await;
+    let runs =
+        futures::future::join_all(running.into_iter().zip(&cells).map(|(r, (cmd, ns, _))| {
+            let client = client.clone();
+            async move {
+                let mut problems = Vec::new();
+                let ran = if *cmd == Cmd::Watch {
+                    watch_until_converged(
+                        r.child,
+                        r.stderr,
+                        &client,
+                        &ns.name,
+                        r.start,
+                        &mut problems,
+                    )
+                    .await
+                } else {
+                    r.finish().await
+                };
+                (ran, problems)
+            }
+        }))
+        .await;
+    stop.store(true, Ordering::SeqCst);
+    eprintln!(
+        "[fault matrix] {process} restart: every command paused at {paused:.1?}, \
+         {process} stopped at {stopped:.1?}, started again at {restarted:.1?}, \
+         ready at {ready:.1?}, every command done at {:.1?}",
+        t0.elapsed()
+    );
+    let mut out = Vec::new();
+    for ((((cmd, ns, id), (ran, problems)), sampler), (hit, (before, (during, held)))) in cells
+        .iter()
+        .zip(runs)
+        .zip(samplers)
+        .zip(hit.into_iter().zip(before.into_iter().zip(during)))
+    {
+        let mut result = CellResult {
+            problems,
+            hit: Some(hit),
+            restart: Some((before, during, held)),
+            code: ran.code,
+            took: ran.took,
+            ..Default::default()
+        };
+        let (samples, problems) = sampler.await.unwrap();
+        result.samples = samples;
+        result.problems.extend(problems);
+        if !hit {
+            result
+                .problems
+                .push("the command ended before the restart".into());
+        }
+        judge(
+            cluster,
+            &plane.kubeconfig,
+            &client,
+            &ns.name,
+            id,
+            *cmd,
+            fault,
+            &ran,
+            &mut result,
+        )
+        .await;
+        out.push((*cmd, result));
+    }
+    out
 }
 
 fn first_difference(a: &Value, b: &Value) -> String {

@@ -18,6 +18,7 @@ use kube::{Client, Config};
 
 pub mod faults;
 pub mod kubelet;
+pub mod private;
 pub mod toxiproxy;
 
 /// A reachable cluster and the kubeconfig that reaches it.
