@@ -941,7 +941,8 @@ async fn fault_matrix_every_command_under_every_fault() {
          survives; the command finishes before its deadline; an error is one line \
          naming the fault; a re-run after the fault converges to the same objects \
          as the run without faults.\n\n\
-         **{passed} of {total} cells passed** (wall time {:.0} s, {parallel} cells at a time).\n",
+         **{passed} of {total} cells passed** (wall time {:.0} s, {parallel} cells at a time; \
+         the real restarts beside them, on their own control plane).\n",
         started.elapsed().as_secs_f64()
     )
     .unwrap();
@@ -1242,6 +1243,7 @@ async fn restart_round(
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let hit: Vec<bool> = running.iter().map(Paused::stopped).collect();
+    let ended: Vec<bool> = running.iter_mut().map(Paused::exited).collect();
     let paused = t0.elapsed();
     // The concurrent writer, while every command is mid-way.
     for (_, ns, _) in &cells {
@@ -1334,11 +1336,13 @@ async fn restart_round(
         t0.elapsed()
     );
     let mut out = Vec::new();
-    for ((((cmd, ns, id), (ran, problems)), sampler), (hit, (before, (during, held)))) in cells
-        .iter()
-        .zip(runs)
-        .zip(samplers)
-        .zip(hit.into_iter().zip(before.into_iter().zip(during)))
+    for (((((cmd, ns, id), (ran, problems)), sampler), (hit, (before, (during, held)))), ended) in
+        cells
+            .iter()
+            .zip(runs)
+            .zip(samplers)
+            .zip(hit.into_iter().zip(before.into_iter().zip(during)))
+            .zip(ended)
     {
         let mut result = CellResult {
             problems,
@@ -1352,9 +1356,11 @@ async fn restart_round(
         result.samples = samples;
         result.problems.extend(problems);
         if !hit {
-            result
-                .problems
-                .push("the command ended before the restart".into());
+            result.problems.push(if ended {
+                "the command ended before the restart".into()
+            } else {
+                "the command did not reach its pause point within 120 s".into()
+            });
         }
         judge(
             cluster,
