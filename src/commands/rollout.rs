@@ -27,9 +27,9 @@ use crate::render::progress::{Bar, BarKind, Progress, duration_text};
 use crate::render::prompt::{confirm, ensure_confirmable};
 use crate::render::weights::inline;
 use stackset_core::rollout::{
-    Admission, Decision, Driver, DriverKind, FailurePolicy, Limits, Observed, Refusal,
-    RolloutRecord, RolloutState, StartRequest, StepSpec, Waiting, admit, decide, simulate_steps,
-    target_weights,
+    ANNOTATION_ROLLOUT, Admission, Decision, Driver, DriverKind, FailurePolicy, Limits, Observed,
+    Refusal, RolloutRecord, RolloutState, StartRequest, StepSpec, Waiting, admit, decide,
+    simulate_steps, target_weights,
 };
 
 /// The default plan: 10%, 25%, 50%, 100%.
@@ -308,10 +308,16 @@ async fn start(ctx: &Ctx<'_>, a: &RolloutStartArgs) -> Result<(), Failure> {
         )
         .await;
     }
+    let ours = record.to_annotation();
     edit_stackset(client, ns, &name, mode, Some(view.stackset.clone()), |ss| {
-        if let Some(r) = RolloutRecord::from_annotations(ss.metadata.annotations.as_ref())
-            .map_err(Failure::error)?
+        let stored = ss.metadata.annotations.as_ref();
+        // Our own record is there when an earlier attempt of this very
+        // write landed and its response was lost (the retry conflicted and
+        // read again): the rollout is started, nothing else to write.
+        let own = stored.and_then(|a| a.get(ANNOTATION_ROLLOUT)) == Some(&ours);
+        if let Some(r) = RolloutRecord::from_annotations(stored).map_err(Failure::error)?
             && r.state.is_open()
+            && !own
         {
             return Err(Failure::error(format!(
                 "another rollout of stackset {name} (to {}) started meanwhile",

@@ -719,6 +719,64 @@ async fn create_apply_and_delete_retry_their_writes_and_survive_lost_responses()
     .await;
 }
 
+/// `rollout`'s first write (the new template and the rollout record, one
+/// update guarded by the resourceVersion) lands but its response is lost:
+/// the retry conflicts, the fresh read finds the rollout record, and it is
+/// the command's own, so the rollout goes on instead of stopping with
+/// "another rollout started meanwhile" (found by the fault matrix's sim.
+/// TCP 30 % cell).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rollout_whose_first_write_lost_its_response_goes_on() {
+    let cluster = need_cluster!("a_rollout_whose_first_write_lost_its_response_goes_on");
+    let ns = cluster.namespace("faults-rollout-lost").await;
+    let client = cluster.client().await;
+    create(&client, &ns.name, &app("app", "v1", OURS, "segments")).await;
+    converge(&client, &ns.name, "app", OURS).await;
+    let proxy = FaultProxy::start(cluster, 6);
+    proxy.burst(Fault::ResetAfter, 1, Target::Writes);
+    let mut cmd = via(&proxy, cluster, &ns.name);
+    cmd.args([
+        "rollout",
+        "app",
+        "--version",
+        "v2",
+        "--image",
+        "example/app:v2",
+        "--steps",
+        "100",
+        "--interval",
+        "0s",
+        "--yes",
+        "--ready-timeout",
+        "90s",
+    ]);
+    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(180)))
+        .await
+        .unwrap();
+    let seen = proxy.seen();
+    let first = seen.iter().position(|s| s.is_write()).expect("a write");
+    assert!(
+        seen[first].method == "PUT" && is_stackset_path(&seen[first], &ns.name, "app"),
+        "the first write is the StackSet's update: {seen:#?}"
+    );
+    assert_eq!(seen[first].outcome, Outcome::Injected(Fault::ResetAfter));
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    let ss = Api::<StackSet>::namespaced(client.clone(), &ns.name)
+        .get("app")
+        .await
+        .unwrap();
+    assert_eq!(ss.spec.stack_template.spec.version, "v2");
+    let traffic: Vec<(String, f64)> = ss
+        .spec
+        .traffic
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|t| t.weight > 0.0)
+        .map(|t| (t.stack_name, t.weight))
+        .collect();
+    assert_eq!(traffic, [("app-v2".to_string(), 100.0)], "{ran:?}");
+}
+
 /// `--claim` and `gc` of a StackSet the in-cluster controller manages go
 /// through the one retry policy too. A claim whose response is lost comes
 /// back as a conflict on the retry (the resourceVersion moved): the pass
