@@ -1174,6 +1174,23 @@ impl Paused {
     }
 }
 
+/// The commands of a round that panicked before they were done: killed, so
+/// that none stays stopped (SIGSTOP) or watching a torn-down plane. Only a
+/// pid that is still a kubectl-stackset process is signalled.
+struct Leftovers(Vec<u32>);
+
+impl Drop for Leftovers {
+    fn drop(&mut self) {
+        for pid in &self.0 {
+            let ours = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| !c.trim().is_empty() && "kubectl-stackset".starts_with(c.trim()));
+            if ours {
+                private::signal(*pid, "KILL");
+            }
+        }
+    }
+}
+
 /// The real-restart columns: on a private control plane of their own (a
 /// restart disturbs every test on a cluster), one round per process. In a
 /// round every command runs in a namespace of its own, all at once; each
@@ -1237,6 +1254,7 @@ async fn restart_round(
             Paused::spawn(c, cmd.pause_at(), *cmd == Cmd::Watch)
         })
         .collect();
+    let mut guard = Leftovers(running.iter().map(|r| r.child.id()).collect());
     // Every command stopped mid-way, or ended before its pause point.
     let deadline = Instant::now() + Duration::from_secs(120);
     while Instant::now() < deadline && !running.iter_mut().all(|p| p.stopped() || p.exited()) {
@@ -1328,6 +1346,7 @@ async fn restart_round(
             }
         }))
         .await;
+    guard.0.clear();
     stop.store(true, Ordering::SeqCst);
     eprintln!(
         "[fault matrix] {process} restart: every command paused at {paused:.1?}, \
