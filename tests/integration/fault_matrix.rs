@@ -1204,16 +1204,26 @@ async fn real_restarts(
     faults: Vec<FaultSpec>,
     seed: u64,
 ) -> Vec<(Cmd, FaultSpec, CellResult)> {
+    let t0 = Instant::now();
     let plane = Arc::new(
         tokio::task::spawn_blocking(|| private::PrivatePlane::start("fault-matrix"))
             .await
             .unwrap(),
     );
     let cluster: &'static TestCluster = Box::leak(Box::new(plane.cluster()));
+    eprintln!(
+        "[fault matrix] private control plane up after {:.1?}",
+        t0.elapsed()
+    );
     let mut out = Vec::new();
     for (round, fault) in faults.into_iter().enumerate() {
         let results = restart_round(cluster, &plane, &cmds, fault, seed + 100 * round as u64).await;
         out.extend(results.into_iter().map(|(c, r)| (c, fault, r)));
+        eprintln!(
+            "[fault matrix] {} cells checked after {:.1?}",
+            fault.label(),
+            t0.elapsed()
+        );
     }
     out
 }
@@ -1354,48 +1364,56 @@ async fn restart_round(
          ready at {ready:.1?}, every command done at {:.1?}",
         t0.elapsed()
     );
-    let mut out = Vec::new();
-    for (((((cmd, ns, id), (ran, problems)), sampler), (hit, (before, (during, held)))), ended) in
-        cells
-            .iter()
-            .zip(runs)
-            .zip(samplers)
-            .zip(hit.into_iter().zip(before.into_iter().zip(during)))
-            .zip(ended)
-    {
-        let mut result = CellResult {
-            problems,
-            hit: Some(hit),
-            restart: Some((before, during, held)),
-            code: ran.code,
-            took: ran.took,
-            ..Default::default()
-        };
-        let (samples, problems) = sampler.await.unwrap();
-        result.samples = samples;
-        result.problems.extend(problems);
-        if !hit {
-            result.problems.push(if ended {
-                "the command ended before the restart".into()
-            } else {
-                "the command did not reach its pause point within 120 s".into()
-            });
-        }
-        judge(
-            cluster,
-            &plane.kubeconfig,
-            &client,
-            &ns.name,
-            id,
-            *cmd,
-            fault,
-            &ran,
-            &mut result,
-        )
-        .await;
-        out.push((*cmd, result));
-    }
-    out
+    // The checks and re-runs of the six cells, at once.
+    let kubeconfig = &plane.kubeconfig;
+    let checks = cells
+        .iter()
+        .zip(runs)
+        .zip(samplers)
+        .zip(hit.into_iter().zip(before.into_iter().zip(during)))
+        .zip(ended)
+        .map(
+            |(
+                ((((cmd, ns, id), (ran, problems)), sampler), (hit, (before, (during, held)))),
+                ended,
+            )| {
+                let client = client.clone();
+                async move {
+                    let mut result = CellResult {
+                        problems,
+                        hit: Some(hit),
+                        restart: Some((before, during, held)),
+                        code: ran.code,
+                        took: ran.took,
+                        ..Default::default()
+                    };
+                    let (samples, problems) = sampler.await.unwrap();
+                    result.samples = samples;
+                    result.problems.extend(problems);
+                    if !hit {
+                        result.problems.push(if ended {
+                            "the command ended before the restart".into()
+                        } else {
+                            "the command did not reach its pause point within 120 s".into()
+                        });
+                    }
+                    judge(
+                        cluster,
+                        kubeconfig,
+                        &client,
+                        &ns.name,
+                        id,
+                        *cmd,
+                        fault,
+                        &ran,
+                        &mut result,
+                    )
+                    .await;
+                    (*cmd, result)
+                }
+            },
+        );
+    futures::future::join_all(checks).await
 }
 
 fn first_difference(a: &Value, b: &Value) -> String {
