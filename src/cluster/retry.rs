@@ -5,8 +5,10 @@
 //!   [`MAX_RETRY_AFTER`]), 5xx, a 410 Gone (an expired watch or list
 //!   resourceVersion), and broken or refused connections. The same request
 //!   is sent again in place, [`ATTEMPTS`] times in all, 200 ms … 1.6 s apart
-//!   ([`with_retries`]); watches use the same backoff without a bound
-//!   ([`watch_backoff`]).
+//!   ([`with_retries`]), but never once [`RETRY_WINDOW`] has passed since
+//!   the first attempt: an API server that held a request for a minute
+//!   before its 504 (etcd is down) is not asked four more times; watches use
+//!   the same backoff without a bound ([`watch_backoff`]).
 //! - **conflict**: a 409 because someone else wrote first. Sending the same
 //!   request again cannot help: the caller reads the object again and
 //!   decides again, at most [`CONFLICT_READS`] times, a short jittered pause
@@ -28,6 +30,13 @@ pub const ATTEMPTS: u32 = 5;
 /// How many times an operation reads and decides before conflicts make it
 /// give up (the first read included).
 pub const CONFLICT_READS: u32 = 5;
+
+/// No retry starts later than this after a request's first attempt. Quick
+/// failures (a reset, a 503, a 429 with Retry-After) use every attempt well
+/// within it; a slow one (the API server answers 504 after holding the
+/// request for 60 s while etcd is away) is reported after the one attempt,
+/// as kubectl does, instead of five minutes later.
+pub const RETRY_WINDOW: Duration = Duration::from_secs(30);
 
 /// The longest server-requested wait we honour before a retry.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(5);
@@ -94,9 +103,10 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, kube::Error>>,
 {
+    let first = tokio::time::Instant::now();
     call.retry(backoff)
         .sleep(tokio::time::sleep)
-        .when(|e| classify(e) == Class::Retryable)
+        .when(|e| classify(e) == Class::Retryable && first.elapsed() < RETRY_WINDOW)
         .adjust(|e, pause| pause.map(|p| p.max(retry_after(e))))
         .notify(|e, pause| tracing::debug!(error = %e, ?pause, "retryable API error, retrying"))
         .await
@@ -303,6 +313,36 @@ mod tests {
             sent_until_given_up(|| api_error(403, "Forbidden", None)).await,
             1
         );
+    }
+
+    #[tokio::test(flavor = "current_thread", start_paused = true)]
+    async fn a_request_the_server_held_past_the_retry_window_is_not_sent_again() {
+        // The API server holds a request 60 s before its 504 when etcd is
+        // away (virtual time: the clock is paused and jumps).
+        let sent = AtomicU32::new(0);
+        let r: Result<(), _> = retry_with(quick(), || {
+            sent.fetch_add(1, Ordering::SeqCst);
+            async {
+                tokio::time::sleep(Duration::from_secs(60)).await;
+                Err(api_error(504, "Timeout", None))
+            }
+        })
+        .await;
+        assert!(r.is_err());
+        assert_eq!(sent.load(Ordering::SeqCst), 1);
+        // Held for less than the window, it is sent again until the window
+        // has passed: 0 s, 12 s, 24 s, then 36 s is past it.
+        let sent = AtomicU32::new(0);
+        let r: Result<(), _> = retry_with(quick(), || {
+            sent.fetch_add(1, Ordering::SeqCst);
+            async {
+                tokio::time::sleep(Duration::from_secs(12)).await;
+                Err(api_error(504, "Timeout", None))
+            }
+        })
+        .await;
+        assert!(r.is_err());
+        assert_eq!(sent.load(Ordering::SeqCst), 3);
     }
 
     #[tokio::test(flavor = "current_thread")]
