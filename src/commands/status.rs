@@ -218,6 +218,9 @@ async fn wait_until(
     // --request-timeout is given).
     let mut pace = Pace::new(conn, Some(ns), Some(&name), every).until(deadline);
     let mut last_line: Option<String> = None;
+    // The last status seen, shown when the deadline passes during a later
+    // look (a slow or black-holed API server): what was known, not nothing.
+    let mut seen = None;
     let mut hinted = false;
     loop {
         let at = now();
@@ -225,12 +228,24 @@ async fn wait_until(
             Wake::Done(v) => v?,
             Wake::Interrupted => return interrupted(),
             Wake::Expired => {
-                let last = last_line
-                    .as_deref()
-                    .unwrap_or("the API server did not answer");
+                let Some((v, at)) = &seen else {
+                    return Err(Failure::new(
+                        Exit::Timeout,
+                        format!(
+                            "timed out after {} waiting for {what}: the API server did not answer in time",
+                            args.timeout
+                        ),
+                    )
+                    .hint("check that the API server is reachable (kubectl get --raw /readyz), then raise --timeout"));
+                };
+                status.print(v, screen, *at)?;
                 return Err(Failure::new(
                     Exit::Timeout,
-                    format!("timed out after {} waiting for {what}: {last} (the API server did not answer in time)", args.timeout),
+                    format!(
+                        "timed out after {} waiting for {what}: {} (the API server did not answer in time)",
+                        args.timeout,
+                        line(v)
+                    ),
                 )
                 .hint("check that the API server is reachable (kubectl get --raw /readyz), then raise --timeout"));
             }
@@ -278,5 +293,6 @@ async fn wait_until(
                 .hint("raise --timeout, or look closer with `kubectl stackset get`"));
             }
         }
+        seen = Some((v, at));
     }
 }

@@ -251,7 +251,11 @@ async fn blocked_app(cluster: &crate::support::TestCluster, ns: &str) {
 /// on the way). kube's client has no read timeout, so a request sent then
 /// never returns on its own; the command's `--timeout` (8 s) must still end
 /// it: exit 3 with one error line, well before the 60 s the test allows.
-async fn black_hole_mid_wait(cluster: &crate::support::TestCluster, ns: &str, args: &[&str]) {
+async fn black_hole_mid_wait(
+    cluster: &crate::support::TestCluster,
+    ns: &str,
+    args: &[&str],
+) -> crate::faults::Ran {
     let toxi = std::sync::Arc::new(Toxiproxy::start(cluster));
     let mut cmd = via_kubeconfig(&toxi.kubeconfig, cluster, ns);
     cmd.args(args);
@@ -281,6 +285,7 @@ async fn black_hole_mid_wait(cluster: &crate::support::TestCluster, ns: &str, ar
         "{}",
         ran.stderr
     );
+    ran
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -301,7 +306,7 @@ async fn status_until_timeout_bounds_the_wait_through_a_black_hole() {
     let cluster = need_cluster!("status_until_timeout_bounds_the_wait_through_a_black_hole");
     let ns = cluster.namespace("toxi-hole-status").await;
     blocked_app(cluster, &ns.name).await;
-    black_hole_mid_wait(
+    let ran = black_hole_mid_wait(
         cluster,
         &ns.name,
         &[
@@ -316,4 +321,10 @@ async fn status_until_timeout_bounds_the_wait_through_a_black_hole() {
         ],
     )
     .await;
+    // The looks before the black hole saw v2 not ready: the status they saw
+    // is the result, on stdout, though the last look never ended.
+    assert!(
+        ran.stdout.starts_with("Progressing"),
+        "the last status seen on stdout: {ran:?}"
+    );
 }
