@@ -513,6 +513,18 @@ impl Reader {
             {
                 continue;
             }
+            // So is a status write that raced a deletion: upstream, a moment
+            // behind, writes the status of a Stack just deleted by hand and
+            // reports `FailedUpdateStackStatus: ... "app-v1" not found`.
+            if e.reason
+                .as_deref()
+                .is_some_and(|r| r.starts_with("FailedUpdate"))
+                && e.message
+                    .as_deref()
+                    .is_some_and(|m| m.trim_end_matches('"').ends_with("not found"))
+            {
+                continue;
+            }
             let key = format!(
                 "Event/{} {}/{} {}",
                 e.type_.clone().unwrap_or_default(),
