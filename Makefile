@@ -31,11 +31,13 @@ cluster-bin:
 
 # The test command. It starts the control plane itself and tears it down even
 # when tests fail; STACKSET_E2E=1 makes every cluster test fail loudly instead
-# of skipping if no cluster can be had.
+# of skipping if no cluster can be had. When a test fails, the reasons are
+# printed again at the very end (scripts/test-digest.sh), without backtraces.
 .PHONY: test
 test: lint cluster-bin
 	$(CARGO) build --workspace --locked
-	scripts/with-cluster.sh env STACKSET_E2E=1 $(CARGO) test --workspace --locked
+	set -o pipefail; scripts/with-cluster.sh env STACKSET_E2E=1 $(CARGO) test --workspace --locked 2>&1 \
+	  | tee target/test.log || { scripts/test-digest.sh target/test.log; exit 1; }
 
 .PHONY: demo
 demo: cluster-bin

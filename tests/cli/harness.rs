@@ -6,7 +6,9 @@
 use serde_json::Value;
 
 use crate::common::gotest::{Outcome, parse_results};
-use crate::common::scenario::{Flavour, State, drop_spam_filtered_events, load_corpus};
+use crate::common::scenario::{
+    Flavour, State, drop_spam_filtered_events, event_is_timing, load_corpus,
+};
 
 /// Events are compared unless upstream spent its spam-filter budget on the
 /// object; then that object's events are left out on every side, and only
@@ -41,6 +43,51 @@ fn events_beyond_upstreams_spam_filter_budget_are_not_compared() {
     let mut states = vec![[ev("Event/Normal StackSet/rg CreatedStack")].into(), ours];
     assert!(drop_spam_filtered_events(&mut states).is_empty());
     assert_ne!(states[0], states[1]);
+}
+
+/// Events that report a request's timing are not compared; events that
+/// report a decision, even one the API refused, are.
+#[test]
+fn events_that_report_timing_are_told_from_decisions() {
+    let timing = [
+        (
+            "FailedManageDeployment",
+            "Operation cannot be fulfilled on deployments.apps \"a-v1\": the object has been modified; please apply your changes to the latest version and try again",
+        ),
+        (
+            "FailedUpdateStackStatus",
+            "stacks.zalando.org \"app-v1\" not found",
+        ),
+        (
+            "FailedManageIngress",
+            "Put \"http://127.0.0.1:1/apis\": context deadline exceeded",
+        ),
+        (
+            "FailedManageService",
+            "the server was unable to return a response in the time allotted, but may still be processing the request",
+        ),
+    ];
+    for (reason, message) in timing {
+        assert!(event_is_timing(reason, message), "{reason}: {message}");
+    }
+    let decisions = [
+        (
+            "FailedManageService",
+            "Service \"worker-v1\" is invalid: spec.ports: Required value",
+        ),
+        (
+            "FailedManagePlatformCredentialsSet",
+            "platformcredentialssets.zalando.org \"creds\" already exists",
+        ),
+        // Not found while creating: a missing ConfigMap is the user's.
+        (
+            "FailedManageDeployment",
+            "configmaps \"app-config\" not found",
+        ),
+    ];
+    for (reason, message) in decisions {
+        assert!(!event_is_timing(reason, message), "{reason}: {message}");
+    }
 }
 
 /// Every scenario file parses and names only known kinds and keys.

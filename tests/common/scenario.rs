@@ -253,6 +253,37 @@ pub fn load_corpus() -> Vec<Scenario> {
     paths.iter().map(|p| load_scenario(p)).collect()
 }
 
+/// Whether a controller's event reports the timing of one request rather
+/// than a decision, and so is left out of the comparison on every side:
+/// - a lost optimistic-concurrency race (409 "the object has been modified");
+/// - a status write that raced a deletion (`FailedUpdate*: ... not found`):
+///   upstream, a moment behind, writes the status of a Stack just deleted;
+/// - a request the API server, the proxy or the client gave up on (deadline,
+///   time-out, dropped connection, throttled past its deadline), which only
+///   a loaded machine produces.
+///
+/// Decisions that fail on the API's answer (AlreadyExists on an object the
+/// stack does not own, a Service refused for having no ports) still count.
+pub fn event_is_timing(reason: &str, message: &str) -> bool {
+    const GAVE_UP: &[&str] = &[
+        "context deadline exceeded",
+        "context canceled",
+        "Client.Timeout exceeded",
+        "the server was unable to return a response in the time allotted",
+        "Timeout: request did not complete",
+        "i/o timeout",
+        "connection refused",
+        "connection reset by peer",
+        "http2: client connection lost",
+        "unexpected EOF",
+        "would exceed context deadline",
+    ];
+    message.contains("the object has been modified")
+        || (reason.starts_with("FailedUpdate")
+            && message.trim_end_matches('"').ends_with("not found"))
+        || GAVE_UP.iter().any(|g| message.contains(g))
+}
+
 /// client-go's event recorder (upstream's) drops an object's events once it
 /// has recorded 25 on it (`EventSourceObjectSpamFilter`'s burst), and lets
 /// one more through every 30 s (upstream's pkg/recorder sets QPS 1/30). Upstream slowed by a busy machine loses

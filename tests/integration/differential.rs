@@ -37,7 +37,7 @@ use serde_json::{Value, json};
 
 pub use crate::common::scenario::{
     Expect, Flavour, SPAM_FILTER_BURST, SPAM_FILTERED, Scenario, State, Step,
-    drop_spam_filtered_events, load_corpus,
+    drop_spam_filtered_events, event_is_timing, load_corpus,
 };
 use crate::need_cluster;
 use crate::support::{TestCluster, repo_root};
@@ -505,24 +505,12 @@ impl Reader {
                 e.involved_object.name.clone().unwrap_or_default()
             );
             *recorded.entry(object).or_default() += i64::from(e.count.unwrap_or(1).max(1));
-            // A lost optimistic-concurrency race is timing, not behaviour:
-            // upstream reports its own 409s as FailedManage* warnings.
-            if e.message
-                .as_deref()
-                .is_some_and(|m| m.contains("the object has been modified"))
-            {
-                continue;
-            }
-            // So is a status write that raced a deletion: upstream, a moment
-            // behind, writes the status of a Stack just deleted by hand and
-            // reports `FailedUpdateStackStatus: ... "app-v1" not found`.
-            if e.reason
-                .as_deref()
-                .is_some_and(|r| r.starts_with("FailedUpdate"))
-                && e.message
-                    .as_deref()
-                    .is_some_and(|m| m.trim_end_matches('"').ends_with("not found"))
-            {
+            // Timing, not behaviour: a lost race, a write that raced a
+            // deletion, a request given up on under load.
+            if event_is_timing(
+                e.reason.as_deref().unwrap_or_default(),
+                e.message.as_deref().unwrap_or_default(),
+            ) {
                 continue;
             }
             let key = format!(
@@ -899,7 +887,9 @@ async fn converge(
             mgrs.push(m);
         }
         for o in drop_spam_filtered_events(&mut states) {
-            if spam_noted.insert(o.clone()) {
+            // Said once per object, however many more events follow.
+            let object = o.split(" (").next().unwrap_or(&o).to_string();
+            if spam_noted.insert(object) {
                 eprintln!(
                     "[differential] {name}: events on {o} not compared: upstream reached client-go's spam-filter budget of {SPAM_FILTER_BURST}"
                 );
@@ -1053,6 +1043,7 @@ async fn differential_corpus_against_upstream() {
     // Kept for the closing figures: a passing test's output is captured.
     lines.sort();
     lines.push(summary);
+    lines.extend(failures.iter().cloned());
     let _ = std::fs::write(logs.join("report.txt"), lines.join("\n") + "\n");
     assert!(
         failures.is_empty(),
