@@ -8,7 +8,8 @@
 #
 # For each controller and N it measures
 #   - create:  seconds from creating all N StackSets to every one converged
-#              (status: 1 ready stack, 100% traffic)
+#              (status: 1 ready stack, 100% traffic), and the API requests
+#              on StackSet resources the API server served meanwhile
 #   - change:  seconds from changing every template (version v2) to every one
 #              converged (a v2 stack in status.traffic, 2 stacks, both ready)
 #   - steady-state API requests per minute by verb, from the API server's own
@@ -26,7 +27,10 @@
 # BENCH_LIMIT (seconds a controller gets to converge, default 1800; one that
 # does not is reported with how many StackSets it converged, and the run goes
 # on), BENCH_CONTROLLERS (which to run, in order; default
-# "upstream kubectl-stackset").
+# "upstream kubectl-stackset"; "floor" adds a row with no controller: the
+# script creates one Deployment per StackSet itself and times the cluster
+# alone until all are ready, the part of either controller's convergence
+# that no controller can remove).
 # Not part of `make test`: it measures, it does not assert.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -210,7 +214,56 @@ def start(ctl, ns):
     raise SystemExit(f"{ctl} did not start (see {log.name})")
 
 
+def deployment(name):
+    labels = {"app": name}
+    return {
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": labels},
+        "spec": {"replicas": 1, "selector": {"matchLabels": labels}, "template": {
+            "metadata": {"labels": labels},
+            "spec": {"containers": [{"name": "app", "image": "example/app:v1",
+                                     "ports": [{"containerPort": 80}]}]}}},
+    }
+
+
+def deployments_ready(ns, names, t0, what):
+    """Seconds until every named Deployment has its one replica ready."""
+    want = set(names)
+    while time.time() - t0 < limit:
+        items = request("GET", f"/apis/apps/v1/namespaces/{ns}/deployments")["items"]
+        ready = {d["metadata"]["name"] for d in items
+                 if (d.get("status") or {}).get("readyReplicas") == 1}
+        if want <= ready:
+            secs = time.time() - t0
+            print(f"[bench]   {what}: all {len(want)} ready in {secs:.1f} s", file=sys.stderr, flush=True)
+            return secs
+        time.sleep(0.5)
+    return f"{len(want & ready)}/{len(want)} after {limit} s"
+
+
+def run_floor(n):
+    """What any StackSet controller waits for on this cluster, with no
+    controller at all: the script itself creates, per StackSet, the
+    Deployment of its stack, and times the controller-manager and kwok until
+    all are ready; "change" creates the v2 Deployments the same way."""
+    ns = f"bench-floor-{n}"
+    request("POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+    path = f"/apis/apps/v1/namespaces/{ns}/deployments"
+    result = {"requests": {}, "cpu": 0.0, "rss": 0.0, "create_requests": 0.0}
+    with ThreadPoolExecutor(8) as pool:
+        for step, version in (("create", "v1"), ("change", "v2")):
+            names = [f"s{i:04d}-{version}" for i in range(n)]
+            t0, mc0 = time.time(), raw_metrics()
+            list(pool.map(lambda d: request("POST", path, deployment(d)), names))
+            result[step] = deployments_ready(ns, names, t0, f"floor {step}")
+            if step == "create":
+                result["create_requests"] = sum(delta(mc0, raw_metrics()).values())
+    subprocess.run(["kubectl", "delete", "namespace", ns, "--timeout=600s"], capture_output=True)
+    return result
+
+
 def run(ctl, n):
+    if ctl == "floor":
+        return run_floor(n)
     ns = f"bench-{ctl}-{n}"
     ours = ctl != "upstream"
     request("POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
@@ -218,9 +271,13 @@ def run(ctl, n):
     path = f"/apis/zalando.org/v1/namespaces/{ns}/stacksets"
     names = [f"s{i:04d}" for i in range(n)]
     with ThreadPoolExecutor(8) as pool:
-        t0 = time.time()
+        t0, mc0 = time.time(), raw_metrics()
         list(pool.map(lambda s: request("POST", path, stackset(s, "v1", ours)), names))
         t_create = wait(ns, n, created_ok, t0, "after create")
+        # Everything the API server served on these resources while the
+        # controller converged, the benchmark's own POSTs and polls included
+        # (the same for both controllers): the work the controller caused.
+        create_requests = sum(delta(mc0, raw_metrics()).values())
         # Settle, then the steady state: controller running vs. stopped.
         time.sleep(20)
         m0, c0 = raw_metrics(), cpu_seconds(proc.pid)
@@ -244,7 +301,8 @@ def run(ctl, n):
     proc.terminate()
     proc.wait(timeout=30)
     subprocess.run(["kubectl", "delete", "namespace", ns, "--timeout=600s"], capture_output=True)
-    return {"create": t_create, "change": t_change, "requests": per_min, "cpu": cpu, "rss": rss}
+    return {"create": t_create, "change": t_change, "requests": per_min, "cpu": cpu, "rss": rss,
+            "create_requests": create_requests}
 
 
 results = []
@@ -259,15 +317,20 @@ version = subprocess.run([os.path.join(root, "target/release/kubectl-stackset"),
                          capture_output=True, text=True).stdout.split("\n")[0]
 print(f"\nwindow {window}s, --interval {interval}, workers {workers}; {version}; "
       f"{os.cpu_count()} CPUs\n")
-print("| StackSets | controller | converge after create | converge after template change "
-      "| steady-state API requests/min (by verb) | CPU s/min | peak RSS |")
-print("|---:|---|---:|---:|---|---:|---:|")
+print("| StackSets | controller | converge after create | API requests during create "
+      "| converge after template change | steady-state API requests/min (by verb) | CPU s/min | peak RSS |")
+print("|---:|---|---:|---:|---:|---|---:|---:|")
 for n, ctl, r in results:
-    name = "upstream v1.4.131" if ctl == "upstream" else "kubectl-stackset"
+    name = {"upstream": "upstream v1.4.131", "floor": "no controller: Deployments alone (the floor)"}.get(
+        ctl, "kubectl-stackset")
     total = sum(r["requests"].values())
     verbs = ", ".join(f"{v} {x:.0f}" for v, x in sorted(r["requests"].items())) or "none"
     secs = lambda v: f"{v:.1f} s" if isinstance(v, float) else f"not converged: {v}"
-    print(f"| {n} | {name} | {secs(r['create'])} | {secs(r['change'])} | {total:.1f} ({verbs}) "
-          f"| {r['cpu']:.2f} | {r['rss']:.0f} MiB |")
+    if ctl == "floor":
+        print(f"| {n} | {name} | {secs(r['create'])} | {r['create_requests']:.0f} | {secs(r['change'])} "
+              f"| – | – | – |")
+        continue
+    print(f"| {n} | {name} | {secs(r['create'])} | {r['create_requests']:.0f} | {secs(r['change'])} "
+          f"| {total:.1f} ({verbs}) | {r['cpu']:.2f} | {r['rss']:.0f} MiB |")
 proxy.terminate()
 PY
