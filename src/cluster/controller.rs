@@ -44,7 +44,7 @@ use stackset_core::rollout::{
     advance, decide as decide_rollout, desired_traffic,
 };
 
-use super::execute::{ExecError, Executor};
+use super::execute::{BackgroundEvents, ExecError, Executor};
 use super::mutate::{WriteMode, edit_stackset};
 use super::reconcile::{Settings, decide, ensure_ours};
 use super::snapshot::{NamespaceObjects, get_named, referenced_names, selector};
@@ -73,6 +73,8 @@ pub struct ControllerSettings {
     /// Events for one StackSet within this window are coalesced.
     pub debounce: Duration,
     pub now: fn() -> Timestamp,
+    /// Where the reconciles' events go (`execute::background_events`).
+    pub events: BackgroundEvents,
 }
 
 type Key = (String, String);
@@ -574,7 +576,8 @@ pub async fn run(watches: Client, client: Client, cs: ControllerSettings, report
         None
     };
 
-    let executor = Executor::new(client.clone(), cs.settings.exec);
+    let executor =
+        Executor::new(client.clone(), cs.settings.exec).with_background_events(cs.events.clone());
     let rollout_holder = rollout_holder(&cs.settings.controller_id);
     let ctx = Arc::new(Ctx {
         client,

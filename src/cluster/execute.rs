@@ -3,7 +3,11 @@
 //! resourceVersion for updates, deletes with a UID
 //! precondition and background propagation, a full update for `spec.traffic`
 //! (optimistic concurrency, like upstream), status-subresource replaces
-//! retried with a fresh read on conflict, and the events upstream emits.
+//! retried with a fresh read on conflict, and the events upstream emits
+//! (published before going on, or, in the controller, queued for a task of
+//! their own: `background_events`).
+
+use std::time::Duration;
 
 use k8s_openapi::api::core::v1::ObjectReference;
 use kube::Client;
@@ -68,8 +72,45 @@ pub struct ExecOptions {
 /// The executor: one client, one event recorder.
 pub struct Executor {
     client: Client,
+    publisher: Publisher,
+    opts: ExecOptions,
+    background: Option<BackgroundEvents>,
+}
+
+/// Sends events to the API server.
+#[derive(Clone)]
+struct Publisher {
     recorder: Recorder,
     opts: ExecOptions,
+}
+
+/// The queue of a task that publishes events in order, apart from the
+/// reconciles, as client-go's recorder does upstream's: a reconcile does not
+/// wait for its events (often a third of its requests).
+#[derive(Clone)]
+pub struct BackgroundEvents(tokio::sync::mpsc::UnboundedSender<Event>);
+
+/// The task behind [`BackgroundEvents`]; it ends once every queue handle is
+/// dropped and what was queued is sent.
+pub struct EventsSent(tokio::task::JoinHandle<()>);
+
+impl EventsSent {
+    /// Waits up to `limit` for the queued events to go out.
+    pub async fn wait(self, limit: Duration) {
+        let _ = tokio::time::timeout(limit, self.0).await;
+    }
+}
+
+/// Starts the task that publishes events for the controller.
+pub fn background_events(client: Client, opts: ExecOptions) -> (BackgroundEvents, EventsSent) {
+    let publisher = Publisher::new(client, opts);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
+    let task = tokio::spawn(async move {
+        while let Some(ev) = rx.recv().await {
+            publisher.publish(&ev).await;
+        }
+    });
+    (BackgroundEvents(tx), EventsSent(task))
 }
 
 /// Why executing a plan stopped.
@@ -105,17 +146,61 @@ fn stack_owner(
     }
 }
 
-impl Executor {
-    pub fn new(client: Client, opts: ExecOptions) -> Self {
+impl Publisher {
+    fn new(client: Client, opts: ExecOptions) -> Self {
         let reporter = Reporter {
             controller: FIELD_MANAGER.into(),
             instance: None,
         };
         Self {
-            recorder: Recorder::new(client.clone(), reporter),
-            client,
+            recorder: Recorder::new(client, reporter),
             opts,
         }
+    }
+
+    async fn publish(&self, ev: &Event) {
+        if !self.opts.events || self.opts.server_dry_run {
+            return;
+        }
+        let ar = api_resource(ev.involved.kind);
+        let reference = ObjectReference {
+            api_version: Some(ar.api_version.clone()),
+            kind: Some(ar.kind.clone()),
+            name: Some(ev.involved.name.clone()),
+            namespace: Some(ev.involved.namespace.clone()),
+            uid: ev.involved.uid.clone(),
+            ..Default::default()
+        };
+        let event = KubeEvent {
+            type_: match ev.type_ {
+                EventType::Normal => KubeEventType::Normal,
+                EventType::Warning => KubeEventType::Warning,
+            },
+            reason: ev.reason.to_string(),
+            note: Some(truncate(&ev.message, 1000)),
+            action: "Reconcile".into(),
+            secondary: None,
+        };
+        if let Err(e) = with_retries(|| self.recorder.publish(&event, &reference)).await {
+            tracing::warn!(reason = %ev.reason, error = %e, "could not publish event");
+        }
+    }
+}
+
+impl Executor {
+    pub fn new(client: Client, opts: ExecOptions) -> Self {
+        Self {
+            publisher: Publisher::new(client.clone(), opts),
+            client,
+            opts,
+            background: None,
+        }
+    }
+
+    /// Hands events to `queue` instead of publishing them before going on.
+    pub fn with_background_events(mut self, queue: BackgroundEvents) -> Self {
+        self.background = Some(queue);
+        self
     }
 
     fn api(&self, kind: Kind, ns: &str) -> (Api<DynamicObject>, ApiResource) {
@@ -231,30 +316,9 @@ impl Executor {
     }
 
     async fn publish(&self, ev: &Event) {
-        if !self.opts.events || self.opts.server_dry_run {
-            return;
-        }
-        let ar = api_resource(ev.involved.kind);
-        let reference = ObjectReference {
-            api_version: Some(ar.api_version.clone()),
-            kind: Some(ar.kind.clone()),
-            name: Some(ev.involved.name.clone()),
-            namespace: Some(ev.involved.namespace.clone()),
-            uid: ev.involved.uid.clone(),
-            ..Default::default()
-        };
-        let event = KubeEvent {
-            type_: match ev.type_ {
-                EventType::Normal => KubeEventType::Normal,
-                EventType::Warning => KubeEventType::Warning,
-            },
-            reason: ev.reason.to_string(),
-            note: Some(truncate(&ev.message, 1000)),
-            action: "Reconcile".into(),
-            secondary: None,
-        };
-        if let Err(e) = with_retries(|| self.recorder.publish(&event, &reference)).await {
-            tracing::warn!(reason = %ev.reason, error = %e, "could not publish event");
+        match &self.background {
+            Some(queue) if queue.0.send(ev.clone()).is_ok() => {}
+            _ => self.publisher.publish(ev).await,
         }
     }
 

@@ -12,7 +12,7 @@ use stackset_core::{Action, Kind, Reconciliation, Snapshot};
 
 use crate::cli::{DryRun, ReconcileArgs};
 use crate::cluster::controller::{self, ControllerSettings, Reporter, Watched};
-use crate::cluster::execute::ExecOptions;
+use crate::cluster::execute::{ExecOptions, background_events};
 use crate::cluster::leader::{Elector, LeaseConfig};
 use crate::cluster::reconcile::{Settings, dry_run_plan, reconcile_read};
 use crate::cluster::snapshot::{get_stackset, list_namespace, list_stacksets};
@@ -488,6 +488,7 @@ async fn watch(
         let _ = print_outcome(ns, name, executed, dry_run);
         report_state(ns, name, Some(rec));
     });
+    let (events, events_sent) = background_events(requests.clone(), settings.exec);
     let cs = ControllerSettings {
         watched,
         settings,
@@ -495,6 +496,7 @@ async fn watch(
         workers: args.workers.max(1),
         debounce: Duration::from_millis(200),
         now,
+        events,
     };
     let hold = async {
         match &elector {
@@ -514,6 +516,10 @@ async fn watch(
     {
         e.release().await;
     }
+    // The controller and with it every queue handle are gone: what it
+    // decided last still goes out, within a bound (after the Lease is
+    // released, so a standby is not kept waiting).
+    events_sent.wait(Duration::from_secs(3)).await;
     result
 }
 

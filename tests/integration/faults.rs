@@ -902,3 +902,113 @@ async fn claim_and_gc_retry_their_writes() {
         .collect();
     assert_eq!(left, ["old-v3"]);
 }
+
+/// The controller does not wait for its events (`execute::background_events`):
+/// with the first event request held at the proxy, `reconcile -A --watch`
+/// still creates the stack, and its traffic switches, before any event gets
+/// through; once the request is let go, it and the events queued behind it
+/// reach the API server. Publishing inline, the reconcile would stop at that
+/// request until the client gave up on it, and its retry would show at the
+/// proxy before the StackSet converged.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_controller_goes_on_while_its_events_are_held() {
+    use k8s_openapi::api::core::v1::Event as CoreEvent;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let cluster = need_cluster!("the_controller_goes_on_while_its_events_are_held");
+    let ns = cluster.namespace("faults-events").await;
+    let client = cluster.client().await;
+    let id = format!("ev-{}", ns.name);
+    create(&client, &ns.name, &app("app", "v1", &id, "segments")).await;
+    let proxy = FaultProxy::start(cluster, 4);
+    let held = Arc::new(AtomicBool::new(false));
+    let (release, released) = tokio::sync::oneshot::channel::<()>();
+    let entered = held.clone();
+    proxy.hook(Hook {
+        method: "POST",
+        path_suffix: format!("/namespaces/{}/events", ns.name),
+        action: Box::new(move || {
+            Box::pin(async move {
+                entered.store(true, Ordering::SeqCst);
+                let _ = released.await;
+            })
+        }),
+    });
+    let mut cmd = via(&proxy, cluster, &ns.name);
+    cmd.args(["reconcile", "-A", "--watch", "--interval", "1h"])
+        .env("STACKSET_CONTROLLER_ID", &id)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().expect("spawn the watch");
+
+    let ss: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
+    let deps: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
+    eventually(
+        "app-v1 converged while the first event is held",
+        Duration::from_secs(60),
+        || async {
+            let v = serde_json::to_value(ss.get("app").await.ok()?).ok()?;
+            let ready = deps.get_opt("app-v1").await.ok()??.status?.ready_replicas? >= 1;
+            (held.load(Ordering::SeqCst)
+                && ready
+                && v.pointer("/status/traffic/0/weight")?.as_f64() == Some(100.0))
+            .then_some(())
+        },
+    )
+    .await;
+    let events_path = format!("/namespaces/{}/events", ns.name);
+    let through = |seen: &[Seen]| {
+        seen.iter()
+            .filter(|s| {
+                s.method == "POST"
+                    && s.path
+                        .split('?')
+                        .next()
+                        .unwrap_or("")
+                        .ends_with(&events_path)
+            })
+            .count()
+    };
+    assert_eq!(
+        through(&proxy.seen()),
+        0,
+        "an event request got through (a retry of the held one?) before the StackSet converged"
+    );
+
+    release.send(()).expect("the held request is waiting");
+    let events: Api<CoreEvent> = Api::namespaced(client.clone(), &ns.name);
+    let reasons = eventually(
+        "the queued events went out",
+        Duration::from_secs(60),
+        || async {
+            let list = events.list(&ListParams::default()).await.ok()?;
+            let mine: Vec<(String, String)> = list
+                .items
+                .into_iter()
+                .filter(|e| e.reporting_component.as_deref() == Some("kubectl-stackset"))
+                .map(|e| {
+                    (
+                        e.involved_object.name.unwrap_or_default(),
+                        e.reason.unwrap_or_default(),
+                    )
+                })
+                .collect();
+            let on_stackset = mine.iter().any(|(o, r)| o == "app" && r == "CreatedStack");
+            let on_stack = mine.iter().any(|(o, _)| o == "app-v1");
+            (on_stackset && on_stack).then_some(mine)
+        },
+    )
+    .await;
+    assert!(through(&proxy.seen()) >= 2, "{reasons:?}");
+
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let code = tokio::task::spawn_blocking(move || child.wait().map(|s| s.code()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(code, Some(0), "SIGTERM ends the controller with 0");
+}
