@@ -511,15 +511,19 @@ async fn watch(
         lost = hold => Err(lost),
     };
     metrics::set_leader(false);
+    let stopped = result.is_ok() || matches!(&result, Err(f) if f.exit == Exit::Interrupted);
     if let Some(e) = &elector
-        && (result.is_ok() || matches!(&result, Err(f) if f.exit == Exit::Interrupted))
+        && stopped
     {
         e.release().await;
     }
     // The controller and with it every queue handle are gone: what it
-    // decided last still goes out, within a bound (after the Lease is
-    // released, so a standby is not kept waiting).
-    events_sent.wait(Duration::from_secs(3)).await;
+    // decided last still goes out, within a bound, after the Lease is
+    // released so that a standby is not kept waiting. A leader that lost
+    // its Lease writes nothing more.
+    if stopped {
+        events_sent.wait(Duration::from_secs(3)).await;
+    }
     result
 }
 
