@@ -86,9 +86,16 @@ struct Publisher {
 
 /// The queue of a task that publishes events in order, apart from the
 /// reconciles, as client-go's recorder does upstream's: a reconcile does not
-/// wait for its events (often a third of its requests).
+/// wait for its events (often a third of its requests). Like client-go's
+/// broadcaster it holds at most [`EVENT_QUEUE`] events and drops what comes
+/// when it is full (an API server that is away for long), so it never grows
+/// without bound.
 #[derive(Clone)]
-pub struct BackgroundEvents(tokio::sync::mpsc::UnboundedSender<Event>);
+pub struct BackgroundEvents(tokio::sync::mpsc::Sender<Event>);
+
+/// How many events wait for the publishing task at most (client-go's
+/// broadcaster queue length).
+pub const EVENT_QUEUE: usize = 1000;
 
 /// The task behind [`BackgroundEvents`]; it ends once every queue handle is
 /// dropped and what was queued is sent.
@@ -104,7 +111,7 @@ impl EventsSent {
 /// Starts the task that publishes events for the controller.
 pub fn background_events(client: Client, opts: ExecOptions) -> (BackgroundEvents, EventsSent) {
     let publisher = Publisher::new(client, opts);
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Event>(EVENT_QUEUE);
     let task = tokio::spawn(async move {
         while let Some(ev) = rx.recv().await {
             publisher.publish(&ev).await;
@@ -316,9 +323,13 @@ impl Executor {
     }
 
     async fn publish(&self, ev: &Event) {
-        match &self.background {
-            Some(queue) if queue.0.send(ev.clone()).is_ok() => {}
-            _ => self.publisher.publish(ev).await,
+        use tokio::sync::mpsc::error::TrySendError;
+        match self.background.as_ref().map(|q| q.0.try_send(ev.clone())) {
+            Some(Ok(())) => {}
+            Some(Err(TrySendError::Full(ev))) => {
+                tracing::warn!(reason = %ev.reason, "event dropped: {EVENT_QUEUE} events are waiting to be sent");
+            }
+            Some(Err(TrySendError::Closed(_))) | None => self.publisher.publish(ev).await,
         }
     }
 
@@ -466,4 +477,49 @@ fn truncate(s: &str, max: usize) -> String {
         end -= 1;
     }
     format!("{}…", &s[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A full queue drops the event instead of making the reconcile wait
+    /// for the API server, and it never holds more than `EVENT_QUEUE`.
+    #[tokio::test]
+    async fn a_full_event_queue_drops_instead_of_waiting() {
+        // Nothing listens there: an event published inline would hang in
+        // retries, one queued is never sent.
+        let config = kube::Config::new("http://127.0.0.1:9".parse().unwrap());
+        let client = Client::try_from(config).unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Event>(EVENT_QUEUE);
+        let opts = ExecOptions {
+            server_dry_run: false,
+            events: true,
+        };
+        let executor = Executor::new(client, opts).with_background_events(BackgroundEvents(tx));
+        let event = Event {
+            involved: ObjectRef {
+                kind: Kind::StackSet,
+                namespace: "ns".into(),
+                name: "app".into(),
+                uid: None,
+            },
+            type_: EventType::Normal,
+            reason: Reason::TrafficSwitched,
+            message: "switched".into(),
+        };
+        let all = async {
+            for _ in 0..EVENT_QUEUE + 5 {
+                executor.publish(&event).await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(5), all)
+            .await
+            .expect("publishing into a full queue waited");
+        let mut queued = 0;
+        while rx.try_recv().is_ok() {
+            queued += 1;
+        }
+        assert_eq!(queued, EVENT_QUEUE);
+    }
 }
