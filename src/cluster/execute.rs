@@ -87,15 +87,16 @@ struct Publisher {
 /// The queue of a task that publishes events in order, apart from the
 /// reconciles, as client-go's recorder does upstream's: a reconcile does not
 /// wait for its events (often a third of its requests). Like client-go's
-/// broadcaster it holds at most [`EVENT_QUEUE`] events and drops what comes
-/// when it is full (an API server that is away for long), so it never grows
-/// without bound.
+/// broadcaster it holds a bounded number of events ([`EVENT_QUEUE`]) and
+/// drops what comes when it is full (an API server that is away for long),
+/// so it never grows without bound.
 #[derive(Clone)]
 pub struct BackgroundEvents(tokio::sync::mpsc::Sender<Event>);
 
-/// How many events wait for the publishing task at most (client-go's
-/// broadcaster queue length).
-pub const EVENT_QUEUE: usize = 1000;
+/// How many events wait for the publishing task at most: ten times
+/// client-go's 1,000, so that creating 1,000 StackSets at once (about six
+/// events each) drops none even if none had gone out yet.
+pub const EVENT_QUEUE: usize = 10_000;
 
 /// The task behind [`BackgroundEvents`]; it ends once every queue handle is
 /// dropped and what was queued is sent.
