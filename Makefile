@@ -56,7 +56,7 @@ down:
 # test fails when they are stale.
 .PHONY: generate
 generate:
-	STACKSET_WRITE_CRDS=1 $(CARGO) test --quiet --locked -p stackset-core --test crd embedded_crds_are_current
+	$(CARGO) run --quiet --locked --example generate-crds
 	$(CARGO) run --quiet --locked -- completion --output-dir completions
 	$(CARGO) run --quiet --locked -- man --output-dir man
 
