@@ -8,6 +8,7 @@
 #
 # For each controller and N it measures
 #   - create:  seconds from creating all N StackSets to every one converged
+#              (looked at every second)
 #              (status: 1 ready stack, 100% traffic), and the API requests
 #              on StackSet resources the API server served meanwhile
 #   - change:  seconds from changing every template (version v2) to every one
@@ -32,7 +33,10 @@
 # "upstream kubectl-stackset"; "floor" adds a row with no controller: the
 # script creates one Deployment per StackSet itself and times the cluster
 # alone until all are ready, the part of either controller's convergence
-# that no controller can remove).
+# that no controller can remove), BENCH_TRACE=1 (every 5 s while waiting,
+# print to stderr how far the pipeline got: Stacks, Deployments, ready
+# Deployments, converged StackSets, and each process's CPU seconds so far;
+# its LISTs count among the requests during creation).
 # Not part of `make test`: it measures, it does not assert.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -100,7 +104,7 @@ def request(method, path, body=None, ctype="application/json"):
         return json.loads(r.read() or b"null")
 
 
-def raw_metrics():
+def raw_metrics(by=("verb",)):
     with urllib.request.urlopen(API + "/metrics", timeout=60) as r:
         text = r.read().decode()
     by_verb = {}
@@ -114,8 +118,8 @@ def raw_metrics():
         # that the subtraction of a window alone does not remove.
         if not resource or resource.group(1) not in STACKSET_RESOURCES:
             continue
-        verb = re.search(r'verb="([^"]*)"', labels).group(1)
-        by_verb[verb] = by_verb.get(verb, 0.0) + float(value)
+        key = " ".join(re.search(f'{label}="([^"]*)"', labels).group(1) for label in by)
+        by_verb[key] = by_verb.get(key, 0.0) + float(value)
     return by_verb
 
 
@@ -179,18 +183,55 @@ def changed_ok(st):
             and st.get("readyStacks") == 2)
 
 
+TRACE = os.environ.get("BENCH_TRACE") == "1"
+
+
+def processes():
+    """CPU seconds so far of the control plane's processes (by command name)."""
+    out = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/comm") as f:
+                comm = f.read().strip()
+            # /proc/PID/comm holds the first 15 characters of the name.
+            if comm in ("kube-apiserver", "kube-controller", "kube-scheduler", "etcd", "kwok",
+                        "kubectl-stackse", "stackset-contro"):
+                out[comm] = out.get(comm, 0) + cpu_seconds(pid)
+        except OSError:
+            pass
+    return out
+
+
+def trace(ns, t0, done):
+    def count(path, ok=lambda o: True):
+        return sum(1 for o in request("GET", path)["items"] if ok(o))
+    stacks = count(f"/apis/zalando.org/v1/namespaces/{ns}/stacks")
+    deps = count(f"/apis/apps/v1/namespaces/{ns}/deployments")
+    ready = count(f"/apis/apps/v1/namespaces/{ns}/deployments",
+                  lambda d: (d.get("status") or {}).get("readyReplicas", 0) >= 1)
+    cpu = " ".join(f"{k}={v:.0f}" for k, v in sorted(processes().items()))
+    print(f"[trace] {time.time() - t0:6.1f} s  stacks {stacks}  deployments {deps}  ready {ready}  "
+          f"converged {done}  cpu {cpu}", file=sys.stderr, flush=True)
+
+
 def wait(ns, n, check, t0, what):
     """Seconds until all n pass `check`; a controller that does not get
     there within BENCH_LIMIT is reported as such (how many it did), and the
     run goes on with the next measurement."""
     done = 0
+    traced = 0.0
     while time.time() - t0 < limit:
         done = converged(ns, n, check)
+        if TRACE and time.time() - traced >= 5:
+            traced = time.time()
+            trace(ns, t0, done)
         if done == n:
             secs = time.time() - t0
             print(f"[bench]   {what}: all {n} converged in {secs:.1f} s", file=sys.stderr, flush=True)
             return secs
-        time.sleep(0.5)
+        # Each look lists all N StackSets (megabytes at 1,000): the API
+        # server's time for it is taken from the controller's.
+        time.sleep(1)
     print(f"[bench]   {what}: {done}/{n} converged after {limit} s", file=sys.stderr, flush=True)
     return f"{done}/{n} after {limit} s"
 
@@ -248,7 +289,7 @@ def deployments_ready(ns, names, t0, what):
             secs = time.time() - t0
             print(f"[bench]   {what}: all {len(want)} ready in {secs:.1f} s", file=sys.stderr, flush=True)
             return secs
-        time.sleep(0.5)
+        time.sleep(1)
     return f"{len(want & ready)}/{len(want)} after {limit} s"
 
 
@@ -284,8 +325,13 @@ def run(ctl, n):
     names = [f"s{i:04d}" for i in range(n)]
     with ThreadPoolExecutor(8) as pool:
         t0, mc0 = time.time(), raw_metrics()
+        mr0 = raw_metrics(("resource", "verb"))
         list(pool.map(lambda s: request("POST", path, stackset(s, "v1", ours)), names))
         t_create = wait(ns, n, created_ok, t0, "after create")
+        by_resource = {k: round(v) for k, v in sorted(delta(mr0, raw_metrics(("resource", "verb"))).items())
+                       if v >= 1}
+        print(f"[bench]   requests during create by resource and verb: {json.dumps(by_resource)}",
+              file=sys.stderr, flush=True)
         # Everything the API server served on these resources while the
         # controller converged, the benchmark's own POSTs and polls included
         # (the same for both controllers): the work the controller caused.
