@@ -441,7 +441,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-stackset' -ScriptBlock 
         }
         'kubectl-stackset;reconcile' {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change and change nothing')
-            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'With -w or --until: look again this often when nothing changes')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'With -w: look again this often at a StackSet with work left; one with none waits for a change')
             [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'With --watch: StackSets reconciled at the same time (upstream''s --reconcile-workers)')
             [CompletionResult]::new('--metrics-address', '--metrics-address', [CompletionResultType]::ParameterName, 'With --watch: serve /healthz, /readyz and Prometheus /metrics on this address (e.g. :8080)')
             [CompletionResult]::new('--leader-election-namespace', '--leader-election-namespace', [CompletionResultType]::ParameterName, 'Namespace of the leader Lease (default: the Pod''s namespace, else the current one)')
@@ -463,8 +463,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-stackset' -ScriptBlock 
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every StackSet in the namespace that kubectl-stackset manages')
             [CompletionResult]::new('--diff', '--diff', [CompletionResultType]::ParameterName, 'Print kubectl-style diffs; exit 0 no change, 1 changes, >1 an error')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Keep reconciling, on every change and at least every --interval (controller mode)')
-            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Keep reconciling, on every change and at least every --interval (controller mode)')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Keep reconciling (controller mode): on every change, when a TTL or rollout step falls due, and every --interval while there is work left')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Keep reconciling (controller mode): on every change, when a TTL or rollout step falls due, and every --interval while there is work left')
             [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'Take over StackSets that the in-cluster controller (or another id) manages')
             [CompletionResult]::new('--no-events', '--no-events', [CompletionResultType]::ParameterName, 'Do not publish Kubernetes events')
             [CompletionResult]::new('--leader-elect', '--leader-elect', [CompletionResultType]::ParameterName, 'With --watch: run only while holding a coordination.k8s.io Lease, so several replicas can run and exactly one reconciles')

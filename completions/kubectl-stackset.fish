@@ -394,7 +394,7 @@ complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand gc" -s
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand gc" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l dry-run -d 'Show what would change and change nothing' -r -f -a "client\t'Compute and print, send nothing'
 server\t'Send everything with dryRun=All: validated and admitted, never stored'"
-complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l interval -d 'With -w or --until: look again this often when nothing changes' -r
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l interval -d 'With -w: look again this often at a StackSet with work left; one with none waits for a change' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l workers -d 'With --watch: StackSets reconciled at the same time (upstream\'s --reconcile-workers)' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l metrics-address -d 'With --watch: serve /healthz, /readyz and Prometheus /metrics on this address (e.g. :8080)' -r
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l leader-election-namespace -d 'Namespace of the leader Lease (default: the Pod\'s namespace, else the current one)' -r
@@ -417,7 +417,7 @@ always\t''
 never\t''"
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l all -d 'Every StackSet in the namespace that kubectl-stackset manages'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l diff -d 'Print kubectl-style diffs; exit 0 no change, 1 changes, >1 an error'
-complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -s w -l watch -d 'Keep reconciling, on every change and at least every --interval (controller mode)'
+complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -s w -l watch -d 'Keep reconciling (controller mode): on every change, when a TTL or rollout step falls due, and every --interval while there is work left'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l claim -d 'Take over StackSets that the in-cluster controller (or another id) manages'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l no-events -d 'Do not publish Kubernetes events'
 complete -c kubectl-stackset -n "__fish_kubectl_stackset_using_subcommand reconcile" -l leader-elect -d 'With --watch: run only while holding a coordination.k8s.io Lease, so several replicas can run and exactly one reconciles'

@@ -666,10 +666,10 @@ pub struct ReconcileArgs {
     /// Print kubectl-style diffs; exit 0 no change, 1 changes, >1 an error.
     #[arg(long)]
     pub diff: bool,
-    /// Keep reconciling, on every change and at least every --interval (controller mode).
+    /// Keep reconciling (controller mode): on every change, when a TTL or rollout step falls due, and every --interval while there is work left.
     #[arg(short = 'w', long)]
     pub watch: bool,
-    /// With -w or --until: look again this often when nothing changes.
+    /// With -w: look again this often at a StackSet with work left; one with none waits for a change.
     #[arg(long, default_value = "10s", value_name = "DURATION")]
     pub interval: String,
     /// Take over StackSets that the in-cluster controller (or another id) manages.

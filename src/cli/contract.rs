@@ -99,6 +99,9 @@ const WORDED_PER_COMMAND: &[(&str, &str)] = &[
     ("image", "Container image"),
     ("output-dir", "Write"),
     ("watch", "Keep"),
+    // Read commands look again this often; `reconcile -w` only at a
+    // StackSet that has work left.
+    ("interval", "With -w"),
 ];
 
 /// The engine flag that marks the engine group.

@@ -4,12 +4,16 @@
 //! label) and only that StackSet is queued; the queue coalesces bursts per
 //! StackSet (debounce) and runs at most `workers` reconciles at once; a
 //! failing reconcile is retried with backoff; a StackSet is requeued for the
-//! moment its next scale-down TTL (or prescaling reset) falls due, and at
-//! least every `interval` (a reconcile from the caches costs no API request
-//! unless it writes). A resync of a StackSet whose objects are unchanged
-//! (same resourceVersions) since a reconcile that had nothing to do, before
-//! anything fell due, decides nothing: the core would decide the same no-op
-//! (`stackset_core::lifecycle::next_due` is the only time dependence).
+//! moment its next scale-down TTL (or prescaling reset) falls due, and every
+//! `interval` while it still has work to do. A StackSet whose last reconcile
+//! had nothing to do waits for a watch event or its due time, nothing else
+//! (`wake_at`). An event that leaves its objects unchanged (same
+//! resourceVersions) before anything fell due decides nothing: the core
+//! would decide the same no-op (`stackset_core::lifecycle::next_due` is the
+//! only time dependence).
+//!
+//! Our own writes are read back (`OwnWrites`): until a cache shows the
+//! object a write returned, the reconcile decides on that object.
 //!
 //! After the initial LISTs, the steady state costs watches only: snapshots
 //! are built from the stores, filtered to one StackSet's objects.
@@ -17,7 +21,6 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Debug;
 use std::hash::{Hash, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -27,6 +30,7 @@ use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service};
 use k8s_openapi::api::networking::v1::Ingress;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::Api;
 use kube::runtime::controller::{Action, Config as ControllerConfig, Controller};
@@ -44,7 +48,7 @@ use stackset_core::rollout::{
     advance, decide as decide_rollout, desired_traffic,
 };
 
-use super::execute::{BackgroundEvents, ExecError, Executor};
+use super::execute::{BackgroundEvents, ExecError, Executor, Written};
 use super::mutate::{WriteMode, edit_stackset};
 use super::reconcile::{Settings, decide, ensure_ours};
 use super::snapshot::{NamespaceObjects, get_named, referenced_names, selector};
@@ -94,68 +98,111 @@ struct Stores {
 
 /// One kind's watch cache with an index by StackSet: its namespace and the
 /// `stackset` label (what the one-shot commands select with
-/// `stackset=NAME`). The index is rebuilt, in one pass over the store, the
-/// first time it is read after the watch delivered something; in the steady
-/// state a reconcile looks its objects up instead of scanning every object
-/// of the kind (which made a resync of N StackSets cost N x the cluster).
+/// `stackset=NAME`). The index is kept up to date event by event, right
+/// after the reflector applied each event to `store`, so a reconcile looks
+/// its objects up by name instead of scanning every object of the kind.
+/// (Rebuilding it from the whole store after each change, as it was first
+/// done, cost O(objects) per reconcile while many StackSets were created at
+/// once: a few CPU seconds per 1,000 on the cores the API server needed.)
 struct Indexed<K: Resource<DynamicType = ()> + 'static> {
     store: Store<K>,
-    /// Bumped after the reflector applied an event to `store`.
-    changes: Arc<AtomicU64>,
-    index: Mutex<ByStackSet<K>>,
+    index: Arc<Mutex<ByStackSet>>,
 }
 
-struct ByStackSet<K> {
-    /// The value of `changes` the index was built after; `u64::MAX`: never.
-    built_at: u64,
-    objects: HashMap<Key, Vec<Arc<K>>>,
+/// Names of one kind's objects by StackSet, mirroring the store: a relist
+/// (`Init` .. `InitDone`) fills a buffer that replaces the index at its end,
+/// as the store does with its own buffer.
+#[derive(Default)]
+struct ByStackSet {
+    names: HashMap<Key, HashSet<String>>,
+    /// Where each object is filed, to unfile it when its label changes.
+    filed: HashMap<Key, Key>,
+    relist: Option<Box<ByStackSet>>,
+}
+
+impl ByStackSet {
+    fn file(&mut self, meta: &ObjectMeta) {
+        let (Some(ns), Some(name)) = (meta.namespace.as_ref(), meta.name.as_ref()) else {
+            return;
+        };
+        let object = (ns.clone(), name.clone());
+        let owner = meta
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(LABEL_STACKSET))
+            .map(|owner| (ns.clone(), owner.clone()));
+        if self.filed.get(&object) == owner.as_ref() {
+            return;
+        }
+        self.unfile(&object);
+        if let Some(owner) = owner {
+            self.names
+                .entry(owner.clone())
+                .or_default()
+                .insert(name.clone());
+            self.filed.insert(object, owner);
+        }
+    }
+
+    fn unfile(&mut self, object: &Key) {
+        if let Some(owner) = self.filed.remove(object)
+            && let Some(names) = self.names.get_mut(&owner)
+        {
+            names.remove(&object.1);
+            if names.is_empty() {
+                self.names.remove(&owner);
+            }
+        }
+    }
+
+    /// Applies one watch event, after the reflector applied it to the store.
+    fn apply<K: Resource>(&mut self, event: &watcher::Event<K>) {
+        match event {
+            watcher::Event::Apply(o) => self.file(o.meta()),
+            watcher::Event::Delete(o) => {
+                let meta = o.meta();
+                if let (Some(ns), Some(name)) = (meta.namespace.clone(), meta.name.clone()) {
+                    self.unfile(&(ns, name));
+                }
+            }
+            watcher::Event::Init => self.relist = Some(Box::default()),
+            watcher::Event::InitApply(o) => self.relist.get_or_insert_default().file(o.meta()),
+            watcher::Event::InitDone => {
+                let fresh = self.relist.take().map(|b| *b).unwrap_or_default();
+                *self = fresh;
+            }
+        }
+    }
 }
 
 impl<K> Indexed<K>
 where
     K: Resource<DynamicType = ()> + Clone + 'static,
 {
-    fn new(store: Store<K>, changes: Arc<AtomicU64>) -> Self {
-        Self {
-            store,
-            changes,
-            index: Mutex::new(ByStackSet {
-                built_at: u64::MAX,
-                objects: HashMap::new(),
-            }),
-        }
+    fn new(store: Store<K>, index: Arc<Mutex<ByStackSet>>) -> Self {
+        Self { store, index }
     }
 
     /// The objects of one StackSet (shared, not copied).
     fn owned_refs(&self, ns: &str, name: &str) -> Vec<Arc<K>> {
-        // Read before the store: an event applied meanwhile leaves the index
-        // marked as older than it is, so it is rebuilt once more, never
-        // trusted when stale.
-        let seen = self.changes.load(Ordering::Acquire);
-        let Ok(mut index) = self.index.lock() else {
-            return self.scan(ns, name);
+        let names: Vec<String> = match self.index.lock() {
+            Ok(index) => index
+                .names
+                .get(&(ns.to_string(), name.to_string()))
+                .map(|n| n.iter().cloned().collect())
+                .unwrap_or_default(),
+            Err(_) => return self.scan(ns, name),
         };
-        if index.built_at != seen {
-            let mut objects: HashMap<Key, Vec<Arc<K>>> = HashMap::new();
-            for o in self.store.state() {
-                let meta = o.meta();
-                if let (Some(ns), Some(owner)) = (
-                    meta.namespace.clone(),
-                    meta.labels.as_ref().and_then(|l| l.get(LABEL_STACKSET)),
-                ) {
-                    objects.entry((ns, owner.clone())).or_default().push(o);
-                }
-            }
-            *index = ByStackSet {
-                built_at: seen,
-                objects,
-            };
-        }
-        index
-            .objects
-            .get(&(ns.to_string(), name.to_string()))
-            .cloned()
-            .unwrap_or_default()
+        let mut objects: Vec<Arc<K>> = names
+            .iter()
+            .filter_map(|n| self.store.get(&ObjectRef::new(n).within(ns)))
+            // The store may be an event ahead of the index: a relabelled
+            // object is not this StackSet's any more.
+            .filter(|o| label_is(o.meta(), name))
+            .collect();
+        // The order the one-shot commands' LIST gives: by name.
+        objects.sort_by(|a, b| a.meta().name.cmp(&b.meta().name));
+        objects
     }
 
     /// The same without the index (only if its lock is poisoned).
@@ -172,7 +219,7 @@ where
     }
 }
 
-fn label_is(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta, name: &str) -> bool {
+fn label_is(meta: &ObjectMeta, name: &str) -> bool {
     meta.labels
         .as_ref()
         .and_then(|l| l.get(LABEL_STACKSET))
@@ -304,9 +351,142 @@ struct Ctx {
     /// StackSets whose last reconcile had nothing to do: the fingerprint of
     /// what it read, and when its decision changes with time alone.
     quiet: Mutex<HashMap<Key, Quiet>>,
+    /// What our writes returned, until the caches show them.
+    own: OwnWrites,
     report: Arc<Reporter>,
     /// This process as a rollout driver.
     rollout_holder: String,
+}
+
+/// How long one of our writes stands in for a cache that has not shown it.
+/// A watch event normally comes within milliseconds; this bounds how long an
+/// object we created stays visible if its watch events never show it (it
+/// was deleted again before the next reconcile, say).
+const OWN_WRITE_TTL: Duration = Duration::from_secs(10);
+
+/// Read your own writes: per StackSet, the objects as the API server
+/// returned them after our writes. A reconcile decides on them where a
+/// cache still holds a version a write replaced (or nothing, for an object
+/// we created), and on the cache once it shows anything else. Without it, a
+/// reconcile that an event brought before the cache saw our last write
+/// decided on the old object: a status written on top of an old
+/// resourceVersion is a conflict, a read and a second write; and a new
+/// Stack's children could not be decided before the Stack's own watch event
+/// came, which held a worker waiting for it.
+#[derive(Default)]
+struct OwnWrites(Mutex<OwnWritesInner>);
+
+#[derive(Default)]
+struct OwnWritesInner {
+    by_stackset: HashMap<Key, Vec<(Written, std::time::Instant)>>,
+    pruned: Option<std::time::Instant>,
+}
+
+impl OwnWrites {
+    fn remember(&self, key: &Key, written: Vec<Written>, now: std::time::Instant) {
+        let Ok(mut inner) = self.0.lock() else { return };
+        if inner
+            .pruned
+            .is_none_or(|t| now.duration_since(t) > OWN_WRITE_TTL)
+        {
+            // StackSets that are not reconciled again (deleted) keep nothing.
+            inner.pruned = Some(now);
+            inner.by_stackset.retain(|_, list| {
+                list.retain(|(_, at)| now.duration_since(*at) < OWN_WRITE_TTL);
+                !list.is_empty()
+            });
+        }
+        if written.is_empty() {
+            return;
+        }
+        let list = inner.by_stackset.entry(key.clone()).or_default();
+        for mut w in written {
+            if let Some(i) = list
+                .iter()
+                .position(|(o, _)| o.kind == w.kind && o.name == w.name)
+            {
+                let (earlier, _) = list.remove(i);
+                w.superseded.extend(earlier.superseded);
+                w.superseded
+                    .extend(earlier.object.metadata.resource_version);
+            }
+            list.push((w, now));
+        }
+    }
+
+    /// Puts our writes over what the caches gave for one StackSet, and
+    /// forgets those the caches have caught up with.
+    fn overlay(
+        &self,
+        key: &Key,
+        stackset: &mut StackSet,
+        objects: &mut NamespaceObjects,
+        now: std::time::Instant,
+    ) {
+        let Ok(mut inner) = self.0.lock() else { return };
+        let Some(list) = inner.by_stackset.get_mut(key) else {
+            return;
+        };
+        list.retain(|(w, at)| {
+            now.duration_since(*at) < OWN_WRITE_TTL
+                && match w.kind {
+                    Kind::StackSet => overlay_one(stackset, w),
+                    Kind::Stack => overlay_list(&mut objects.stacks, w),
+                    Kind::Deployment => overlay_list(&mut objects.deployments, w),
+                    Kind::Service => overlay_list(&mut objects.services, w),
+                    Kind::HorizontalPodAutoscaler => overlay_list(&mut objects.hpas, w),
+                    Kind::Ingress => overlay_list(&mut objects.ingresses, w),
+                    Kind::RouteGroup => overlay_list(&mut objects.routegroups, w),
+                    Kind::ConfigMap => overlay_list(&mut objects.config_maps, w),
+                    Kind::Secret => overlay_list(&mut objects.secrets, w),
+                    Kind::PlatformCredentialsSet => {
+                        overlay_list(&mut objects.platform_credentials_sets, w)
+                    }
+                }
+        });
+        if list.is_empty() {
+            inner.by_stackset.remove(key);
+        }
+    }
+}
+
+/// The written object as the cache would hold it.
+fn typed<K: DeserializeOwned + Resource>(w: &Written) -> Option<K> {
+    let mut o: K = serde_json::to_value(&w.object)
+        .and_then(serde_json::from_value)
+        .ok()?;
+    o.meta_mut().managed_fields = None;
+    Some(o)
+}
+
+/// Whether the cache still holds a version our write replaced.
+fn behind(cached: &ObjectMeta, w: &Written) -> bool {
+    cached
+        .resource_version
+        .as_ref()
+        .is_some_and(|rv| w.superseded.contains(rv))
+}
+
+/// Overlays one write on a cached object; false once the cache is past it.
+fn overlay_one<K: DeserializeOwned + Resource>(cached: &mut K, w: &Written) -> bool {
+    if !behind(cached.meta(), w) {
+        return false;
+    }
+    typed(w).map(|o| *cached = o).is_some()
+}
+
+/// Overlays one write on a list of cached objects; false once the cache
+/// shows the object in any version but one the write replaced.
+fn overlay_list<K: DeserializeOwned + Resource>(list: &mut Vec<K>, w: &Written) -> bool {
+    match list
+        .iter_mut()
+        .find(|o| o.meta().name.as_deref() == Some(w.name.as_str()))
+    {
+        Some(cached) => overlay_one(cached, w),
+        // Created by the write, not in the cache yet.
+        None if w.superseded.is_empty() => typed(w).map(|o| list.push(o)).is_some(),
+        None => false,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -382,8 +562,8 @@ where
     let (store, writer) = reflector::store::<K>();
     let synced = synced.clone();
     let kind = std::any::type_name::<K>();
-    let changes = Arc::new(AtomicU64::new(0));
-    let bump = changes.clone();
+    let index = Arc::new(Mutex::new(ByStackSet::default()));
+    let filing = index.clone();
     let stream = watch(api, wc)
         // No decision reads managedFields (the shell strips them from what
         // it writes); in the caches they were about half of each object.
@@ -391,8 +571,8 @@ where
         .reflect(writer)
         .inspect(move |e| {
             // After `reflect` applied it to the store.
-            if e.is_ok() {
-                bump.fetch_add(1, Ordering::Release);
+            if let (Ok(e), Ok(mut index)) = (e, filing.lock()) {
+                index.apply(e);
             }
             if required && matches!(e, Ok(watcher::Event::InitDone)) {
                 synced.mark(kind);
@@ -400,7 +580,7 @@ where
         })
         .touched_objects()
         .filter(move |r| reported(kind, r));
-    (Indexed::new(store, changes), stream)
+    (Indexed::new(store, index), stream)
 }
 
 /// Logs a watch error and keeps it from the controller: the watch has
@@ -599,6 +779,7 @@ pub async fn run(watches: Client, client: Client, cs: ControllerSettings, report
         pending,
         failures: Mutex::default(),
         quiet: Mutex::default(),
+        own: OwnWrites::default(),
         report,
         rollout_holder,
     });
@@ -667,7 +848,7 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
         if q.due.is_none_or(|due| now < due) {
             tracing::trace!(%ns, %name, "resync skipped: unchanged since a no-op");
             metrics::resync_skipped();
-            return Ok(Action::requeue(requeue_after(ctx.cs.interval, q.due, now)));
+            return Ok(wake_at(q.due, now));
         }
     }
     if let Ok(mut q) = ctx.quiet.lock() {
@@ -694,16 +875,25 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
             };
         }
     }
-    let mut stackset = (*ss).clone();
+    let ss_ref = ObjectRef::<StackSet>::new(&name).within(&ns);
     for _ in 0..5 {
         let mut executed = Vec::new();
         let now = (ctx.cs.now)();
+        let mut stackset = ctx
+            .stacksets
+            .get(&ss_ref)
+            .map_or_else(|| (*ss).clone(), |s| (*s).clone());
         let mut objects = ctx.stores.objects_for(&ns, &name);
+        ctx.own
+            .overlay(&key, &mut stackset, &mut objects, std::time::Instant::now());
         read_unadopted(ctx, &ns, &mut objects).await?;
         let (rec, snapshot) = decide(&objects, stackset.clone(), settings, now);
         let mut stack_failure = None;
         match ctx.executor.execute(&rec.plan, &snapshot).await {
-            Ok(_) => executed.extend(rec.plan.iter().map(ToString::to_string)),
+            Ok(written) => {
+                ctx.own.remember(&key, written, std::time::Instant::now());
+                executed.extend(rec.plan.iter().map(ToString::to_string));
+            }
             Err(ExecError::StackFailed(f)) => stack_failure = Some(f),
             // Our cache was behind a write; the watch event that brings it
             // up to date queues the StackSet again.
@@ -729,9 +919,8 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
             return Err(ReconcileError(format!("stackset {ns}/{name}: {e}")));
         }
         if rec.plan.requires_resnapshot() && !settings.exec.server_dry_run {
-            // The new Stack's children need its UID: wait until the caches
-            // show the Stack (and our status write), then decide again.
-            stackset = caught_up(ctx, &rec, &stackset).await;
+            // The new Stack's children need its UID: decide again on the
+            // Stack (and the StackSet) as our writes returned them.
             continue;
         }
         let mut due = next_due(&rec, &stackset);
@@ -747,6 +936,7 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
             if let Ok(mut q) = ctx.quiet.lock() {
                 q.insert(key, Quiet { fingerprint, due });
             }
+            return Ok(wake_at(due, now));
         }
         return Ok(Action::requeue(requeue_after(ctx.cs.interval, due, now)));
     }
@@ -795,6 +985,23 @@ async fn read_unadopted(
         }
     }
     Ok(())
+}
+
+/// When a StackSet that has nothing to do is looked at again: when its
+/// decision changes with time alone (a scale-down TTL, a prescaling reset,
+/// a rollout step), else only on a watch event. A periodic resync of it
+/// would decide nothing: the caches miss no change (the reflector lists
+/// again after any gap in a watch) and `next_due` is the core's only time
+/// dependence. Resyncing 100 quiet StackSets every 10 s cost as much CPU as
+/// upstream's whole controller at rest.
+fn wake_at(due: Option<Timestamp>, now: Timestamp) -> Action {
+    match due {
+        Some(due) => {
+            let wait = due.duration_since(now).as_secs_f64().max(0.0);
+            Action::requeue(Duration::from_secs_f64(wait).max(Duration::from_millis(100)))
+        }
+        None => Action::await_change(),
+    }
 }
 
 /// The resync interval, or sooner when something falls due (never sooner
@@ -941,38 +1148,156 @@ async fn drive_rollout(
     Ok(Some(after))
 }
 
-/// Waits (up to 10 s) until the caches reflect a create-phase plan: the new
-/// Stack exists and the StackSet is newer than the one decided on. Returns
-/// the newest StackSet.
-async fn caught_up(ctx: &Ctx, rec: &Reconciliation, before: &StackSet) -> StackSet {
-    let ns = before.namespace().unwrap_or_default();
-    let created: Vec<String> = rec
-        .plan
-        .iter()
-        .map(|a| a.target())
-        .filter(|t| t.kind == Kind::Stack)
-        .map(|t| t.name.clone())
-        .collect();
-    let ss_ref = ObjectRef::<StackSet>::new(&before.name_any()).within(&ns);
-    let old_rv = before.metadata.resource_version.clone();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let stacks_there = created.iter().all(|n| {
-            ctx.stores
-                .stacks
-                .store
-                .get(&ObjectRef::new(n).within(&ns))
-                .is_some()
-        });
-        let latest = ctx.stacksets.get(&ss_ref);
-        let newer = latest
-            .as_ref()
-            .is_some_and(|s| s.metadata.resource_version != old_rv);
-        if (stacks_there && newer) || tokio::time::Instant::now() > deadline {
-            return latest
-                .map(|s| (*s).clone())
-                .unwrap_or_else(|| before.clone());
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cm(name: &str, owner: Option<&str>) -> ConfigMap {
+        ConfigMap {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                namespace: Some("ns".into()),
+                labels: owner.map(|o| [(LABEL_STACKSET.to_string(), o.to_string())].into()),
+                ..Default::default()
+            },
+            ..Default::default()
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    fn names(index: &ByStackSet, owner: &str) -> Vec<String> {
+        let mut n: Vec<String> = index
+            .names
+            .get(&("ns".to_string(), owner.to_string()))
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default();
+        n.sort();
+        n
+    }
+
+    #[test]
+    fn the_index_follows_labels_deletions_and_relists() {
+        let mut index = ByStackSet::default();
+        index.apply(&watcher::Event::Apply(cm("a-v1", Some("a"))));
+        index.apply(&watcher::Event::Apply(cm("a-v2", Some("a"))));
+        index.apply(&watcher::Event::Apply(cm("free", None)));
+        assert_eq!(names(&index, "a"), ["a-v1", "a-v2"]);
+
+        // Relabelled: filed under its new StackSet only; unlabelled: nowhere.
+        index.apply(&watcher::Event::Apply(cm("a-v2", Some("b"))));
+        assert_eq!(names(&index, "a"), ["a-v1"]);
+        assert_eq!(names(&index, "b"), ["a-v2"]);
+        index.apply(&watcher::Event::Apply(cm("a-v2", None)));
+        assert!(names(&index, "b").is_empty());
+        assert!(!index.names.contains_key(&("ns".into(), "b".into())));
+
+        index.apply(&watcher::Event::Delete(cm("a-v1", Some("a"))));
+        assert!(names(&index, "a").is_empty());
+
+        // A relist replaces the index at its end, not before.
+        index.apply(&watcher::Event::Apply(cm("gone", Some("a"))));
+        index.apply(&watcher::Event::<ConfigMap>::Init);
+        index.apply(&watcher::Event::InitApply(cm("c-v1", Some("c"))));
+        assert_eq!(names(&index, "a"), ["gone"]);
+        assert!(names(&index, "c").is_empty());
+        index.apply(&watcher::Event::<ConfigMap>::InitDone);
+        assert!(names(&index, "a").is_empty());
+        assert_eq!(names(&index, "c"), ["c-v1"]);
+        assert_eq!(index.filed.len(), 1);
+    }
+
+    fn written(kind: Kind, name: &str, rv: &str, superseded: &[&str]) -> Written {
+        let mut object = match kind {
+            Kind::StackSet => serde_json::to_value(with_rv::<StackSet>(name, rv)),
+            _ => serde_json::to_value(with_rv::<Stack>(name, rv)),
+        }
+        .unwrap();
+        object["metadata"]["uid"] = format!("uid-{rv}").into();
+        object["metadata"]["managedFields"] = serde_json::json!([{"manager": "kubectl-stackset"}]);
+        Written {
+            kind,
+            name: name.into(),
+            superseded: superseded.iter().map(ToString::to_string).collect(),
+            object: serde_json::from_value(object).unwrap(),
+        }
+    }
+
+    fn with_rv<K: Resource + Default>(name: &str, rv: &str) -> K {
+        let mut o = K::default();
+        o.meta_mut().name = Some(name.into());
+        o.meta_mut().namespace = Some("ns".into());
+        o.meta_mut().resource_version = Some(rv.into());
+        o
+    }
+
+    fn rvs<K: Resource>(list: &[K]) -> Vec<String> {
+        list.iter()
+            .map(|o| o.meta().resource_version.clone().unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn own_writes_stand_in_until_the_cache_shows_something_else() {
+        let own = OwnWrites::default();
+        let key: Key = ("ns".into(), "app".into());
+        let t0 = std::time::Instant::now();
+        // One plan: the StackSet's spec.traffic (5 -> 6) then its status
+        // (6 -> 7), folded into one; a Stack created (-> 8).
+        own.remember(
+            &key,
+            vec![
+                written(Kind::StackSet, "app", "7", &["5", "6"]),
+                written(Kind::Stack, "app-v1", "8", &[]),
+            ],
+            t0,
+        );
+
+        // The caches are behind both: the reconcile sees the writes.
+        let mut ss: StackSet = with_rv("app", "5");
+        let mut objects = NamespaceObjects::default();
+        own.overlay(&key, &mut ss, &mut objects, t0);
+        assert_eq!(ss.metadata.resource_version.as_deref(), Some("7"));
+        assert_eq!(rvs(&objects.stacks), ["8"]);
+        assert!(objects.stacks[0].metadata.managed_fields.is_none());
+        assert_eq!(objects.stacks[0].metadata.uid.as_deref(), Some("uid-8"));
+
+        // The cache shows the intermediate version: still ours to show.
+        let mut ss: StackSet = with_rv("app", "6");
+        let mut objects = NamespaceObjects::default();
+        own.overlay(&key, &mut ss, &mut objects, t0);
+        assert_eq!(ss.metadata.resource_version.as_deref(), Some("7"));
+
+        // The cache caught up with the Stack and someone else changed the
+        // StackSet after us: the caches win, and both writes are forgotten.
+        let mut ss: StackSet = with_rv("app", "9");
+        let mut objects = NamespaceObjects {
+            stacks: vec![with_rv("app-v1", "8")],
+            ..Default::default()
+        };
+        own.overlay(&key, &mut ss, &mut objects, t0);
+        assert_eq!(ss.metadata.resource_version.as_deref(), Some("9"));
+        assert_eq!(rvs(&objects.stacks), ["8"]);
+        assert!(own.0.lock().unwrap().by_stackset.is_empty());
+
+        // A write the caches never show (deleted meanwhile) lapses.
+        own.remember(&key, vec![written(Kind::Stack, "app-v2", "10", &[])], t0);
+        let mut objects = NamespaceObjects::default();
+        let later = t0 + OWN_WRITE_TTL + Duration::from_millis(1);
+        own.overlay(&key, &mut ss, &mut objects, later);
+        assert!(objects.stacks.is_empty());
+        assert!(own.0.lock().unwrap().by_stackset.is_empty());
+    }
+
+    #[test]
+    fn a_second_write_of_an_object_supersedes_the_first() {
+        let own = OwnWrites::default();
+        let key: Key = ("ns".into(), "app".into());
+        let t0 = std::time::Instant::now();
+        own.remember(&key, vec![written(Kind::StackSet, "app", "6", &["5"])], t0);
+        own.remember(&key, vec![written(Kind::StackSet, "app", "8", &["6"])], t0);
+        for cached in ["5", "6"] {
+            let mut ss: StackSet = with_rv("app", cached);
+            own.overlay(&key, &mut ss, &mut NamespaceObjects::default(), t0);
+            assert_eq!(ss.metadata.resource_version.as_deref(), Some("8"));
+        }
     }
 }

@@ -60,6 +60,46 @@ fn op<'a>(verb: &'a str, ar: &'a ApiResource, target: &'a ObjectRef) -> Op<'a> {
     }
 }
 
+/// An object as the API server returned it after one of our writes, with
+/// the resourceVersions that write (and earlier ones of the same plan)
+/// replaced. Until a watch cache shows a newer version, this is the object's
+/// current state: the controller decides on it instead of the cache
+/// (`controller::OwnWrites`), and a later write in the same plan sends it.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub kind: Kind,
+    pub name: String,
+    /// Versions this object had before: empty if the write created it.
+    pub superseded: Vec<String>,
+    pub object: DynamicObject,
+}
+
+impl Written {
+    fn new(kind: Kind, name: &str, before: Option<&str>, object: DynamicObject) -> Self {
+        Self {
+            kind,
+            name: name.to_string(),
+            superseded: before.map(str::to_string).into_iter().collect(),
+            object,
+        }
+    }
+}
+
+/// Records `w`, folding in an earlier write of the same object in this plan.
+fn record(written: &mut Vec<Written>, mut w: Written) {
+    if let Some(i) = written
+        .iter()
+        .position(|o| o.kind == w.kind && o.name == w.name)
+    {
+        let earlier = written.remove(i);
+        w.superseded.extend(earlier.superseded);
+        if let Some(rv) = earlier.object.metadata.resource_version {
+            w.superseded.push(rv);
+        }
+    }
+    written.push(w);
+}
+
 /// How a plan is executed.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ExecOptions {
@@ -217,8 +257,24 @@ impl Executor {
     }
 
     /// Runs the plan in order. `snapshot` supplies the observed objects that
-    /// status writes need.
-    pub async fn execute(&self, plan: &Plan, snapshot: &Snapshot) -> Result<(), ExecError> {
+    /// status writes need; an object this plan wrote before is sent as the
+    /// server returned it (its new resourceVersion), not as observed, so
+    /// `spec.traffic` and then the status of one StackSet cost two writes,
+    /// not a conflict, a read and a third. Returns what the server returned
+    /// for each object written (nothing on a server-side dry run).
+    pub async fn execute(
+        &self,
+        plan: &Plan,
+        snapshot: &Snapshot,
+    ) -> Result<Vec<Written>, ExecError> {
+        let mut written: Vec<Written> = Vec::new();
+        let latest = |written: &Vec<Written>, kind: Kind, name: &str| {
+            written
+                .iter()
+                .find(|w| w.kind == kind && w.name == name)
+                .map(|w| encode("the object written", &w.object))
+                .transpose()
+        };
         // Stacks whose sub-resource the API server refused in this plan, and
         // the first such failure. As upstream does, the rest of that stack's
         // sub-resources wait for the next pass (the core orders them as
@@ -242,7 +298,13 @@ impl Executor {
             }
             let done = match action {
                 Action::Create { object, .. } => match object.to_json() {
-                    Ok(body) => self.apply(body, &object.object_ref()).await,
+                    Ok(body) => self.apply(body, &object.object_ref()).await.map(|o| {
+                        let target = object.object_ref();
+                        record(
+                            &mut written,
+                            Written::new(target.kind, &target.name, None, o),
+                        );
+                    }),
                     Err(e) => Err(cannot_encode(&object.object_ref().to_string(), &e)),
                 },
                 // An update replaces labels, annotations and spec wholesale,
@@ -251,7 +313,16 @@ impl Executor {
                 // match the desired one, and every pass would rewrite it.
                 // The observed resourceVersion guards against lost updates.
                 Action::Update { object, .. } => match object.to_json() {
-                    Ok(body) => self.replace(&object.object_ref(), body).await,
+                    Ok(body) => {
+                        let target = object.object_ref();
+                        let before = object.meta().resource_version.as_deref();
+                        self.replace(&target, body).await.map(|o| {
+                            record(
+                                &mut written,
+                                Written::new(target.kind, &target.name, before, o),
+                            );
+                        })
+                    }
                     Err(e) => Err(cannot_encode(&object.object_ref().to_string(), &e)),
                 },
                 _ => Ok(()),
@@ -287,31 +358,53 @@ impl Executor {
                     let target = action.target();
                     let mut body = encode("the StackSet", stackset.as_ref())?;
                     set_type(&mut body, Kind::StackSet);
-                    self.replace(&target, body).await?;
+                    let before = stackset.metadata.resource_version.as_deref();
+                    let o = self.replace(&target, body).await?;
+                    record(
+                        &mut written,
+                        Written::new(Kind::StackSet, &target.name, before, o),
+                    );
                 }
                 Action::UpdateStackStatus { target, status, .. } => {
-                    let observed = snapshot
-                        .stacks
-                        .iter()
-                        .find(|s| s.metadata.name.as_deref() == Some(target.name.as_str()))
-                        .map(|s| encode("the Stack", s))
-                        .transpose()?;
+                    let observed = match latest(&written, Kind::Stack, &target.name)? {
+                        Some(o) => Some(o),
+                        None => snapshot
+                            .stacks
+                            .iter()
+                            .find(|s| s.metadata.name.as_deref() == Some(target.name.as_str()))
+                            .map(|s| encode("the Stack", s))
+                            .transpose()?,
+                    };
                     let status = encode("the Stack status", status.as_ref())?;
-                    self.replace_status(target, observed, status).await?;
+                    let (before, o) = self.replace_status(target, observed, status).await?;
+                    record(
+                        &mut written,
+                        Written::new(Kind::Stack, &target.name, before.as_deref(), o),
+                    );
                 }
                 Action::UpdateStackSetStatus { target, status, .. } => {
-                    let observed = Some(encode("the StackSet", &snapshot.stackset)?);
+                    let observed = match latest(&written, Kind::StackSet, &target.name)? {
+                        Some(o) => o,
+                        None => encode("the StackSet", &snapshot.stackset)?,
+                    };
                     let status = encode("the StackSet status", status.as_ref())?;
-                    self.replace_status(target, observed, status).await?;
+                    let (before, o) = self.replace_status(target, Some(observed), status).await?;
+                    record(
+                        &mut written,
+                        Written::new(Kind::StackSet, &target.name, before.as_deref(), o),
+                    );
                 }
             }
             if let Some(ev) = action.event() {
                 self.publish(ev).await;
             }
         }
+        if self.opts.server_dry_run {
+            written.clear();
+        }
         match first_failure {
             Some(f) => Err(ExecError::StackFailed(f)),
-            None => Ok(()),
+            None => Ok(written),
         }
     }
 
@@ -334,7 +427,7 @@ impl Executor {
         }
     }
 
-    async fn apply(&self, mut body: Value, target: &ObjectRef) -> Result<(), ExecError> {
+    async fn apply(&self, mut body: Value, target: &ObjectRef) -> Result<DynamicObject, ExecError> {
         strip_server_fields(&mut body);
         let (api, ar) = self.api(target.kind, &target.namespace);
         let mut pp = PatchParams::apply(FIELD_MANAGER).force();
@@ -342,7 +435,6 @@ impl Executor {
         let patch = Patch::Apply(&body);
         with_retries(|| api.patch(&target.name, &pp, &patch))
             .await
-            .map(drop)
             .map_err(|e| classify(op("apply", &ar, target), &e))
     }
 
@@ -364,7 +456,11 @@ impl Executor {
         }
     }
 
-    async fn replace(&self, target: &ObjectRef, mut body: Value) -> Result<(), ExecError> {
+    async fn replace(
+        &self,
+        target: &ObjectRef,
+        mut body: Value,
+    ) -> Result<DynamicObject, ExecError> {
         strip_server_fields(&mut body);
         let (api, ar) = self.api(target.kind, &target.namespace);
         let pp = PostParams {
@@ -375,18 +471,18 @@ impl Executor {
             .map_err(|e| ExecError::Failed(Failure::error(format!("invalid object: {e}"))))?;
         with_retries(|| api.replace(&target.name, &pp, &obj))
             .await
-            .map(drop)
             .map_err(|e| classify(op("update", &ar, target), &e))
     }
 
     /// Replaces the status subresource. On a conflict the object is read
-    /// again and the same status written on top, as upstream does.
+    /// again and the same status written on top, as upstream does. Returns
+    /// the resourceVersion written on top of and what the server returned.
     async fn replace_status(
         &self,
         target: &ObjectRef,
         observed: Option<Value>,
         status: Value,
-    ) -> Result<(), ExecError> {
+    ) -> Result<(Option<String>, DynamicObject), ExecError> {
         let (api, ar) = self.api(target.kind, &target.namespace);
         let pp = PostParams {
             dry_run: self.opts.server_dry_run,
@@ -412,7 +508,7 @@ impl Executor {
             let obj: DynamicObject = serde_json::from_value(body)
                 .map_err(|e| ExecError::Failed(Failure::error(format!("invalid object: {e}"))))?;
             match with_retries(|| api.replace_status(&target.name, &pp, &obj)).await {
-                Ok(_) => return Ok(()),
+                Ok(o) => return Ok((obj.metadata.resource_version, o)),
                 // Read again and write the same status on top.
                 Err(e) if is_conflict(&e) => match pauses.next() {
                     Some(pause) => tokio::time::sleep(pause).await,

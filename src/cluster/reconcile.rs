@@ -177,7 +177,7 @@ pub async fn reconcile_read(
         let (outcome_rec, snapshot) = decide(&objects, stackset, settings, now);
         let mut stack_failure = None;
         match executor.execute(&outcome_rec.plan, &snapshot).await {
-            Ok(()) => {
+            Ok(_) => {
                 executed.extend(outcome_rec.plan.iter().map(ToString::to_string));
             }
             Err(ExecError::StackFailed(f)) => {
