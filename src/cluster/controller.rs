@@ -309,15 +309,31 @@ struct Synced {
     need: usize,
     done: Mutex<HashSet<&'static str>>,
     tx: tokio::sync::watch::Sender<bool>,
+    /// A tick after each listing of any kind has replaced its store.
+    relisted: futures::channel::mpsc::UnboundedSender<()>,
+    relists: Mutex<Option<futures::channel::mpsc::UnboundedReceiver<()>>>,
 }
 
 impl Synced {
     fn new(need: usize) -> Arc<Self> {
+        let (relisted, relists) = futures::channel::mpsc::unbounded();
         Arc::new(Self {
             need,
             done: Mutex::default(),
             tx: tokio::sync::watch::Sender::new(false),
+            relisted,
+            relists: Mutex::new(Some(relists)),
         })
+    }
+
+    /// A listing replaced a store (and its index): every StackSet is looked
+    /// at again. A StackSet that waits for its own events would otherwise
+    /// miss what changed while the watch was away: a relist queues nothing
+    /// for an object deleted meanwhile, and the reconciles it queues may run
+    /// before the listing has replaced the store. Each one whose objects are
+    /// unchanged is skipped by its fingerprint.
+    fn relisted(&self) {
+        let _ = self.relisted.unbounded_send(());
     }
 
     fn mark(&self, kind: &'static str) {
@@ -406,6 +422,7 @@ impl OwnWrites {
                 .position(|(o, _)| o.kind == w.kind && o.name == w.name)
             {
                 let (earlier, _) = list.remove(i);
+                w.created |= earlier.created;
                 w.superseded.extend(earlier.superseded);
                 w.superseded
                     .extend(earlier.object.metadata.resource_version);
@@ -415,17 +432,20 @@ impl OwnWrites {
     }
 
     /// Puts our writes over what the caches gave for one StackSet, and
-    /// forgets those the caches have caught up with.
+    /// forgets those the caches have caught up with. Returns whether any
+    /// write stood in for the caches.
     fn overlay(
         &self,
         key: &Key,
         stackset: &mut StackSet,
         objects: &mut NamespaceObjects,
         now: std::time::Instant,
-    ) {
-        let Ok(mut inner) = self.0.lock() else { return };
+    ) -> bool {
+        let Ok(mut inner) = self.0.lock() else {
+            return false;
+        };
         let Some(list) = inner.by_stackset.get_mut(key) else {
-            return;
+            return false;
         };
         list.retain(|(w, at)| {
             now.duration_since(*at) < OWN_WRITE_TTL
@@ -444,9 +464,11 @@ impl OwnWrites {
                     }
                 }
         });
-        if list.is_empty() {
+        let stood_in = !list.is_empty();
+        if !stood_in {
             inner.by_stackset.remove(key);
         }
+        stood_in
     }
 }
 
@@ -483,8 +505,8 @@ fn overlay_list<K: DeserializeOwned + Resource>(list: &mut Vec<K>, w: &Written) 
         .find(|o| o.meta().name.as_deref() == Some(w.name.as_str()))
     {
         Some(cached) => overlay_one(cached, w),
-        // Created by the write, not in the cache yet.
-        None if w.superseded.is_empty() => typed(w).map(|o| list.push(o)).is_some(),
+        // Created by our writes, not in the cache yet.
+        None if w.created => typed(w).map(|o| list.push(o)).is_some(),
         None => false,
     }
 }
@@ -574,6 +596,9 @@ where
             if let (Ok(e), Ok(mut index)) = (e, filing.lock()) {
                 index.apply(e);
             }
+            if matches!(e, Ok(watcher::Event::InitDone)) {
+                synced.relisted();
+            }
             if required && matches!(e, Ok(watcher::Event::InitDone)) {
                 synced.mark(kind);
             }
@@ -660,6 +685,7 @@ pub async fn run(watches: Client, client: Client, cs: ControllerSettings, report
         .inspect(move |e| {
             if matches!(e, Ok(watcher::Event::InitDone)) {
                 ss_synced.mark("stacksets");
+                ss_synced.relisted();
             }
         })
         .applied_objects()
@@ -693,6 +719,9 @@ pub async fn run(watches: Client, client: Client, cs: ControllerSettings, report
         )
         // Errors never reach it (`reported`); the same policy if one did.
         .trigger_backoff(super::retry::watch_backoff());
+    if let Some(relists) = synced.relists.lock().ok().and_then(|mut r| r.take()) {
+        controller = controller.reconcile_all_on(relists);
+    }
     // Every child kind: map the event to its StackSet and queue that one.
     macro_rules! child {
         ($stream:expr) => {{
@@ -884,8 +913,9 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
             .get(&ss_ref)
             .map_or_else(|| (*ss).clone(), |s| (*s).clone());
         let mut objects = ctx.stores.objects_for(&ns, &name);
-        ctx.own
-            .overlay(&key, &mut stackset, &mut objects, std::time::Instant::now());
+        let stood_in =
+            ctx.own
+                .overlay(&key, &mut stackset, &mut objects, std::time::Instant::now());
         read_unadopted(ctx, &ns, &mut objects).await?;
         let (rec, snapshot) = decide(&objects, stackset.clone(), settings, now);
         let mut stack_failure = None;
@@ -930,7 +960,11 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
             let at = now.checked_add(after).unwrap_or(now);
             due = Some(due.map_or(at, |d| d.min(at)));
         }
-        if rec.plan.is_empty() && rec.events.is_empty() && rec.errors.is_empty() {
+        // A no-op decided on our writes, not on the caches, is not
+        // remembered as one: the fingerprint is the caches', and if a write
+        // never shows there (the object was deleted meanwhile), the
+        // StackSet must be decided again once the write has lapsed.
+        if rec.plan.is_empty() && rec.events.is_empty() && rec.errors.is_empty() && !stood_in {
             // Decided on the objects `fingerprint` was taken of (or newer
             // ones, which only makes the next comparison fail).
             if let Ok(mut q) = ctx.quiet.lock() {
@@ -938,7 +972,12 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
             }
             return Ok(wake_at(due, now));
         }
-        return Ok(Action::requeue(requeue_after(ctx.cs.interval, due, now)));
+        let mut after = requeue_after(ctx.cs.interval, due, now);
+        if stood_in {
+            // Looked at again by the time the writes lapse, at the latest.
+            after = after.min(OWN_WRITE_TTL);
+        }
+        return Ok(Action::requeue(after));
     }
     Ok(Action::requeue(Duration::from_secs(1)))
 }
@@ -989,10 +1028,10 @@ async fn read_unadopted(
 
 /// When a StackSet that has nothing to do is looked at again: when its
 /// decision changes with time alone (a scale-down TTL, a prescaling reset,
-/// a rollout step), else only on a watch event. A periodic resync of it
-/// would decide nothing: the caches miss no change (the reflector lists
-/// again after any gap in a watch) and `next_due` is the core's only time
-/// dependence. Resyncing 100 quiet StackSets every 10 s cost as much CPU as
+/// a rollout step), else only on a watch event, or when any watch listed
+/// again after a gap (`Synced::relisted` queues every StackSet then). A
+/// periodic resync of it would decide nothing: its fingerprint covers all
+/// it reads, and `next_due` is the core's only time dependence. Resyncing 100 quiet StackSets every 10 s cost as much CPU as
 /// upstream's whole controller at rest.
 fn wake_at(due: Option<Timestamp>, now: Timestamp) -> Action {
     match due {
@@ -1217,6 +1256,7 @@ mod tests {
             kind,
             name: name.into(),
             superseded: superseded.iter().map(ToString::to_string).collect(),
+            created: superseded.is_empty(),
             object: serde_json::from_value(object).unwrap(),
         }
     }
@@ -1299,5 +1339,26 @@ mod tests {
             own.overlay(&key, &mut ss, &mut NamespaceObjects::default(), t0);
             assert_eq!(ss.metadata.resource_version.as_deref(), Some("8"));
         }
+    }
+
+    #[test]
+    fn an_object_we_created_and_wrote_again_stands_in_until_the_cache_has_it() {
+        let own = OwnWrites::default();
+        let key: Key = ("ns".into(), "app".into());
+        let t0 = std::time::Instant::now();
+        // Created (-> 8), then its status written in the next pass (8 -> 9).
+        own.remember(&key, vec![written(Kind::Stack, "app-v1", "8", &[])], t0);
+        own.remember(&key, vec![written(Kind::Stack, "app-v1", "9", &["8"])], t0);
+        let mut ss: StackSet = with_rv("app", "5");
+        let mut objects = NamespaceObjects::default();
+        assert!(own.overlay(&key, &mut ss, &mut objects, t0));
+        assert_eq!(rvs(&objects.stacks), ["9"]);
+        // Once the cache has it at our last version, the cache decides.
+        let mut objects = NamespaceObjects {
+            stacks: vec![with_rv("app-v1", "9")],
+            ..Default::default()
+        };
+        assert!(!own.overlay(&key, &mut ss, &mut objects, t0));
+        assert_eq!(rvs(&objects.stacks), ["9"]);
     }
 }

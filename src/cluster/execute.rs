@@ -69,8 +69,10 @@ fn op<'a>(verb: &'a str, ar: &'a ApiResource, target: &'a ObjectRef) -> Op<'a> {
 pub struct Written {
     pub kind: Kind,
     pub name: String,
-    /// Versions this object had before: empty if the write created it.
+    /// Versions this object had before our writes.
     pub superseded: Vec<String>,
+    /// Whether one of the writes created it (absent from the caches).
+    pub created: bool,
     pub object: DynamicObject,
 }
 
@@ -80,7 +82,15 @@ impl Written {
             kind,
             name: name.to_string(),
             superseded: before.map(str::to_string).into_iter().collect(),
+            created: false,
             object,
+        }
+    }
+
+    fn create(kind: Kind, name: &str, object: DynamicObject) -> Self {
+        Self {
+            created: true,
+            ..Self::new(kind, name, None, object)
         }
     }
 }
@@ -92,6 +102,7 @@ fn record(written: &mut Vec<Written>, mut w: Written) {
         .position(|o| o.kind == w.kind && o.name == w.name)
     {
         let earlier = written.remove(i);
+        w.created |= earlier.created;
         w.superseded.extend(earlier.superseded);
         if let Some(rv) = earlier.object.metadata.resource_version {
             w.superseded.push(rv);
@@ -300,10 +311,7 @@ impl Executor {
                 Action::Create { object, .. } => match object.to_json() {
                     Ok(body) => self.apply(body, &object.object_ref()).await.map(|o| {
                         let target = object.object_ref();
-                        record(
-                            &mut written,
-                            Written::new(target.kind, &target.name, None, o),
-                        );
+                        record(&mut written, Written::create(target.kind, &target.name, o));
                     }),
                     Err(e) => Err(cannot_encode(&object.object_ref().to_string(), &e)),
                 },
