@@ -626,6 +626,44 @@ async fn converged_stackset_reconciles_without_a_single_write() {
     );
 }
 
+/// The first reconcile of a new StackSet creates its stack, re-reads, and
+/// then writes `spec.traffic` and the status. The status goes on top of
+/// what the `spec.traffic` write returned: no conflict, so no third read of
+/// the StackSet and no second status write in that pass (before, both came
+/// every time).
+#[tokio::test(flavor = "multi_thread")]
+async fn first_reconcile_writes_the_status_on_top_of_its_own_spec_write() {
+    let cluster = need_cluster!("first_reconcile_writes_the_status_on_top_of_its_own_spec_write");
+    let ns = cluster.namespace("rec-first").await;
+    let client = cluster.client().await;
+    create(
+        &client,
+        &ns.name,
+        &stackset("fresh", "v1", TrafficMechanism::Segments, true),
+    )
+    .await;
+    let counter = RequestCounter::default();
+    let counted = cluster.counting_client(&counter).await;
+    reconcile_one(&counted, &ns.name, "fresh", &settings(), Timestamp::now())
+        .await
+        .unwrap();
+    let requests = counter.requests();
+    let count = |method: &str, suffix: &str| {
+        requests
+            .iter()
+            .filter(|(m, p)| m == method && p.split('?').next().unwrap_or(p).ends_with(suffix))
+            .count()
+    };
+    let mut by_method: BTreeMap<&str, usize> = BTreeMap::new();
+    for (m, _) in &requests {
+        *by_method.entry(m.as_str()).or_default() += 1;
+    }
+    eprintln!("first reconcile: {} requests {by_method:?}", requests.len());
+    assert_eq!(count("PUT", "/stacksets/fresh"), 1, "spec.traffic: {requests:#?}");
+    assert_eq!(count("PUT", "/stacksets/fresh/status"), 2, "{requests:#?}");
+    assert_eq!(count("GET", "/stacksets/fresh"), 2, "one read per pass: {requests:#?}");
+}
+
 async fn resource_versions(client: &Client, ns: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     macro_rules! collect {
