@@ -659,9 +659,17 @@ async fn first_reconcile_writes_the_status_on_top_of_its_own_spec_write() {
         *by_method.entry(m.as_str()).or_default() += 1;
     }
     eprintln!("first reconcile: {} requests {by_method:?}", requests.len());
-    assert_eq!(count("PUT", "/stacksets/fresh"), 1, "spec.traffic: {requests:#?}");
+    assert_eq!(
+        count("PUT", "/stacksets/fresh"),
+        1,
+        "spec.traffic: {requests:#?}"
+    );
     assert_eq!(count("PUT", "/stacksets/fresh/status"), 2, "{requests:#?}");
-    assert_eq!(count("GET", "/stacksets/fresh"), 2, "one read per pass: {requests:#?}");
+    assert_eq!(
+        count("GET", "/stacksets/fresh"),
+        2,
+        "one read per pass: {requests:#?}"
+    );
 }
 
 async fn resource_versions(client: &Client, ns: &str) -> BTreeMap<String, String> {
