@@ -149,9 +149,11 @@ pub fn reconciled(took: Duration, ok: bool) {
     }
 }
 
-/// A periodic resync that found the StackSet and its objects unchanged since
-/// a reconcile that had nothing to do, before anything fell due: nothing was
-/// decided.
+/// A reconcile (a watch event, or the queueing of every StackSet after a
+/// relist) that found the StackSet and its objects unchanged since a
+/// reconcile that had nothing to do, before anything fell due: nothing was
+/// decided. (The metric keeps its name from when quiet StackSets were
+/// resynced every interval.)
 pub fn resync_skipped() {
     RESYNCS_SKIPPED.fetch_add(1, Ordering::Relaxed);
 }
@@ -195,7 +197,7 @@ pub fn render() -> String {
     );
     let _ = writeln!(
         s,
-        "# HELP stackset_resyncs_skipped_total Resyncs that found a StackSet unchanged since its last no-op reconcile and decided nothing.\n# TYPE stackset_resyncs_skipped_total counter\nstackset_resyncs_skipped_total {}",
+        "# HELP stackset_resyncs_skipped_total Reconciles that found a StackSet unchanged since its last no-op reconcile and decided nothing.\n# TYPE stackset_resyncs_skipped_total counter\nstackset_resyncs_skipped_total {}",
         RESYNCS_SKIPPED.load(Ordering::Relaxed)
     );
     let _ = writeln!(
