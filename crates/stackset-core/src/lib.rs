@@ -70,7 +70,7 @@ pub use model::{
     Event, EventType, Kind, Managed, Object, ObjectRef, Options, Reason, Snapshot, TrafficMechanism,
 };
 pub use observe::StackFacts;
-pub use plan::{Action, Plan, Reconciliation};
+pub use plan::{Action, HeldStatus, Plan, Reconciliation};
 pub use reconcile::reconcile;
 pub use shift::{
     EditMode, ShiftObserved, Step, StepPlan, WeightError, next_step, parse_assignments, set_weights,

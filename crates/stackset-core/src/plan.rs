@@ -180,6 +180,65 @@ impl Plan {
             .iter()
             .any(|a| matches!(a, Action::Create { object, .. } if object.kind() == Kind::Stack))
     }
+
+    /// For a shell that decides again as soon as this plan is executed (see
+    /// [`Plan::requires_resnapshot`]): takes the StackSet status write
+    /// (`observedStackVersion`) out of a plan that creates a Stack. The next
+    /// decision starts from the held fields ([`HeldStatus::apply_to`]) and
+    /// writes them with its own status ([`HeldStatus::fold_into`]): one
+    /// status write of the StackSet instead of two, with the same result.
+    /// Upstream writes both, a few milliseconds apart; nothing can observe
+    /// the first on its own that it could rely on. If the create fails, the
+    /// held write is dropped, as upstream never gets to its write then.
+    pub fn hold_status(&mut self) -> Option<HeldStatus> {
+        if !self.requires_resnapshot() {
+            return None;
+        }
+        let at = self
+            .actions
+            .iter()
+            .position(|a| matches!(a, Action::UpdateStackSetStatus { .. }))?;
+        Some(HeldStatus(self.actions.remove(at)))
+    }
+}
+
+/// A StackSet status write taken out of a create plan by
+/// [`Plan::hold_status`], to go out with the next decision's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldStatus(Action);
+
+impl HeldStatus {
+    /// Puts the held `observedStackVersion` on the StackSet the next
+    /// decision starts from, so that decision's status carries it.
+    pub fn apply_to(&self, stackset: &mut StackSet) {
+        if let Action::UpdateStackSetStatus { status, .. } = &self.0 {
+            stackset
+                .status
+                .get_or_insert_default()
+                .observed_stack_version = status.observed_stack_version.clone();
+        }
+    }
+
+    /// Adds the held write to the next decision's plan, unless that plan
+    /// writes the StackSet's status itself (then it carries the held fields,
+    /// having started from them). `stackset` is the one that decision
+    /// started from, the held fields applied: its status is what goes out.
+    pub fn fold_into(self, plan: &mut Plan, stackset: &StackSet) {
+        let Action::UpdateStackSetStatus { target, reason, .. } = self.0 else {
+            return;
+        };
+        let writes_status = plan
+            .actions
+            .iter()
+            .any(|a| matches!(a, Action::UpdateStackSetStatus { target: t, .. } if *t == target));
+        if !writes_status {
+            plan.actions.push(Action::UpdateStackSetStatus {
+                target,
+                reason,
+                status: Box::new(stackset.status.clone().unwrap_or_default()),
+            });
+        }
+    }
 }
 
 impl<'a> IntoIterator for &'a Plan {

@@ -100,6 +100,59 @@ fn new_stackset_creates_its_first_stack_then_children() {
     assert!(!facts.ready);
 }
 
+/// A shell that decides again right after the create holds the create
+/// plan's status write back: the next decision starts from the held
+/// `observedStackVersion` and writes it with its own status, once.
+#[test]
+fn a_held_status_goes_out_with_the_next_decision() {
+    let snapshot = Snapshot::new(stackset("v1"));
+    let mut first = reconcile(&snapshot, &options(), now());
+    let held = first
+        .plan
+        .hold_status()
+        .expect("a create plan holds its status");
+    assert_eq!(summary(&first.plan), ["create Stack my-app-v1"]);
+    assert!(first.plan.requires_resnapshot());
+    assert_eq!(first.plan.hold_status(), None, "held once");
+
+    // The next decision, on the created Stack and the StackSet as stored
+    // (no status write went out).
+    let mut snapshot = simulate(&snapshot, &first.plan);
+    assert_eq!(
+        snapshot
+            .stackset
+            .status
+            .as_ref()
+            .and_then(|s| s.observed_stack_version.as_deref()),
+        None
+    );
+    held.apply_to(&mut snapshot.stackset);
+    let mut second = reconcile(&snapshot, &options(), now());
+    held.clone().fold_into(&mut second.plan, &snapshot.stackset);
+    let statuses: Vec<_> = second
+        .plan
+        .iter()
+        .filter_map(|a| match a {
+            Action::UpdateStackSetStatus { status, .. } => Some(status),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(statuses.len(), 1, "{}", second.plan);
+    assert_eq!(statuses[0].observed_stack_version.as_deref(), Some("v1"));
+    assert_eq!(statuses[0].stacks, 1);
+
+    // A decision that writes no status of its own gets the held write.
+    let mut empty = Plan::default();
+    held.fold_into(&mut empty, &snapshot.stackset);
+    let [Action::UpdateStackSetStatus { status, .. }] = empty.actions.as_slice() else {
+        panic!("{empty}")
+    };
+    assert_eq!(status.observed_stack_version.as_deref(), Some("v1"));
+
+    // A plan that creates no Stack holds nothing.
+    assert_eq!(second.plan.hold_status(), None);
+}
+
 #[test]
 fn converged_cluster_has_an_empty_plan_and_a_ready_stack() {
     let snapshot = cluster(&["v1"], &[], &options());
