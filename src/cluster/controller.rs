@@ -41,7 +41,7 @@ use serde::de::DeserializeOwned;
 use stackset_core::api::constants::LABEL_STACKSET;
 use stackset_core::api::{PlatformCredentialsSet, RouteGroup, Stack, StackSet};
 use stackset_core::lifecycle::next_due;
-use stackset_core::{Kind, Reconciliation};
+use stackset_core::{HeldStatus, Kind, Reconciliation};
 
 use stackset_core::rollout::{
     Advance, DRIVER_LEASE_SECONDS, Decision, DriverKind, Observed, RolloutRecord, RolloutState,
@@ -905,7 +905,10 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
         }
     }
     let ss_ref = ObjectRef::<StackSet>::new(&name).within(&ns);
-    for _ in 0..5 {
+    // The status write of a create plan, held for the decision after it.
+    let mut held: Option<HeldStatus> = None;
+    const PASSES: usize = 5;
+    for pass in 1..=PASSES {
         let mut executed = Vec::new();
         let now = (ctx.cs.now)();
         let mut stackset = ctx
@@ -916,8 +919,19 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
         let stood_in =
             ctx.own
                 .overlay(&key, &mut stackset, &mut objects, std::time::Instant::now());
+        if let Some(h) = &held {
+            h.apply_to(&mut stackset);
+        }
         read_unadopted(ctx, &ns, &mut objects).await?;
-        let (rec, snapshot) = decide(&objects, stackset.clone(), settings, now);
+        let (mut rec, snapshot) = decide(&objects, stackset.clone(), settings, now);
+        let folded = held.take();
+        if let Some(h) = &folded {
+            h.clone().fold_into(&mut rec.plan, &stackset);
+        }
+        // Held only when another pass follows to write it.
+        if pass < PASSES && !settings.exec.server_dry_run {
+            held = rec.plan.hold_status();
+        }
         let mut stack_failure = None;
         match ctx.executor.execute(&rec.plan, &snapshot).await {
             Ok(written) => {
@@ -929,9 +943,13 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
             // up to date queues the StackSet again.
             Err(ExecError::Conflict(why)) => {
                 tracing::debug!(%ns, %name, %why, "conflict; waiting for the cache");
+                ctx.executor.write_held(folded, &stackset, &snapshot).await;
                 return Ok(Action::requeue(Duration::from_secs(1)));
             }
-            Err(ExecError::Failed(f)) => return Err(f.into()),
+            Err(ExecError::Failed(f)) => {
+                ctx.executor.write_held(folded, &stackset, &snapshot).await;
+                return Err(f.into());
+            }
         }
         ctx.executor.publish_all(&rec.events).await;
         if !rec.plan.is_empty() || !rec.errors.is_empty() {
@@ -946,6 +964,7 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
             return Err(f.into());
         }
         if let Some(e) = rec.errors.first() {
+            ctx.executor.write_held(held, &stackset, &snapshot).await;
             return Err(ReconcileError(format!("stackset {ns}/{name}: {e}")));
         }
         if rec.plan.requires_resnapshot() && !settings.exec.server_dry_run {

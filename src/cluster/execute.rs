@@ -17,7 +17,9 @@ use kube::api::{
 };
 use kube::runtime::events::{Event as KubeEvent, EventType as KubeEventType, Recorder, Reporter};
 use serde_json::Value;
-use stackset_core::{Action, Event, EventType, Kind, ObjectRef, Plan, Reason, Snapshot};
+use stackset_core::{
+    Action, Event, EventType, HeldStatus, Kind, ObjectRef, Plan, Reason, Snapshot,
+};
 
 use super::error::{Op, failure};
 use super::mutate::kept_changing;
@@ -413,6 +415,28 @@ impl Executor {
         match first_failure {
             Some(f) => Err(ExecError::StackFailed(f)),
             None => Ok(written),
+        }
+    }
+
+    /// Best effort, when a held StackSet status ([`stackset_core::HeldStatus`])
+    /// will not go out with a next decision (that decision failed before
+    /// its status write, or there is none): writes the held fields alone,
+    /// so a created Stack keeps the `observedStackVersion` that upstream
+    /// writes right after its create. `stackset` is the one the last plan
+    /// was decided on.
+    pub async fn write_held(
+        &self,
+        held: Option<HeldStatus>,
+        stackset: &stackset_core::api::StackSet,
+        snapshot: &Snapshot,
+    ) {
+        let Some(held) = held else { return };
+        let mut stackset = stackset.clone();
+        held.apply_to(&mut stackset);
+        let mut plan = Plan::default();
+        held.fold_into(&mut plan, &stackset);
+        if let Err(e) = self.execute(&plan, snapshot).await {
+            tracing::debug!(error = ?e, "held status not written");
         }
     }
 

@@ -11,7 +11,7 @@ use serde_json::json;
 use stackset_core::api::StackSet;
 use stackset_core::api::constants::ANNOTATION_CONTROLLER;
 use stackset_core::simulate::MAX_PASSES;
-use stackset_core::{ManagedBy, Options, Reconciliation, Snapshot, reconcile};
+use stackset_core::{HeldStatus, ManagedBy, Options, Reconciliation, Snapshot, reconcile};
 
 use super::error::{Op, failure};
 use super::execute::{ExecError, ExecOptions, Executor};
@@ -159,13 +159,15 @@ pub async fn reconcile_read(
         ),
     };
     let mut passes = 0;
+    // The status write of a create plan, held for the pass after it.
+    let mut held: Option<HeldStatus> = None;
     loop {
         passes += 1;
         let stackset = match first.take() {
             Some(s) => s,
             None => get_stackset(client, ns, name).await?,
         };
-        let stackset = match ensure_ours(client, &stackset, settings).await {
+        let mut stackset = match ensure_ours(client, &stackset, settings).await {
             Ok(s) => s,
             Err(ExecError::Conflict(why)) => {
                 read_again(why).await?;
@@ -173,8 +175,18 @@ pub async fn reconcile_read(
             }
             Err(ExecError::Failed(f) | ExecError::StackFailed(f)) => return Err(f),
         };
+        if let Some(h) = &held {
+            h.apply_to(&mut stackset);
+        }
         let objects = list_namespace(client, ns, Some(name), settings.scope()).await?;
-        let (outcome_rec, snapshot) = decide(&objects, stackset, settings, now);
+        let (mut outcome_rec, snapshot) = decide(&objects, stackset.clone(), settings, now);
+        let folded = held.take();
+        if let Some(h) = &folded {
+            h.clone().fold_into(&mut outcome_rec.plan, &stackset);
+        }
+        if passes < MAX_PASSES && !settings.exec.server_dry_run {
+            held = outcome_rec.plan.hold_status();
+        }
         let mut stack_failure = None;
         match executor.execute(&outcome_rec.plan, &snapshot).await {
             Ok(_) => {
@@ -183,11 +195,16 @@ pub async fn reconcile_read(
             Err(ExecError::StackFailed(f)) => {
                 stack_failure = Some(f);
             }
+            // The held status goes with the next pass's decision.
             Err(ExecError::Conflict(why)) => {
+                held = folded;
                 read_again(why).await?;
                 continue;
             }
-            Err(ExecError::Failed(f)) => return Err(f),
+            Err(ExecError::Failed(f)) => {
+                executor.write_held(folded, &stackset, &snapshot).await;
+                return Err(f);
+            }
         }
         executor.publish_all(&outcome_rec.events).await;
         if let Some(f) = stack_failure {
