@@ -296,12 +296,13 @@ impl Row {
         for (s, w, share, sigma, dev) in self.per_stack() {
             if dev.abs() > 4.0 {
                 return Err(format!(
-                    "{} {}: {s} served {:.2}% of {} requests, weight {w}% (sigma {:.2}%): {dev:.1} sigma off",
+                    "{} {}: {s} served {:.2}% of {} requests, weight {w}% (sigma {:.2}%): {dev:.1} sigma off; every backend's count: {:?}",
                     self.scenario,
                     self.step,
                     share * 100.0,
                     self.requests,
-                    sigma * 100.0
+                    sigma * 100.0,
+                    self.counts
                 ));
             }
         }
@@ -563,10 +564,15 @@ fn measure(tier: &Tier, sc: &Scenario, ns: &str, step: &str) -> R<Row> {
             sc.name
         ));
     }
+    // A pod that became ready while the requests ran (Skipper picked up its
+    // endpoint after the snapshot above) is looked up in a fresh snapshot;
+    // pod IPs are not reused within a run, so both snapshots agree.
+    let later = pod_stacks(tier, ns)?;
     let mut counts = BTreeMap::new();
     for (ip, n) in res["by_pod"].as_object().into_iter().flatten() {
         let stack = ips
             .get(ip)
+            .or_else(|| later.get(ip))
             .cloned()
             .unwrap_or_else(|| format!("unknown pod {ip}"));
         *counts.entry(stack).or_default() += n.as_u64().unwrap_or(0) as usize;
