@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of the in-cluster controllers (issue #13): upstream
 # stackset-controller v1.4.131 and `kubectl-stackset reconcile -A --watch`
-# (release build), one after the other on a fresh local control plane
-# (tests/cluster), with N StackSets of one stack each.
+# (release build), one after the other, each on a fresh local control plane
+# of its own (tests/cluster), with N StackSets of one stack each.
 #
 #   scripts/bench-controller.sh [N ...]        default: 100
 #
 # For each controller and N it measures
 #   - create:  seconds from creating all N StackSets to every one converged
-#              (looked at every second)
-#              (status: 1 ready stack, 100% traffic), and the API requests
-#              on StackSet resources the API server served meanwhile
+#              (status: 1 ready stack, 100% traffic; watched, so the moment
+#              the last one converged, not the next poll), and the API
+#              requests the API server served meanwhile, by resource and verb
 #   - change:  seconds from changing every template (version v2) to every one
 #              converged (a v2 stack in status.traffic, 2 stacks, both ready)
 #   - steady-state API requests per minute by verb, from the API server's own
 #              apiserver_request_total, counting the resources a StackSet
 #              controller works on (not leases, nodes, pods, ...): a window
-#              with the controller running minus an equal window with the
-#              controller stopped (SIGSTOP), which subtracts the background;
+#              with the controller running minus the mean of equal windows
+#              before and after it with the controller stopped (SIGSTOP),
+#              which subtracts the background;
 #              for kubectl-stackset also its own count from its /metrics,
 #              which no other component's requests can reach
 #   - CPU seconds per minute of the controller process in the steady window
@@ -27,6 +28,8 @@
 # BENCH_INTERVAL (both controllers' --interval, default 10s), BENCH_WORKERS
 # (both controllers' workers, default 10 = upstream's default),
 # BENCH_SKIP_BUILD=1 (use the existing target/release/kubectl-stackset),
+# BENCH_BINARY (another kubectl-stackset binary to measure, e.g. an older
+# build kept for an A/B comparison; implies no build),
 # BENCH_LIMIT (seconds a controller gets to converge, default 1800; one that
 # does not is reported with how many StackSets it converged, and the run goes
 # on), BENCH_CONTROLLERS (which to run, in order; default
@@ -36,26 +39,25 @@
 # that no controller can remove), BENCH_TRACE=1 (every 5 s while waiting,
 # print to stderr how far the pipeline got: Stacks, Deployments, ready
 # Deployments, converged StackSets, and each process's CPU seconds so far;
-# its LISTs count among the requests during creation).
+# its LISTs count among the requests during creation), BENCH_PROFILE=DIR
+# (a 30 s CPU profile of kube-apiserver from the start of each creation,
+# written to DIR/apiserver-CONTROLLER-N.pprof; read it with
+# `go tool pprof -top FILE`).
 # Not part of `make test`: it measures, it does not assert.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-[ "${BENCH_SKIP_BUILD:-}" = 1 ] || cargo build --release --bin kubectl-stackset
+[ "${BENCH_SKIP_BUILD:-}" = 1 ] || [ -n "${BENCH_BINARY:-}" ] || cargo build --release --bin kubectl-stackset
 tests/cluster/build.sh >/dev/null
 [ -x target/cluster/bin/stackset-controller ] || tests/cluster/build-upstream.sh
 
-env_file=$(mktemp)
-# Outside target/cluster/runs, so a `tests/cluster/down` of every test
-# cluster elsewhere leaves the benchmark's alone.
-tests/cluster/up --env --dir "$root/target/cluster/bench-$(date +%Y%m%d-%H%M%S)-$$" >"$env_file"
-# shellcheck disable=SC1090
-. "$env_file"
-rm -f "$env_file"
-cleanup() { tests/cluster/down "$STACKSET_CLUSTER_DIR" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-
+# Every controller and size gets a control plane of its own, started fresh
+# (tests/cluster/up, a few seconds): one that ran 1,000 StackSets before
+# leaves etcd, the watch caches and the garbage collector's graph behind,
+# and whoever runs second would pay for it. Outside target/cluster/runs, so
+# a `tests/cluster/down` of every test cluster elsewhere leaves them alone.
+[ -z "${BENCH_PROFILE:-}" ] || export STACKSET_APISERVER_PROFILING=true
 BENCH_ROOT=$root python3 - "${@:-100}" <<'PY'
 import json, os, re, signal, socket, subprocess, sys, time, urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -66,8 +68,8 @@ interval = os.environ.get("BENCH_INTERVAL", "10s")
 workers = os.environ.get("BENCH_WORKERS", "10")
 limit = int(os.environ.get("BENCH_LIMIT", "1800"))
 controllers = os.environ.get("BENCH_CONTROLLERS", "upstream kubectl-stackset").split()
+ours_bin = os.path.abspath(os.environ.get("BENCH_BINARY") or os.path.join(root, "target/release/kubectl-stackset"))
 sizes = [int(a) for a in sys.argv[1:]]
-logdir = os.path.join(os.environ["STACKSET_CLUSTER_DIR"], "logs")
 CLK = os.sysconf("SC_CLK_TCK")
 
 
@@ -83,16 +85,41 @@ def kubectl(*args, **kw):
     return subprocess.run(["kubectl", *args], check=True, capture_output=True, text=True, **kw).stdout
 
 
-proxy_port = free_port()
-proxy = subprocess.Popen(["kubectl", "proxy", f"--port={proxy_port}", "--address=127.0.0.1"],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-API = f"http://127.0.0.1:{proxy_port}"
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", proxy_port)).close()
-        break
-    except OSError:
-        time.sleep(0.1)
+API = logdir = proxy = cluster_dir = None
+
+
+def cluster_up():
+    """A fresh control plane, and `kubectl proxy` to it (API)."""
+    global API, logdir, proxy, cluster_dir
+    cluster_dir = os.path.join(root, "target/cluster",
+                               f"bench-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+    out = subprocess.run([os.path.join(root, "tests/cluster/up"), "--env", "--dir", cluster_dir],
+                         check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if line.startswith("export "):
+            k, v = line[len("export "):].split("=", 1)
+            os.environ[k] = v.strip("'")
+    logdir = os.path.join(cluster_dir, "logs")
+    port = free_port()
+    proxy = subprocess.Popen(["kubectl", "proxy", f"--port={port}", "--address=127.0.0.1"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    API = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port)).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+
+
+def cluster_down():
+    global proxy, cluster_dir
+    if proxy:
+        proxy.terminate()
+        proxy.wait()
+    if cluster_dir:
+        subprocess.run([os.path.join(root, "tests/cluster/down"), cluster_dir], capture_output=True)
+    proxy = cluster_dir = None
 
 
 def request(method, path, body=None, ctype="application/json"):
@@ -164,10 +191,42 @@ def peak_rss_mib(pid):
     return 0.0
 
 
-def converged(ns, n, check):
-    """How many of the n StackSets pass `check`."""
-    items = request("GET", f"/apis/zalando.org/v1/namespaces/{ns}/stacksets")["items"]
-    return sum(1 for s in items if check(s.get("status") or {}))
+def watch_until(path, want, ok, t0, on_window=None):
+    """Seconds from t0 until every object named in `want` passes `ok`, from
+    one LIST and then a watch of `path` (the moment the last one passed, not
+    the next look); past BENCH_LIMIT, the count that did. A watch, not a LIST
+    every second: at 1,000 StackSets each LIST is megabytes that the API
+    server would encode (and this script decode) in the measured window, on
+    the same two cores the controller is measured on. `on_window` is called
+    with the count so far after each 5 s watch window."""
+    passed, rv = set(), None
+    while time.time() - t0 < limit:
+        if rv is None:
+            listing = request("GET", path)
+            rv = listing["metadata"]["resourceVersion"]
+            passed = {o["metadata"]["name"] for o in listing["items"] if ok(o)} & want
+        if passed == want:
+            return time.time() - t0
+        url = (f"{API}{path}?watch=1&allowWatchBookmarks=true&timeoutSeconds=5"
+               f"&resourceVersion={rv}")
+        with urllib.request.urlopen(url, timeout=60) as r:
+            for line in r:
+                ev = json.loads(line)
+                obj = ev["object"]
+                if ev["type"] == "ERROR":  # 410: too old, list again
+                    rv = None
+                    break
+                rv = obj["metadata"]["resourceVersion"]
+                name = obj["metadata"].get("name")
+                if ev["type"] in ("ADDED", "MODIFIED") and name in want:
+                    (passed.add if ok(obj) else passed.discard)(name)
+                elif ev["type"] == "DELETED":
+                    passed.discard(name)
+                if passed == want:
+                    return time.time() - t0
+        if on_window:
+            on_window(len(passed))
+    return f"{len(passed)}/{len(want)} after {limit} s"
 
 
 def created_ok(st):
@@ -215,25 +274,18 @@ def trace(ns, t0, done):
 
 
 def wait(ns, n, check, t0, what):
-    """Seconds until all n pass `check`; a controller that does not get
-    there within BENCH_LIMIT is reported as such (how many it did), and the
-    run goes on with the next measurement."""
-    done = 0
-    traced = 0.0
-    while time.time() - t0 < limit:
-        done = converged(ns, n, check)
-        if TRACE and time.time() - traced >= 5:
-            traced = time.time()
-            trace(ns, t0, done)
-        if done == n:
-            secs = time.time() - t0
-            print(f"[bench]   {what}: all {n} converged in {secs:.1f} s", file=sys.stderr, flush=True)
-            return secs
-        # Each look lists all N StackSets (megabytes at 1,000): the API
-        # server's time for it is taken from the controller's.
-        time.sleep(1)
-    print(f"[bench]   {what}: {done}/{n} converged after {limit} s", file=sys.stderr, flush=True)
-    return f"{done}/{n} after {limit} s"
+    """Seconds until all n StackSets pass `check`; a controller that does not
+    get there within BENCH_LIMIT is reported as such (how many it did), and
+    the run goes on with the next measurement."""
+    names = {f"s{i:04d}" for i in range(n)}
+    secs = watch_until(f"/apis/zalando.org/v1/namespaces/{ns}/stacksets", names,
+                       lambda s: check(s.get("status") or {}), t0,
+                       (lambda done: trace(ns, t0, done)) if TRACE else None)
+    if isinstance(secs, float):
+        print(f"[bench]   {what}: all {n} converged in {secs:.1f} s", file=sys.stderr, flush=True)
+    else:
+        print(f"[bench]   {what}: {secs}", file=sys.stderr, flush=True)
+    return secs
 
 
 def own_requests(proc):
@@ -253,7 +305,7 @@ def start(ctl, ns):
                f"--interval={interval}", "--cluster-domain=example.org",
                f"--reconcile-workers={workers}", f"--metrics-address=127.0.0.1:{port}"]
     else:
-        cmd = [os.path.join(root, "target/release/kubectl-stackset"), "reconcile", "-A", "--watch",
+        cmd = [ours_bin, "reconcile", "-A", "--watch",
                "--interval", interval, "--cluster-domain", "example.org", "--workers", workers,
                "--metrics-address", f"127.0.0.1:{port}"]
     p = subprocess.Popen(cmd, stdout=log, stderr=log)
@@ -280,17 +332,19 @@ def deployment(name):
 
 def deployments_ready(ns, names, t0, what):
     """Seconds until every named Deployment has its one replica ready."""
-    want = set(names)
-    while time.time() - t0 < limit:
-        items = request("GET", f"/apis/apps/v1/namespaces/{ns}/deployments")["items"]
-        ready = {d["metadata"]["name"] for d in items
-                 if (d.get("status") or {}).get("readyReplicas") == 1}
-        if want <= ready:
-            secs = time.time() - t0
-            print(f"[bench]   {what}: all {len(want)} ready in {secs:.1f} s", file=sys.stderr, flush=True)
-            return secs
-        time.sleep(1)
-    return f"{len(want & ready)}/{len(want)} after {limit} s"
+    secs = watch_until(f"/apis/apps/v1/namespaces/{ns}/deployments", set(names),
+                       lambda d: (d.get("status") or {}).get("readyReplicas") == 1, t0)
+    if isinstance(secs, float):
+        print(f"[bench]   {what}: all {len(names)} ready in {secs:.1f} s", file=sys.stderr, flush=True)
+    return secs
+
+
+def print_by_resource(before):
+    """The requests since `before` by resource, verb and answer code."""
+    by_resource = {k: round(v) for k, v in
+                   sorted(delta(before, raw_metrics(("resource", "verb", "code"))).items()) if v >= 1}
+    print(f"[bench]   requests during create by resource, verb and code: {json.dumps(by_resource)}",
+          file=sys.stderr, flush=True)
 
 
 def run_floor(n):
@@ -306,12 +360,35 @@ def run_floor(n):
         for step, version in (("create", "v1"), ("change", "v2")):
             names = [f"s{i:04d}-{version}" for i in range(n)]
             t0, mc0 = time.time(), raw_metrics()
+            mr0 = raw_metrics(("resource", "verb", "code"))
             list(pool.map(lambda d: request("POST", path, deployment(d)), names))
             result[step] = deployments_ready(ns, names, t0, f"floor {step}")
             if step == "create":
                 result["create_requests"] = sum(delta(mc0, raw_metrics()).values())
-    subprocess.run(["kubectl", "delete", "namespace", ns, "--timeout=600s"], capture_output=True)
+                print_by_resource(mr0)
     return result
+
+
+def start_profile(name):
+    """With BENCH_PROFILE, fetch a 30 s CPU profile of kube-apiserver in
+    the background; returns the thread, or None."""
+    out = os.environ.get("BENCH_PROFILE")
+    if not out:
+        return None
+    import threading
+
+    def fetch():
+        os.makedirs(out, exist_ok=True)
+        with urllib.request.urlopen(API + "/debug/pprof/profile?seconds=30", timeout=90) as r:
+            data = r.read()
+        path = os.path.join(out, f"apiserver-{name}.pprof")
+        with open(path, "wb") as f:
+            f.write(data)
+        print(f"[bench]   kube-apiserver CPU profile: {path}", file=sys.stderr, flush=True)
+
+    t = threading.Thread(target=fetch, daemon=True)
+    t.start()
+    return t
 
 
 def run(ctl, n):
@@ -325,32 +402,43 @@ def run(ctl, n):
     names = [f"s{i:04d}" for i in range(n)]
     with ThreadPoolExecutor(8) as pool:
         t0, mc0 = time.time(), raw_metrics()
-        mr0 = raw_metrics(("resource", "verb"))
+        mr0 = raw_metrics(("resource", "verb", "code"))
+        profiler = start_profile(f"{ctl}-{n}")
         list(pool.map(lambda s: request("POST", path, stackset(s, "v1", ours)), names))
         t_create = wait(ns, n, created_ok, t0, "after create")
-        by_resource = {k: round(v) for k, v in sorted(delta(mr0, raw_metrics(("resource", "verb"))).items())
-                       if v >= 1}
-        print(f"[bench]   requests during create by resource and verb: {json.dumps(by_resource)}",
-              file=sys.stderr, flush=True)
+        if profiler:
+            profiler.join()
+        print_by_resource(mr0)
         # Everything the API server served on these resources while the
         # controller converged, the benchmark's own POSTs and polls included
         # (the same for both controllers): the work the controller caused.
         create_requests = sum(delta(mc0, raw_metrics()).values())
-        # Settle, then the steady state: controller running vs. stopped.
+        # Settle, then the steady state: a window with the controller
+        # stopped, one with it running, and another stopped. The background
+        # is the mean of the two stopped windows, so the other components'
+        # work winding down after the burst (the garbage collector's reads)
+        # is not counted against the controller whichever window it falls in.
         time.sleep(20)
+
+        def stopped_window():
+            os.kill(proc.pid, signal.SIGSTOP)
+            a = raw_metrics()
+            time.sleep(window)
+            b = raw_metrics()
+            os.kill(proc.pid, signal.SIGCONT)
+            return delta(a, b)
+
+        before = stopped_window()
         m0, c0 = raw_metrics(), cpu_seconds(proc.pid)
         o0 = own_requests(proc) if ours else None
         time.sleep(window)
         m1, c1 = raw_metrics(), cpu_seconds(proc.pid)
         own = (own_requests(proc) - o0) * 60 / window if ours else None
-        os.kill(proc.pid, signal.SIGSTOP)
-        m2 = raw_metrics()
-        time.sleep(window)
-        m3 = raw_metrics()
-        os.kill(proc.pid, signal.SIGCONT)
-        running, background = delta(m0, m1), delta(m2, m3)
-        per_min = {v: (running.get(v, 0) - background.get(v, 0)) * 60 / window
-                   for v in set(running) | set(background)}
+        after = stopped_window()
+        running = delta(m0, m1)
+        keys = set(running) | set(before) | set(after)
+        per_min = {v: (running.get(v, 0) - (before.get(v, 0) + after.get(v, 0)) / 2) * 60 / window
+                   for v in keys}
         per_min = {v: max(0.0, x) for v, x in per_min.items() if abs(x) >= 0.5}
         cpu = (c1 - c0) * 60 / window
         patch = {"spec": {"stackTemplate": {"spec": {"version": "v2"}}}}
@@ -360,20 +448,25 @@ def run(ctl, n):
     rss = peak_rss_mib(proc.pid)
     proc.terminate()
     proc.wait(timeout=30)
-    subprocess.run(["kubectl", "delete", "namespace", ns, "--timeout=600s"], capture_output=True)
     return {"create": t_create, "change": t_change, "requests": per_min, "cpu": cpu, "rss": rss,
             "create_requests": create_requests, "own": own}
 
 
 results = []
-for n in sizes:
-    for ctl in controllers:
-        print(f"[bench] {ctl} with {n} StackSets ...", file=sys.stderr, flush=True)
-        r = run(ctl, n)
-        print(f"[bench]   {json.dumps(r)}", file=sys.stderr, flush=True)
-        results.append((n, ctl, r))
+try:
+    for n in sizes:
+        for ctl in controllers:
+            cluster_up()
+            print(f"[bench] {ctl} with {n} StackSets (control plane {cluster_dir}) ...",
+                  file=sys.stderr, flush=True)
+            r = run(ctl, n)
+            print(f"[bench]   {json.dumps(r)}", file=sys.stderr, flush=True)
+            results.append((n, ctl, r))
+            cluster_down()
+finally:
+    cluster_down()
 
-version = subprocess.run([os.path.join(root, "target/release/kubectl-stackset"), "version"],
+version = subprocess.run([ours_bin, "version"],
                          capture_output=True, text=True).stdout.split("\n")[0]
 print(f"\nwindow {window}s, --interval {interval}, workers {workers}; {version}; "
       f"{os.cpu_count()} CPUs\n")
@@ -393,5 +486,4 @@ for n, ctl, r in results:
     own = f"; its own counter: {r['own']:.1f}" if r.get("own") is not None else ""
     print(f"| {n} | {name} | {secs(r['create'])} | {r['create_requests']:.0f} | {secs(r['change'])} "
           f"| {total:.1f} ({verbs}{own}) | {r['cpu']:.2f} | {r['rss']:.0f} MiB |")
-proxy.terminate()
 PY
