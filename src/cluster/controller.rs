@@ -41,7 +41,7 @@ use serde::de::DeserializeOwned;
 use stackset_core::api::constants::LABEL_STACKSET;
 use stackset_core::api::{PlatformCredentialsSet, RouteGroup, Stack, StackSet};
 use stackset_core::lifecycle::next_due;
-use stackset_core::{HeldStatus, Kind, Reconciliation};
+use stackset_core::{HeldStatus, Kind, Reconciliation, Snapshot};
 
 use stackset_core::rollout::{
     Advance, DRIVER_LEASE_SECONDS, Decision, DriverKind, Observed, RolloutRecord, RolloutState,
@@ -905,8 +905,10 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
         }
     }
     let ss_ref = ObjectRef::<StackSet>::new(&name).within(&ns);
-    // The status write of a create plan, held for the decision after it.
+    // The status write of a create plan, held for the decision after it,
+    // and the snapshot of the pass that held it.
     let mut held: Option<HeldStatus> = None;
+    let mut last: Option<Snapshot> = None;
     const PASSES: usize = 5;
     for pass in 1..=PASSES {
         let mut executed = Vec::new();
@@ -922,7 +924,12 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
         if let Some(h) = &held {
             h.apply_to(&mut stackset);
         }
-        read_unadopted(ctx, &ns, &mut objects).await?;
+        if let Err(e) = read_unadopted(ctx, &ns, &mut objects).await {
+            if let Some(snapshot) = &last {
+                write_held(ctx, &key, held.take(), snapshot).await;
+            }
+            return Err(e);
+        }
         let (mut rec, snapshot) = decide(&objects, stackset.clone(), settings, now);
         let folded = held.take();
         if let Some(h) = &folded {
@@ -943,11 +950,11 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
             // up to date queues the StackSet again.
             Err(ExecError::Conflict(why)) => {
                 tracing::debug!(%ns, %name, %why, "conflict; waiting for the cache");
-                ctx.executor.write_held(folded, &stackset, &snapshot).await;
+                write_held(ctx, &key, folded, &snapshot).await;
                 return Ok(Action::requeue(Duration::from_secs(1)));
             }
             Err(ExecError::Failed(f)) => {
-                ctx.executor.write_held(folded, &stackset, &snapshot).await;
+                write_held(ctx, &key, folded, &snapshot).await;
                 return Err(f.into());
             }
         }
@@ -961,15 +968,17 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
             drive_rollout(ctx, &stackset, &rec, now).await?
         };
         if let Some(f) = stack_failure {
+            write_held(ctx, &key, held, &snapshot).await;
             return Err(f.into());
         }
         if let Some(e) = rec.errors.first() {
-            ctx.executor.write_held(held, &stackset, &snapshot).await;
+            write_held(ctx, &key, held, &snapshot).await;
             return Err(ReconcileError(format!("stackset {ns}/{name}: {e}")));
         }
         if rec.plan.requires_resnapshot() && !settings.exec.server_dry_run {
             // The new Stack's children need its UID: decide again on the
             // Stack (and the StackSet) as our writes returned them.
+            last = Some(snapshot);
             continue;
         }
         let mut due = next_due(&rec, &stackset);
@@ -999,6 +1008,17 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
         return Ok(Action::requeue(after));
     }
     Ok(Action::requeue(Duration::from_secs(1)))
+}
+
+/// Writes a held StackSet status alone ([`Executor::write_held`]) and
+/// remembers the write, so that the next decision starts from it even while
+/// the cache lags: decided on the cache alone, it could write a status
+/// without the held `observedStackVersion` over it.
+async fn write_held(ctx: &Ctx, key: &Key, held: Option<HeldStatus>, snapshot: &Snapshot) {
+    let written = ctx.executor.write_held(held, snapshot).await;
+    if !written.is_empty() {
+        ctx.own.remember(key, written, std::time::Instant::now());
+    }
 }
 
 /// Adds the ConfigMaps and Secrets that the stacks reference but that are

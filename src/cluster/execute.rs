@@ -420,23 +420,29 @@ impl Executor {
 
     /// Best effort, when a held StackSet status ([`stackset_core::HeldStatus`])
     /// will not go out with a next decision (that decision failed before
-    /// its status write, or there is none): writes the held fields alone,
-    /// so a created Stack keeps the `observedStackVersion` that upstream
-    /// writes right after its create. `stackset` is the one the last plan
-    /// was decided on.
-    pub async fn write_held(
-        &self,
-        held: Option<HeldStatus>,
-        stackset: &stackset_core::api::StackSet,
-        snapshot: &Snapshot,
-    ) {
-        let Some(held) = held else { return };
-        let mut stackset = stackset.clone();
+    /// its status write, reported errors, or was never reached): writes the
+    /// held fields alone, so a created Stack keeps the `observedStackVersion`
+    /// that upstream writes right after its create. Lost, that field would
+    /// stay behind until the next version (a status only carries it
+    /// forward). `snapshot` is the last one decided on; a 409 re-reads the
+    /// StackSet as any status write does. Returns what was written.
+    pub async fn write_held(&self, held: Option<HeldStatus>, snapshot: &Snapshot) -> Vec<Written> {
+        let Some(held) = held else {
+            return Vec::new();
+        };
+        let mut stackset = snapshot.stackset.clone();
         held.apply_to(&mut stackset);
         let mut plan = Plan::default();
         held.fold_into(&mut plan, &stackset);
-        if let Err(e) = self.execute(&plan, snapshot).await {
-            tracing::debug!(error = ?e, "held status not written");
+        match self.execute(&plan, snapshot).await {
+            Ok(written) => written,
+            Err(e) => {
+                tracing::warn!(
+                    error = ?e,
+                    "observedStackVersion not written; the created stack's version is not recorded"
+                );
+                Vec::new()
+            }
         }
     }
 

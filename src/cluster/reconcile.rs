@@ -138,11 +138,53 @@ pub async fn reconcile_read(
     client: &Client,
     ns: &str,
     name: &str,
-    mut first: Option<StackSet>,
+    first: Option<StackSet>,
     settings: &Settings,
     now: Timestamp,
 ) -> Result<Outcome, Failure> {
     let executor = Executor::new(client.clone(), settings.exec);
+    let mut held = Held::default();
+    let result = passes(
+        client,
+        &executor,
+        (ns, name),
+        first,
+        settings,
+        now,
+        &mut held,
+    )
+    .await;
+    // A failure before the held status went out: it goes out alone.
+    if result.is_err()
+        && let Held {
+            status: Some(status),
+            on: Some(snapshot),
+        } = held
+    {
+        executor.write_held(Some(status), &snapshot).await;
+    }
+    result
+}
+
+/// The status write of a create plan, held for the pass after it, and the
+/// snapshot of the last pass decided.
+#[derive(Default)]
+struct Held {
+    status: Option<HeldStatus>,
+    on: Option<Snapshot>,
+}
+
+/// The passes of [`reconcile_read`]; `held` is what is still to write when
+/// they fail.
+async fn passes(
+    client: &Client,
+    executor: &Executor,
+    (ns, name): (&str, &str),
+    mut first: Option<StackSet>,
+    settings: &Settings,
+    now: Timestamp,
+    held: &mut Held,
+) -> Result<Outcome, Failure> {
     let mut executed = Vec::new();
     let mut pauses = conflict_pauses();
     // Someone else wrote first: read again and decide again, a bounded
@@ -159,8 +201,6 @@ pub async fn reconcile_read(
         ),
     };
     let mut passes = 0;
-    // The status write of a create plan, held for the pass after it.
-    let mut held: Option<HeldStatus> = None;
     loop {
         passes += 1;
         let stackset = match first.take() {
@@ -175,38 +215,51 @@ pub async fn reconcile_read(
             }
             Err(ExecError::Failed(f) | ExecError::StackFailed(f)) => return Err(f),
         };
-        if let Some(h) = &held {
+        if let Some(h) = &held.status {
             h.apply_to(&mut stackset);
         }
         let objects = list_namespace(client, ns, Some(name), settings.scope()).await?;
         let (mut outcome_rec, snapshot) = decide(&objects, stackset.clone(), settings, now);
-        let folded = held.take();
+        let folded = held.status.take();
         if let Some(h) = &folded {
             h.clone().fold_into(&mut outcome_rec.plan, &stackset);
         }
-        if passes < MAX_PASSES && !settings.exec.server_dry_run {
-            held = outcome_rec.plan.hold_status();
-        }
+        // Held only when another pass follows to write it.
+        let holds = if passes < MAX_PASSES && !settings.exec.server_dry_run {
+            outcome_rec.plan.hold_status()
+        } else {
+            None
+        };
         let mut stack_failure = None;
         match executor.execute(&outcome_rec.plan, &snapshot).await {
             Ok(_) => {
                 executed.extend(outcome_rec.plan.iter().map(ToString::to_string));
+                held.status = holds;
             }
+            // Only a stack's sub-resource fails this way: a created Stack
+            // stands, and so does its held status.
             Err(ExecError::StackFailed(f)) => {
                 stack_failure = Some(f);
+                held.status = holds;
             }
-            // The held status goes with the next pass's decision.
+            // The create (if any) did not happen; the status held before
+            // goes with the next pass's decision, or alone if there is none.
             Err(ExecError::Conflict(why)) => {
-                held = folded;
+                held.status = folded;
+                held.on = Some(snapshot);
                 read_again(why).await?;
                 continue;
             }
             Err(ExecError::Failed(f)) => {
-                executor.write_held(folded, &stackset, &snapshot).await;
+                held.status = folded;
+                held.on = Some(snapshot);
                 return Err(f);
             }
         }
         executor.publish_all(&outcome_rec.events).await;
+        if held.status.is_some() {
+            held.on = Some(snapshot.clone());
+        }
         if let Some(f) = stack_failure {
             // Everything else is written; the refused object is the error.
             return Err(f);

@@ -18,6 +18,7 @@ use kube::Client;
 use kube::api::{Api, ListParams, Patch, PatchParams, PostParams, WatchEvent, WatchParams};
 use kubectl_stackset::cluster::execute::ExecOptions;
 use kubectl_stackset::cluster::reconcile::{Settings, reconcile_one};
+use kubectl_stackset::cluster::retry::ATTEMPTS;
 use serde_json::{Value, json};
 use stackset_core::Options;
 use stackset_core::api::StackSet;
@@ -410,6 +411,97 @@ async fn a_conflicting_status_write_reads_the_object_again_and_writes_the_same_s
     .unwrap();
     assert_eq!(ss["status"]["observedStackVersion"], "v1", "{ss:#}");
     assert_eq!(ss["metadata"]["annotations"]["note"], "concurrent");
+}
+
+/// The create pass's StackSet status write is held for the pass after it
+/// (`Plan::hold_status`). Here that pass fails before its own status write:
+/// from the moment the Stack is created, every read gets a 500 until the
+/// retries give up (a burst that then ends). The held `observedStackVersion`
+/// must still be written, alone: lost, it would stay unset until the next
+/// version, since a status only carries it forward.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_second_pass_still_records_the_created_stacks_version() {
+    let cluster = need_cluster!("a_failed_second_pass_still_records_the_created_stacks_version");
+    let ns = cluster.namespace("faults-held").await;
+    let client = cluster.client().await;
+    create(&client, &ns.name, &app("app", "v1", OURS, "segments")).await;
+    let proxy = FaultProxy::start(cluster, 5);
+    let arm = proxy.arm();
+    let burst = 2 * ATTEMPTS as usize;
+    proxy.hook(Hook {
+        method: "PATCH",
+        path_suffix: format!("/namespaces/{}/stacks/app-v1", ns.name),
+        action: Box::new(move || {
+            Box::pin(async move { arm.burst(Fault::InternalError, burst, Target::Reads) })
+        }),
+    });
+    let mut cmd = via(&proxy, cluster, &ns.name);
+    cmd.args(["reconcile", "app"]);
+    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
+        .await
+        .unwrap();
+    assert_eq!(ran.code, Some(1), "the second pass fails: {ran:?}");
+
+    let seen = proxy.seen();
+    let refused = seen
+        .iter()
+        .filter(|s| s.outcome == Outcome::Injected(Fault::InternalError))
+        .count();
+    assert_eq!(
+        refused, ATTEMPTS as usize,
+        "one read, every attempt: {seen:#?}"
+    );
+    let last_refused = seen
+        .iter()
+        .rposition(|s| s.outcome == Outcome::Injected(Fault::InternalError))
+        .unwrap();
+    let status_writes: Vec<&Seen> = seen
+        .iter()
+        .filter(|s| {
+            s.method == "PUT"
+                && s.path.split('?').next().is_some_and(|p| {
+                    p.ends_with(&format!("/namespaces/{}/stacksets/app/status", ns.name))
+                })
+        })
+        .collect();
+    assert_eq!(status_writes.len(), 1, "{seen:#?}");
+    assert_eq!(status_writes[0].outcome, Outcome::Forwarded(200));
+    assert!(
+        status_writes[0].at >= seen[last_refused].at,
+        "written alone, after the second pass failed: {seen:#?}"
+    );
+    let stacksets: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
+    let ss = stacksets.get("app").await.unwrap();
+    let observed = |ss: &StackSet| {
+        ss.status
+            .as_ref()
+            .and_then(|s| s.observed_stack_version.clone())
+    };
+    assert_eq!(observed(&ss).as_deref(), Some("v1"), "{:?}", ss.status);
+
+    // With the fault over, the next reconcile builds the Stack's children
+    // and creates no second Stack.
+    proxy.heal();
+    let mut cmd = via(&proxy, cluster, &ns.name);
+    cmd.args(["reconcile", "app"]);
+    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
+        .await
+        .unwrap();
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    let stacks: Api<stackset_core::api::Stack> = Api::namespaced(client.clone(), &ns.name);
+    let names: Vec<String> = stacks
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|s| s.metadata.name.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(names, ["app-v1"]);
+    let deployments: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
+    assert!(deployments.get_opt("app-v1").await.unwrap().is_some());
+    let ss = stacksets.get("app").await.unwrap();
+    assert_eq!(observed(&ss).as_deref(), Some("v1"), "{:?}", ss.status);
 }
 
 /// The routes that serve `host` in one state of the namespace's Ingresses:

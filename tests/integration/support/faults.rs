@@ -174,6 +174,17 @@ struct State {
     arrived: AtomicUsize,
 }
 
+/// Arms faults of a running proxy ([`FaultProxy::arm`]).
+#[derive(Clone)]
+pub struct Arm(Arc<State>);
+
+impl Arm {
+    /// As [`FaultProxy::burst`].
+    pub fn burst(&self, fault: Fault, n: usize, target: Target) {
+        self.0.config.lock().unwrap().burst = Some((fault, n, target));
+    }
+}
+
 /// A running proxy. Dropping it stops it.
 pub struct FaultProxy {
     pub port: u16,
@@ -292,7 +303,13 @@ impl FaultProxy {
 
     /// The next `n` matching requests get `fault`; then the burst ends.
     pub fn burst(&self, fault: Fault, n: usize, target: Target) {
-        self.state.config.lock().unwrap().burst = Some((fault, n, target));
+        self.arm().burst(fault, n, target);
+    }
+
+    /// A handle that arms faults from inside a [`Hook`]: at the moment a
+    /// given request arrives rather than at a count of requests.
+    pub fn arm(&self) -> Arm {
+        Arm(self.state.clone())
     }
 
     /// Every watch response is cut after `after` (None: never).
