@@ -144,7 +144,9 @@ pub async fn reconcile_read(
 ) -> Result<Outcome, Failure> {
     let executor = Executor::new(client.clone(), settings.exec);
     let mut held = Held::default();
-    let result = passes(
+    // Boxed: the passes' future is large (a debug build keeps every local
+    // across every await), and callers may poll it on a small stack.
+    let result = Box::pin(passes(
         client,
         &executor,
         (ns, name),
@@ -152,7 +154,7 @@ pub async fn reconcile_read(
         settings,
         now,
         &mut held,
-    )
+    ))
     .await;
     // A failure before the held status went out: it goes out alone.
     if result.is_err()
