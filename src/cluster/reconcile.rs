@@ -259,11 +259,9 @@ async fn passes(
             }
         }
         executor.publish_all(&outcome_rec.events).await;
-        if held.status.is_some() {
-            held.on = Some(snapshot.clone());
-        }
         if let Some(f) = stack_failure {
             // Everything else is written; the refused object is the error.
+            held.on = Some(snapshot);
             return Err(f);
         }
         // After a stack creation, its children are decided on a fresh read.
@@ -271,6 +269,7 @@ async fn passes(
             && passes < MAX_PASSES
             && !settings.exec.server_dry_run
         {
+            held.on = Some(snapshot);
             continue;
         }
         return Ok(Outcome {

@@ -146,6 +146,16 @@ pub fn via_kubeconfig(kubeconfig: &std::path::Path, cluster: &TestCluster, ns: &
     cmd
 }
 
+/// Runs the CLI through the proxy with these arguments, off the async
+/// runtime, and gives it 60 s.
+pub async fn run_via(proxy: &FaultProxy, cluster: &TestCluster, ns: &str, args: &[&str]) -> Ran {
+    let mut cmd = via(proxy, cluster, ns);
+    cmd.args(args);
+    tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
+        .await
+        .unwrap()
+}
+
 fn is_stackset_path(s: &Seen, ns: &str, name: &str) -> bool {
     s.path
         .split('?')
@@ -202,11 +212,7 @@ async fn a_503_burst_that_ends_is_retried_and_the_command_succeeds() {
     // The first three requests get a 503; the fourth attempt of the same
     // request gets through, and the command finishes its work.
     proxy.burst(Fault::Unavailable, 3, Target::All);
-    let mut cmd = via(&proxy, cluster, &ns.name);
-    cmd.args(["reconcile", "app"]);
-    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
-        .await
-        .unwrap();
+    let ran = run_via(&proxy, cluster, &ns.name, &["reconcile", "app"]).await;
     assert_eq!(ran.code, Some(0), "{ran:?}");
     let seen = proxy.seen();
     assert!(
@@ -227,11 +233,7 @@ async fn a_503_burst_that_ends_is_retried_and_the_command_succeeds() {
     proxy.clear();
     create(&client, &ns.name, &app("other", "v1", OURS, "segments")).await;
     proxy.burst(Fault::TooManyRequests, 2, Target::Writes);
-    let mut cmd = via(&proxy, cluster, &ns.name);
-    cmd.args(["reconcile", "other"]);
-    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
-        .await
-        .unwrap();
+    let ran = run_via(&proxy, cluster, &ns.name, &["reconcile", "other"]).await;
     assert_eq!(ran.code, Some(0), "{ran:?}");
     let writes: Vec<Seen> = proxy.seen().into_iter().filter(Seen::is_write).collect();
     assert_eq!(writes[0].outcome, Outcome::Injected(Fault::TooManyRequests));
@@ -249,11 +251,7 @@ async fn a_503_burst_that_ends_is_retried_and_the_command_succeeds() {
     // the fault, exit 1, after exactly the promised number of attempts.
     proxy.clear();
     proxy.burst(Fault::Unavailable, 1000, Target::All);
-    let mut cmd = via(&proxy, cluster, &ns.name);
-    cmd.args(["reconcile", "app"]);
-    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
-        .await
-        .unwrap();
+    let ran = run_via(&proxy, cluster, &ns.name, &["reconcile", "app"]).await;
     proxy.heal();
     assert_eq!(ran.code, Some(1), "{ran:?}");
     let first = ran.stderr.lines().next().unwrap_or_default();
@@ -301,11 +299,7 @@ async fn a_concurrent_writer_between_read_and_write_restarts_the_pass_and_nothin
             })
         }),
     });
-    let mut cmd = via(&proxy, cluster, &ns.name);
-    cmd.args(["reconcile", "app"]);
-    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
-        .await
-        .unwrap();
+    let ran = run_via(&proxy, cluster, &ns.name, &["reconcile", "app"]).await;
     assert_eq!(ran.code, Some(0), "{ran:?}");
 
     let seen = proxy.seen();
@@ -376,11 +370,7 @@ async fn a_conflicting_status_write_reads_the_object_again_and_writes_the_same_s
             })
         }),
     });
-    let mut cmd = via(&proxy, cluster, &ns.name);
-    cmd.args(["reconcile", "app"]);
-    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
-        .await
-        .unwrap();
+    let ran = run_via(&proxy, cluster, &ns.name, &["reconcile", "app"]).await;
     assert_eq!(ran.code, Some(0), "{ran:?}");
 
     let seen = proxy.seen();
@@ -435,11 +425,7 @@ async fn a_failed_second_pass_still_records_the_created_stacks_version() {
             Box::pin(async move { arm.burst(Fault::InternalError, burst, Target::Reads) })
         }),
     });
-    let mut cmd = via(&proxy, cluster, &ns.name);
-    cmd.args(["reconcile", "app"]);
-    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
-        .await
-        .unwrap();
+    let ran = run_via(&proxy, cluster, &ns.name, &["reconcile", "app"]).await;
     assert_eq!(ran.code, Some(1), "the second pass fails: {ran:?}");
 
     let seen = proxy.seen();
@@ -482,11 +468,7 @@ async fn a_failed_second_pass_still_records_the_created_stacks_version() {
     // With the fault over, the next reconcile builds the Stack's children
     // and creates no second Stack.
     proxy.heal();
-    let mut cmd = via(&proxy, cluster, &ns.name);
-    cmd.args(["reconcile", "app"]);
-    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
-        .await
-        .unwrap();
+    let ran = run_via(&proxy, cluster, &ns.name, &["reconcile", "app"]).await;
     assert_eq!(ran.code, Some(0), "{ran:?}");
     let stacks: Api<stackset_core::api::Stack> = Api::namespaced(client.clone(), &ns.name);
     let names: Vec<String> = stacks
@@ -889,11 +871,13 @@ async fn claim_and_gc_retry_their_writes() {
         .remove("stackset-controller.zalando.org/controller");
     create(&client, &ns.name, &theirs).await;
     proxy.burst(Fault::ResetAfter, 1, Target::Writes);
-    let mut cmd = via(&proxy, cluster, &ns.name);
-    cmd.args(["reconcile", "theirs", "--claim"]);
-    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
-        .await
-        .unwrap();
+    let ran = run_via(
+        &proxy,
+        cluster,
+        &ns.name,
+        &["reconcile", "theirs", "--claim"],
+    )
+    .await;
     assert_eq!(ran.code, Some(0), "{ran:?}");
     let seen = proxy.seen();
     let claim = seen
@@ -958,11 +942,7 @@ async fn claim_and_gc_retry_their_writes() {
     }
     proxy.clear();
     proxy.burst(Fault::Unavailable, 2, Target::Writes);
-    let mut cmd = via(&proxy, cluster, &ns.name);
-    cmd.args(["gc", "old", "--yes"]);
-    let ran = tokio::task::spawn_blocking(move || run_until(cmd, Duration::from_secs(60)))
-        .await
-        .unwrap();
+    let ran = run_via(&proxy, cluster, &ns.name, &["gc", "old", "--yes"]).await;
     assert_eq!(ran.code, Some(0), "{ran:?}");
     assert!(
         ran.stdout.contains("stack.zalando.org/old-v1 deleted"),
