@@ -81,10 +81,6 @@ def free_port():
     return p
 
 
-def kubectl(*args, **kw):
-    return subprocess.run(["kubectl", *args], check=True, capture_output=True, text=True, **kw).stdout
-
-
 API = logdir = proxy = cluster_dir = None
 
 
