@@ -685,13 +685,44 @@ fn stop_load(child: Child) -> R<Value> {
     serde_json::from_slice(&o.stdout).map_err(|e| format!("load.py run output: {e}: {}", text(&o)))
 }
 
-fn check_load(sc: &Scenario, load: &Value, ips: &BTreeMap<String, String>) -> R<()> {
+/// What a scenario did and when (Unix seconds): placed beside the load's
+/// failures when it saw any.
+#[derive(Default)]
+struct Marks(Vec<(f64, String)>);
+
+impl Marks {
+    fn mark(&mut self, what: impl Into<String>) {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
+        self.0.push((now, what.into()));
+    }
+
+    /// The marks and the failures, in seconds after the load started.
+    fn timeline(&self, load: &Value) -> String {
+        let t0 = load["started"].as_f64().unwrap_or(f64::NAN);
+        let mut events: Vec<(f64, String)> = self.0.clone();
+        for f in load["failures"].as_array().into_iter().flatten() {
+            let at = f[0].as_f64().unwrap_or(f64::NAN);
+            events.push((at, format!("FAILED {}", f[1].as_str().unwrap_or("?"))));
+        }
+        events.sort_by(|a, b| a.0.total_cmp(&b.0));
+        events
+            .iter()
+            .map(|(at, what)| format!("{:+.3}s {what}", at - t0))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+fn check_load(sc: &Scenario, load: &Value, ips: &BTreeMap<String, String>, marks: &Marks) -> R<()> {
     let failures = load["non2xx"].as_u64().unwrap_or(u64::MAX)
         + load["conn_errors"].as_u64().unwrap_or(u64::MAX);
     if failures != 0 || load["requests"].as_u64() == Some(0) {
         return Err(format!(
-            "{}: the continuous load saw {failures} failed requests: {load}",
-            sc.label()
+            "{}: the continuous load saw {failures} failed requests: {load}\ntimeline after the load started: {}",
+            sc.label(),
+            marks.timeline(load)
         ));
     }
     let mut served = std::collections::BTreeSet::new();
@@ -753,7 +784,10 @@ fn client_side(tier: &Tier, sc: &Scenario) -> R<Report> {
         &BTreeMap::from([("app-v1".to_string(), 100)]),
     )?;
     let load = Guard(Some(start_load(tier, sc)?));
+    let mut marks = Marks::default();
+    marks.mark("load spawned");
     let mut rows = vec![measure(tier, sc, &ns, "v1")?];
+    marks.mark("measured v1");
 
     // The rollout holds every step for 10 minutes; the test measures and
     // promotes to the next step itself.
@@ -790,12 +824,15 @@ fn client_side(tier: &Tier, sc: &Scenario) -> R<Report> {
                 std::fs::read_to_string(&log).unwrap_or_default()
             )
         })?;
+        marks.mark(format!("weights at {step}%"));
         rows.push(measure(tier, sc, &ns, &format!("rollout {step}%"))?);
+        marks.mark(format!("measured {step}%"));
         if step < 100 {
             run_ok(
                 ss(&["rollout", "promote", "app", "--yes"]),
                 "rollout promote",
             )?;
+            marks.mark("promoted");
         }
     }
     let child = driver.0.as_mut().unwrap();
@@ -846,6 +883,7 @@ fn client_side(tier: &Tier, sc: &Scenario) -> R<Report> {
             text(&o)
         ));
     }
+    marks.mark("rollout to v3 aborted");
     rows.push(measure(tier, sc, &ns, "v3 aborted")?);
     if rows.last().unwrap().weights != BTreeMap::from([("app-v2".to_string(), 100)]) {
         return Err(format!("{}: after the abort v2 should keep 100%", sc.name));
@@ -860,12 +898,13 @@ fn client_side(tier: &Tier, sc: &Scenario) -> R<Report> {
         60,
         &format!("{} rollback", sc.name),
     )?;
+    marks.mark("rolled back");
     rows.push(measure(tier, sc, &ns, "rollback")?);
 
     let ips = pod_stacks(tier, &ns)?;
     let mut load = load;
     let load = stop_load(load.0.take().unwrap())?;
-    check_load(sc, &load, &ips)?;
+    check_load(sc, &load, &ips, &marks)?;
     Ok(Report {
         rows,
         load,
@@ -917,8 +956,21 @@ fn upstream(tier: &Tier, sc: &Scenario, bin: &str, port: u16) -> R<Report> {
         90,
         &format!("{}: {bin} gives v1 its traffic", sc.name),
     )?;
+    // The controller gives its only stack all the traffic before its pods
+    // are ready; until they are, Skipper answers 502 "no endpoints". The
+    // load starts once Skipper routes to v1's pods, as in the client-side
+    // scenarios, whose engine waits for readiness itself.
+    wait_for_skipper(
+        tier,
+        sc,
+        &ns,
+        &BTreeMap::from([("app-v1".to_string(), 100)]),
+    )?;
     let load = Guard(Some(start_load(tier, sc)?));
+    let mut marks = Marks::default();
+    marks.mark("load spawned");
     let mut rows = vec![measure(tier, sc, &ns, "v1")?];
+    marks.mark("measured v1");
     // A new version: the controller creates the stack, `traffic set` moves
     // the traffic (and waits for the controller's status).
     run_ok(
@@ -940,6 +992,7 @@ fn upstream(tier: &Tier, sc: &Scenario, bin: &str, port: u16) -> R<Report> {
         }
         std::thread::sleep(Duration::from_millis(200));
     }
+    marks.mark("app-v2 created");
     for step in [10u32, 50, 100] {
         run_ok(
             {
@@ -957,6 +1010,7 @@ fn upstream(tier: &Tier, sc: &Scenario, bin: &str, port: u16) -> R<Report> {
             },
             &format!("traffic set v2={step}"),
         )?;
+        marks.mark(format!("traffic set {step}% returned"));
         wait_weights(
             tier,
             &ns,
@@ -965,11 +1019,12 @@ fn upstream(tier: &Tier, sc: &Scenario, bin: &str, port: u16) -> R<Report> {
             &format!("{} step {step}", sc.name),
         )?;
         rows.push(measure(tier, sc, &ns, &format!("traffic set {step}%"))?);
+        marks.mark(format!("measured {step}%"));
     }
     let ips = pod_stacks(tier, &ns)?;
     let mut load = load;
     let load = stop_load(load.0.take().unwrap())?;
-    check_load(sc, &load, &ips)?;
+    check_load(sc, &load, &ips, &marks)?;
     Ok(Report {
         rows,
         load,

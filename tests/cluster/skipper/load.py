@@ -13,7 +13,7 @@ or it gets SIGTERM/SIGINT. Both print one JSON object on stdout:
 
     {"requests": N, "ok": N, "by_pod": {"10.244.0.3": 612, ...},
      "statuses": {"200": N}, "non2xx": 0, "conn_errors": 0,
-     "failures": [[unix_time, "what"], ...], "seconds": 1.9}
+     "failures": [[unix_time, "what"], ...], "started": unix_time, "seconds": 1.9}
 
 `by_pod` counts 2xx answers by the backend address in the body (the pod IP
 the backend was reached on, see backend.py). A failure is a non-2xx answer or
@@ -39,6 +39,7 @@ class Stats:
         self.non2xx = 0
         self.conn_errors = 0
         self.failures = []
+        self.started = round(time.time(), 3)
 
     def fail(self, what):
         if len(self.failures) < 50:
@@ -53,6 +54,7 @@ class Stats:
             "non2xx": self.non2xx,
             "conn_errors": self.conn_errors,
             "failures": self.failures,
+            "started": self.started,
             "seconds": round(seconds, 3),
         }
 
