@@ -1070,28 +1070,23 @@ async fn read_unadopted(
 /// a rollout step), else only on a watch event, or when any watch listed
 /// again after a gap (`Synced::relisted` queues every StackSet then). A
 /// periodic resync of it would decide nothing: its fingerprint covers all
-/// it reads, and `next_due` is the core's only time dependence. Resyncing 100 quiet StackSets every 10 s cost as much CPU as
-/// upstream's whole controller at rest.
+/// it reads, and `next_due` is the core's only time dependence. Resyncing
+/// 100 quiet StackSets every 10 s cost as much CPU as upstream's whole
+/// controller at rest.
 fn wake_at(due: Option<Timestamp>, now: Timestamp) -> Action {
-    match due {
-        Some(due) => {
-            let wait = due.duration_since(now).as_secs_f64().max(0.0);
-            Action::requeue(Duration::from_secs_f64(wait).max(Duration::from_millis(100)))
-        }
-        None => Action::await_change(),
-    }
+    until_due(due, now).map_or_else(Action::await_change, Action::requeue)
 }
 
-/// The resync interval, or sooner when something falls due (never sooner
-/// than 100 ms).
+/// The resync interval, or sooner when something falls due.
 fn requeue_after(interval: Duration, due: Option<Timestamp>, now: Timestamp) -> Duration {
-    match due {
-        Some(due) => {
-            let wait = due.duration_since(now).as_secs_f64().max(0.0);
-            interval.min(Duration::from_secs_f64(wait).max(Duration::from_millis(100)))
-        }
-        None => interval,
-    }
+    until_due(due, now).map_or(interval, |wait| interval.min(wait))
+}
+
+/// How long until `due`, never less than 100 ms (a due time already past
+/// is looked at again shortly, not in a busy loop).
+fn until_due(due: Option<Timestamp>, now: Timestamp) -> Option<Duration> {
+    let wait = due?.duration_since(now).as_secs_f64().max(0.0);
+    Some(Duration::from_secs_f64(wait).max(Duration::from_millis(100)))
 }
 
 /// Who this controller process is, as a rollout's driver.
@@ -1250,6 +1245,34 @@ mod tests {
             .unwrap_or_default();
         n.sort();
         n
+    }
+
+    #[test]
+    fn a_due_time_is_waited_for_never_under_100_ms_nor_past_the_interval() {
+        let at = |s: i64| Timestamp::from_second(s).unwrap();
+        let now = at(1_000);
+        assert_eq!(until_due(None, now), None);
+        assert_eq!(
+            until_due(Some(at(1_005)), now),
+            Some(Duration::from_secs(5))
+        );
+        // Already past: looked at again shortly, not at once in a loop.
+        assert_eq!(
+            until_due(Some(at(990)), now),
+            Some(Duration::from_millis(100))
+        );
+        assert_eq!(wake_at(None, now), Action::await_change());
+        assert_eq!(
+            wake_at(Some(at(1_030)), now),
+            Action::requeue(Duration::from_secs(30))
+        );
+        let interval = Duration::from_secs(10);
+        assert_eq!(requeue_after(interval, None, now), interval);
+        assert_eq!(requeue_after(interval, Some(at(1_030)), now), interval);
+        assert_eq!(
+            requeue_after(interval, Some(at(1_003)), now),
+            Duration::from_secs(3)
+        );
     }
 
     #[test]
