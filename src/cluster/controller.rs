@@ -998,6 +998,7 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
             if let Ok(mut q) = ctx.quiet.lock() {
                 q.insert(key, Quiet { fingerprint, due });
             }
+            tracing::debug!("quiet stackset {ns}/{name}: nothing to do until a change");
             return Ok(wake_at(due, now));
         }
         let mut after = requeue_after(ctx.cs.interval, due, now);

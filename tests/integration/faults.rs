@@ -1084,3 +1084,129 @@ async fn the_controller_goes_on_while_its_events_are_held() {
         .unwrap();
     assert_eq!(code, Some(0), "SIGTERM ends the controller with 0");
 }
+
+/// The relist path of `reconcile -A --watch` (`Synced::relisted`): once the
+/// controller has nothing left to do, its connections go down and its
+/// StackSet's Deployment is deleted; when they come back, the Deployments
+/// watch resumes from a resource version the server says has expired (410
+/// Gone), so the watcher lists again. That listing brings no event for the
+/// deleted object and none for this StackSet's other objects, and nothing
+/// else changes, so only the reconcile of every StackSet after a listing can
+/// notice the Deployment is gone and create it again. The resync interval is
+/// an hour.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_watch_that_expired_lists_again_and_repairs_what_was_deleted_meanwhile() {
+    use kube::api::DeleteParams;
+    use std::io::BufRead;
+    use std::sync::{Arc, Mutex};
+
+    let cluster =
+        need_cluster!("a_watch_that_expired_lists_again_and_repairs_what_was_deleted_meanwhile");
+    let ns = cluster.namespace("faults-relist").await;
+    let client = cluster.client().await;
+    let id = format!("relist-{}", ns.name);
+    // No autoscaler: no HPA whose status the deletion would change.
+    create(&client, &ns.name, &app("app", "v1", &id, "segments")).await;
+    let proxy = FaultProxy::start(cluster, 5);
+    let mut cmd = via(&proxy, cluster, &ns.name);
+    cmd.args(["reconcile", "-A", "--watch", "--interval", "1h", "-v"])
+        .env("STACKSET_CONTROLLER_ID", &id)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn the watch");
+    let lines: Arc<Mutex<Vec<String>>> = Arc::default();
+    let reader = {
+        let lines = lines.clone();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                lines.lock().unwrap().push(line);
+            }
+        })
+    };
+    let log = || lines.lock().unwrap().join("\n");
+    // The last thing the controller said of this StackSet was that it has
+    // nothing to do until a change (every earlier write has shown in the
+    // caches, and nothing is queued for later).
+    let key = format!("{}/app", ns.name);
+    let quiet = || {
+        let lines = lines.lock().unwrap();
+        lines
+            .iter()
+            .rev()
+            .find(|l| l.contains(&key))
+            .is_some_and(|l| l.contains(&format!("quiet stackset {key}")))
+    };
+
+    let deps: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
+    let first = eventually(
+        "the watch converged app-v1 and has nothing left to do",
+        Duration::from_secs(60),
+        || async {
+            let d = deps.get_opt("app-v1").await.ok()??;
+            let ready = d.status.as_ref()?.ready_replicas? >= 1;
+            (ready && quiet()).then(|| d.metadata.uid.clone()).flatten()
+        },
+    )
+    .await;
+
+    // Away: every connection cut, new ones refused. The deletion goes
+    // straight to the API server.
+    proxy.go_down();
+    deps.delete("app-v1", &DeleteParams::default())
+        .await
+        .expect("delete app-v1");
+    eventually("app-v1 deleted", Duration::from_secs(30), || async {
+        deps.get_opt("app-v1").await.ok()?.is_none().then_some(())
+    })
+    .await;
+    proxy.clear();
+    proxy.burst(Fault::Expired, 1, Target::Watches("deployments"));
+    proxy.come_up();
+
+    let again = tokio::time::timeout(Duration::from_secs(60), async {
+        loop {
+            if let Some(uid) = deps
+                .get_opt("app-v1")
+                .await
+                .ok()
+                .flatten()
+                .and_then(|d| d.metadata.uid)
+            {
+                return uid;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    })
+    .await;
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let code = tokio::task::spawn_blocking(move || child.wait().map(|s| s.code()))
+        .await
+        .unwrap()
+        .unwrap();
+    reader.join().unwrap();
+    let log = log();
+    let again = again.unwrap_or_else(|_| {
+        panic!("app-v1 was not created again within 60 s of the connections coming back\n{log}")
+    });
+    assert_ne!(again, first, "{log}");
+    assert_eq!(code, Some(0), "SIGTERM ends the controller with 0\n{log}");
+
+    // The path taken: the resumed watch got the 410, a listing followed.
+    let seen = proxy.seen();
+    let expired = seen
+        .iter()
+        .position(|s| s.outcome == Outcome::Injected(Fault::Expired))
+        .unwrap_or_else(|| panic!("no Deployments watch was answered 410: {seen:#?}"));
+    let bare = |s: &Seen| s.path.split('?').next().unwrap_or("").to_string();
+    assert!(
+        seen[expired + 1..]
+            .iter()
+            .any(|s| s.method == "GET" && !s.is_watch() && bare(s).ends_with("/deployments")),
+        "no listing of Deployments after the 410: {seen:#?}"
+    );
+}

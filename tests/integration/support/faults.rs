@@ -19,6 +19,9 @@
 //!   handled (lost response);
 //! - latency;
 //! - watch streams cut after a while;
+//! - a watch answered with 410 Gone (its resource version expired), as
+//!   kube-apiserver does when a watch resumes from a version it has
+//!   compacted: the client must list again;
 //! - a simulated restart: every open connection is cut and new ones are
 //!   refused for a while.
 //!
@@ -69,6 +72,9 @@ pub enum Fault {
     ResetAfter,
     /// The response is delayed by this many milliseconds.
     Latency(u64),
+    /// A watch gets a single ERROR event with a 410 Gone Status ("too old
+    /// resource version") and ends; any other request a 410 Status.
+    Expired,
 }
 
 impl Fault {
@@ -81,6 +87,7 @@ impl Fault {
             Fault::Reset => "connection reset".into(),
             Fault::ResetAfter => "reset after the write".into(),
             Fault::Latency(ms) => format!("latency {ms} ms"),
+            Fault::Expired => "410 Gone (expired)".into(),
         }
     }
 }
@@ -113,7 +120,7 @@ impl Seen {
         self.method != "GET" && self.method != "HEAD"
     }
     pub fn is_watch(&self) -> bool {
-        self.path.contains("watch=true") || self.path.contains("watch=1")
+        is_watch(&self.path)
     }
 }
 
@@ -125,16 +132,26 @@ pub enum Target {
     Writes,
     /// GET and HEAD, watches included.
     Reads,
+    /// Watches of this resource (its plural, as in the path).
+    Watches(&'static str),
 }
 
 impl Target {
-    fn matches(&self, method: &str) -> bool {
+    fn matches(&self, method: &str, path: &str) -> bool {
         match self {
             Target::All => true,
             Target::Writes => method != "GET" && method != "HEAD",
             Target::Reads => method == "GET" || method == "HEAD",
+            Target::Watches(resource) => {
+                let bare = path.split('?').next().unwrap_or(path);
+                method == "GET" && is_watch(path) && bare.ends_with(&format!("/{resource}"))
+            }
         }
     }
+}
+
+fn is_watch(path: &str) -> bool {
+    path.contains("watch=true") || path.contains("watch=1")
 }
 
 /// A hook run once, before the first request whose method and path match is
@@ -336,11 +353,22 @@ impl FaultProxy {
     /// included) is cut at once, and new connections are refused for `down`.
     /// Blocks for `down`.
     pub fn restart(&self, down: Duration) {
+        self.go_down();
+        std::thread::sleep(down);
+        self.come_up();
+    }
+
+    /// The first half of a restart: every open connection (watches
+    /// included) is cut, and new ones are refused until [`Self::come_up`].
+    pub fn go_down(&self) {
         self.state.refusing.store(true, Ordering::SeqCst);
         for c in self.state.connections.lock().unwrap().drain(..) {
             c.abort();
         }
-        std::thread::sleep(down);
+    }
+
+    /// New connections are accepted again.
+    pub fn come_up(&self) {
         self.state.refusing.store(false, Ordering::SeqCst);
     }
 
@@ -452,15 +480,14 @@ impl State {
                 i += 1;
             }
         }
-        let watch = path.contains("watch=true") || path.contains("watch=1");
-        let cut = if watch { c.watch_cut } else { None };
+        let cut = if is_watch(path) { c.watch_cut } else { None };
         if let Some((fault, n, target)) = c.burst
-            && target.matches(method)
+            && target.matches(method, path)
         {
             c.burst = (n > 1).then_some((fault, n - 1, target));
             return (Some(fault), hooks, cut);
         }
-        let applies = c.target.is_some_and(|t| t.matches(method));
+        let applies = c.target.is_some_and(|t| t.matches(method, path));
         if applies && !c.faults.is_empty() && c.rate > 0.0 {
             let faults = c.faults.clone();
             let rate = c.rate;
@@ -506,6 +533,29 @@ fn status_response(fault: Fault) -> hyper::Response<ProxyBody> {
         resp = resp.header("retry-after", "1");
     }
     resp.body(full(serde_json::to_vec(&status).unwrap()))
+        .unwrap()
+}
+
+/// 410 Gone as kube-apiserver sends it: for a watch, a 200 stream of one
+/// ERROR event, then its end; else the Status itself.
+fn gone_response(watch: bool) -> hyper::Response<ProxyBody> {
+    let status = serde_json::json!({
+        "kind": "Status", "apiVersion": "v1", "metadata": {},
+        "status": "Failure",
+        "message": "too old resource version (injected by the fault proxy)",
+        "reason": "Expired", "code": 410,
+    });
+    let (code, mut body) = if watch {
+        let event = serde_json::json!({"type": "ERROR", "object": status});
+        (200, serde_json::to_vec(&event).unwrap())
+    } else {
+        (410, serde_json::to_vec(&status).unwrap())
+    };
+    body.push(b'\n');
+    hyper::Response::builder()
+        .status(code)
+        .header("content-type", "application/json")
+        .body(full(body))
         .unwrap()
 }
 
@@ -565,9 +615,13 @@ async fn handle(
             st.record(&method, &path, Outcome::Injected(Fault::Reset));
             return Err(io_err(String::from("connection reset by the fault proxy")));
         }
+        Some(f @ Fault::Expired) => {
+            st.record(&method, &path, Outcome::Injected(f));
+            return Ok(gone_response(is_watch(&path)));
+        }
         _ => {}
     }
-    let watch = path.contains("watch=true") || path.contains("watch=1");
+    let watch = is_watch(&path);
     let resp = forward(&st, req).await?;
     // A lost response: the server handled the request. A watch never ends,
     // so its response is dropped at once instead of read to the end.
