@@ -1085,6 +1085,84 @@ async fn the_controller_goes_on_while_its_events_are_held() {
     assert_eq!(code, Some(0), "SIGTERM ends the controller with 0");
 }
 
+/// `reconcile -A --watch -v` through the proxy, its log read as it comes.
+/// Killed on drop if a test panicked before `stop`.
+struct Watching {
+    child: Option<std::process::Child>,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Watching {
+    fn start(proxy: &FaultProxy, cluster: &TestCluster, ns: &str, id: &str) -> Watching {
+        use std::io::BufRead;
+        let mut cmd = via(proxy, cluster, ns);
+        cmd.args(["reconcile", "-A", "--watch", "--interval", "1h", "-v"])
+            .env("STACKSET_CONTROLLER_ID", id)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn the watch");
+        let lines = std::sync::Arc::<std::sync::Mutex<Vec<String>>>::default();
+        let stderr = child.stderr.take().unwrap();
+        let filed = lines.clone();
+        let reader = std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                filed.lock().unwrap().push(line);
+            }
+        });
+        Watching {
+            child: Some(child),
+            lines,
+            reader: Some(reader),
+        }
+    }
+
+    /// The last thing the controller said of `ns/name` is that it has
+    /// nothing to do until a change: its writes have all shown in its
+    /// caches, and nothing is queued for later.
+    fn quiet(&self, ns: &str, name: &str) -> bool {
+        let key = format!("{ns}/{name}");
+        let lines = self.lines.lock().unwrap();
+        lines
+            .iter()
+            .rev()
+            .find(|l| l.contains(&key))
+            .is_some_and(|l| l.contains(&format!("quiet stackset {key}")))
+    }
+
+    /// SIGTERM: the exit code and the whole log.
+    async fn stop(mut self) -> (Option<i32>, String) {
+        let mut child = self.child.take().expect("running");
+        let reader = self.reader.take();
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let code = tokio::task::spawn_blocking(move || {
+            let code = child.wait().map(|s| s.code());
+            if let Some(r) = reader {
+                let _ = r.join();
+            }
+            code
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        let log = self.lines.lock().unwrap().join("\n");
+        (code, log)
+    }
+}
+
 /// The relist path of `reconcile -A --watch` (`Synced::relisted`): once the
 /// controller has nothing left to do, its connections go down and its
 /// StackSet's Deployment is deleted; when they come back, the Deployments
@@ -1097,8 +1175,6 @@ async fn the_controller_goes_on_while_its_events_are_held() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_watch_that_expired_lists_again_and_repairs_what_was_deleted_meanwhile() {
     use kube::api::DeleteParams;
-    use std::io::BufRead;
-    use std::sync::{Arc, Mutex};
 
     let cluster =
         need_cluster!("a_watch_that_expired_lists_again_and_repairs_what_was_deleted_meanwhile");
@@ -1108,37 +1184,7 @@ async fn a_watch_that_expired_lists_again_and_repairs_what_was_deleted_meanwhile
     // No autoscaler: no HPA whose status the deletion would change.
     create(&client, &ns.name, &app("app", "v1", &id, "segments")).await;
     let proxy = FaultProxy::start(cluster, 5);
-    let mut cmd = via(&proxy, cluster, &ns.name);
-    cmd.args(["reconcile", "-A", "--watch", "--interval", "1h", "-v"])
-        .env("STACKSET_CONTROLLER_ID", &id)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn the watch");
-    let lines: Arc<Mutex<Vec<String>>> = Arc::default();
-    let reader = {
-        let lines = lines.clone();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                lines.lock().unwrap().push(line);
-            }
-        })
-    };
-    let log = || lines.lock().unwrap().join("\n");
-    // The last thing the controller said of this StackSet was that it has
-    // nothing to do until a change (every earlier write has shown in the
-    // caches, and nothing is queued for later).
-    let key = format!("{}/app", ns.name);
-    let quiet = || {
-        let lines = lines.lock().unwrap();
-        lines
-            .iter()
-            .rev()
-            .find(|l| l.contains(&key))
-            .is_some_and(|l| l.contains(&format!("quiet stackset {key}")))
-    };
+    let watching = Watching::start(&proxy, cluster, &ns.name, &id);
 
     let deps: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
     let first = eventually(
@@ -1147,7 +1193,9 @@ async fn a_watch_that_expired_lists_again_and_repairs_what_was_deleted_meanwhile
         || async {
             let d = deps.get_opt("app-v1").await.ok()??;
             let ready = d.status.as_ref()?.ready_replicas? >= 1;
-            (ready && quiet()).then(|| d.metadata.uid.clone()).flatten()
+            (ready && watching.quiet(&ns.name, "app"))
+                .then(|| d.metadata.uid.clone())
+                .flatten()
         },
     )
     .await;
@@ -1181,15 +1229,7 @@ async fn a_watch_that_expired_lists_again_and_repairs_what_was_deleted_meanwhile
         }
     })
     .await;
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let code = tokio::task::spawn_blocking(move || child.wait().map(|s| s.code()))
-        .await
-        .unwrap()
-        .unwrap();
-    reader.join().unwrap();
-    let log = log();
+    let (code, log) = watching.stop().await;
     let again = again.unwrap_or_else(|_| {
         panic!("app-v1 was not created again within 60 s of the connections coming back\n{log}")
     });
@@ -1208,5 +1248,76 @@ async fn a_watch_that_expired_lists_again_and_repairs_what_was_deleted_meanwhile
             .iter()
             .any(|s| s.method == "GET" && !s.is_watch() && bare(s).ends_with("/deployments")),
         "no listing of Deployments after the 410: {seen:#?}"
+    );
+}
+
+/// The controller's own-writes overlay (`OwnWrites`): with the Deployments
+/// watch three seconds behind the API server, the reconciles that the other
+/// kinds' events bring right after the Deployment's create see a cache
+/// without it. The overlay stands in for what the controller wrote, so the
+/// Deployment is written once; without the overlay it is created again.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_controller_stands_in_for_its_own_writes_while_their_watch_events_lag() {
+    let cluster =
+        need_cluster!("the_controller_stands_in_for_its_own_writes_while_their_watch_events_lag");
+    let ns = cluster.namespace("faults-lag").await;
+    let client = cluster.client().await;
+    let id = format!("lag-{}", ns.name);
+    let proxy = FaultProxy::start(cluster, 6);
+    proxy.delay_watch_events(Target::Watches("deployments"), Some(Duration::from_secs(3)));
+    let watching = Watching::start(&proxy, cluster, &ns.name, &id);
+    create(&client, &ns.name, &app("app", "v1", &id, "segments")).await;
+
+    let ss: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
+    let deps: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
+    eventually(
+        "the watch converged app-v1 and has nothing left to do",
+        Duration::from_secs(90),
+        || async {
+            let v = serde_json::to_value(ss.get("app").await.ok()?).ok()?;
+            let ready = deps.get_opt("app-v1").await.ok()??.status?.ready_replicas? >= 1;
+            (ready
+                && v.pointer("/status/traffic/0/weight")?.as_f64() == Some(100.0)
+                && watching.quiet(&ns.name, "app"))
+            .then_some(())
+        },
+    )
+    .await;
+    let (code, log) = watching.stop().await;
+    assert_eq!(code, Some(0), "SIGTERM ends the controller with 0\n{log}");
+
+    let in_ns = format!("/namespaces/{}/", ns.name);
+    let seen: Vec<Seen> = proxy
+        .seen()
+        .into_iter()
+        .filter(|s| s.path.contains(&in_ns))
+        .collect();
+    assert!(
+        proxy
+            .seen()
+            .iter()
+            .any(|s| s.is_watch() && s.path.contains("/deployments")),
+        "no Deployments watch went through the proxy"
+    );
+    // Server-side apply creates: a second create would be a second apply.
+    let dep_path = format!("{in_ns}deployments/app-v1");
+    let writes: Vec<(String, Outcome)> = seen
+        .iter()
+        .filter(|s| s.is_write() && s.path.split('?').next().unwrap_or("").ends_with(&dep_path))
+        .map(|s| (s.method.clone(), s.outcome.clone()))
+        .collect();
+    assert_eq!(
+        writes,
+        [("PATCH".to_string(), Outcome::Forwarded(201))],
+        "the Deployment is written once, by its create\n{log}"
+    );
+    let conflicts: Vec<String> = seen
+        .iter()
+        .filter(|s| s.outcome == Outcome::Forwarded(409))
+        .map(|s| format!("{} {}", s.method, s.path))
+        .collect();
+    assert!(
+        conflicts.is_empty(),
+        "requests refused with 409: {conflicts:?}\n{log}"
     );
 }

@@ -18,7 +18,7 @@
 //! - a reset connection before the request is forwarded, or after it was
 //!   handled (lost response);
 //! - latency;
-//! - watch streams cut after a while;
+//! - watch streams cut after a while, or their events held back;
 //! - a watch answered with 410 Gone (its resource version expired), as
 //!   kube-apiserver does when a watch resumes from a version it has
 //!   compacted: the client must list again;
@@ -173,6 +173,9 @@ struct Rules {
     burst: Option<(Fault, usize, Target)>,
     /// Watch responses are cut after this long.
     watch_cut: Option<Duration>,
+    /// The events of watches this target matches reach the client this
+    /// long after the API server sent them.
+    watch_delay: Option<(Target, Duration)>,
     hooks: Vec<Hook>,
     /// A simulated restart when the proxy sees its `restart.0`-th request,
     /// down for `restart.1`.
@@ -334,6 +337,13 @@ impl FaultProxy {
         self.state.config.lock().unwrap().watch_cut = after;
     }
 
+    /// Every event of the watches `target` matches (from now on) reaches the
+    /// client `delay` after the API server sent it: a watch cache that lags
+    /// behind the writes. None switches it off for new watches.
+    pub fn delay_watch_events(&self, target: Target, delay: Option<Duration>) {
+        self.state.config.lock().unwrap().watch_delay = delay.map(|d| (target, d));
+    }
+
     /// Runs `hook.action` once, right before the first matching request is
     /// forwarded.
     pub fn hook(&self, hook: Hook) {
@@ -347,6 +357,7 @@ impl FaultProxy {
         c.rate = 0.0;
         c.burst = None;
         c.watch_cut = None;
+        c.watch_delay = None;
     }
 
     /// A simulated API server restart: every open connection (watches
@@ -465,6 +476,14 @@ impl State {
         *x ^= *x >> 7;
         *x ^= *x << 17;
         (*x >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// How long this watch's events are held back, if at all.
+    fn delay_for(&self, method: &str, path: &str) -> Option<Duration> {
+        let c = self.config.lock().unwrap();
+        c.watch_delay
+            .filter(|(t, _)| is_watch(path) && t.matches(method, path))
+            .map(|(_, d)| d)
     }
 
     /// The fault for this request, if any; hooks to run first.
@@ -622,7 +641,12 @@ async fn handle(
         _ => {}
     }
     let watch = is_watch(&path);
+    let delay = st.delay_for(&method, &path);
     let resp = forward(&st, req).await?;
+    let resp = match delay {
+        Some(d) => delayed(resp, d),
+        None => resp,
+    };
     // A lost response: the server handled the request. A watch never ends,
     // so its response is dropped at once instead of read to the end.
     let lose = |resp: hyper::Response<ProxyBody>| async move {
@@ -688,6 +712,30 @@ fn with_cut(resp: hyper::Response<ProxyBody>, cut: Option<Duration>) -> hyper::R
             .boxed_unsync()
         }),
     }
+}
+
+/// A response whose every frame reaches the client `delay` after it came
+/// from the server (frames keep their order and spacing).
+fn delayed(resp: hyper::Response<ProxyBody>, delay: Duration) -> hyper::Response<ProxyBody> {
+    let (parts, mut body) = resp.into_parts();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Some(frame) = body.frame().await {
+            let end = frame.is_err();
+            if tx.send((tokio::time::Instant::now(), frame)).is_err() || end {
+                break;
+            }
+        }
+    });
+    let frames = futures::stream::unfold(rx, move |mut rx| async move {
+        let (at, frame) = rx.recv().await?;
+        tokio::time::sleep_until(at + delay).await;
+        Some((frame, rx))
+    });
+    hyper::Response::from_parts(
+        parts,
+        http_body_util::StreamBody::new(frames).boxed_unsync(),
+    )
 }
 
 /// A response body that breaks off after a deadline (a cut watch stream).
