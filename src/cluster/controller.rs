@@ -940,11 +940,16 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
             held = rec.plan.hold_status();
         }
         let mut stack_failure = None;
-        match ctx.executor.execute(&rec.plan, &snapshot).await {
-            Ok(written) => {
-                ctx.own.remember(&key, written, std::time::Instant::now());
-                executed.extend(rec.plan.iter().map(ToString::to_string));
-            }
+        // What the plan wrote is remembered even when it failed part-way:
+        // the next decision stands in for those writes too.
+        let mut written = Vec::new();
+        let result = ctx
+            .executor
+            .execute_into(&rec.plan, &snapshot, &mut written)
+            .await;
+        ctx.own.remember(&key, written, std::time::Instant::now());
+        match result {
+            Ok(()) => executed.extend(rec.plan.iter().map(ToString::to_string)),
             Err(ExecError::StackFailed(f)) => stack_failure = Some(f),
             // Our cache was behind a write; the watch event that brings it
             // up to date queues the StackSet again.

@@ -280,7 +280,35 @@ impl Executor {
         plan: &Plan,
         snapshot: &Snapshot,
     ) -> Result<Vec<Written>, ExecError> {
-        let mut written: Vec<Written> = Vec::new();
+        let mut written = Vec::new();
+        self.execute_into(plan, snapshot, &mut written).await?;
+        Ok(written)
+    }
+
+    /// As [`Self::execute`], but what was written is pushed to `written`
+    /// as it happens, so a plan that fails part-way still tells what it
+    /// wrote before the failure (the controller stands in for those writes
+    /// as for any other). Nothing is pushed on a server-side dry run.
+    pub async fn execute_into(
+        &self,
+        plan: &Plan,
+        snapshot: &Snapshot,
+        written: &mut Vec<Written>,
+    ) -> Result<(), ExecError> {
+        let from = written.len();
+        let result = self.run(plan, snapshot, written).await;
+        if self.opts.server_dry_run {
+            written.truncate(from);
+        }
+        result
+    }
+
+    async fn run(
+        &self,
+        plan: &Plan,
+        snapshot: &Snapshot,
+        written: &mut Vec<Written>,
+    ) -> Result<(), ExecError> {
         let latest = |written: &Vec<Written>, kind: Kind, name: &str| {
             written
                 .iter()
@@ -313,7 +341,7 @@ impl Executor {
                 Action::Create { object, .. } => match object.to_json() {
                     Ok(body) => self.apply(body, &object.object_ref()).await.map(|o| {
                         let target = object.object_ref();
-                        record(&mut written, Written::create(target.kind, &target.name, o));
+                        record(written, Written::create(target.kind, &target.name, o));
                     }),
                     Err(e) => Err(cannot_encode(&object.object_ref().to_string(), &e)),
                 },
@@ -327,10 +355,7 @@ impl Executor {
                         let target = object.object_ref();
                         let before = object.meta().resource_version.as_deref();
                         self.replace(&target, body).await.map(|o| {
-                            record(
-                                &mut written,
-                                Written::new(target.kind, &target.name, before, o),
-                            );
+                            record(written, Written::new(target.kind, &target.name, before, o));
                         })
                     }
                     Err(e) => Err(cannot_encode(&object.object_ref().to_string(), &e)),
@@ -371,12 +396,12 @@ impl Executor {
                     let before = stackset.metadata.resource_version.as_deref();
                     let o = self.replace(&target, body).await?;
                     record(
-                        &mut written,
+                        written,
                         Written::new(Kind::StackSet, &target.name, before, o),
                     );
                 }
                 Action::UpdateStackStatus { target, status, .. } => {
-                    let observed = match latest(&written, Kind::Stack, &target.name)? {
+                    let observed = match latest(written, Kind::Stack, &target.name)? {
                         Some(o) => Some(o),
                         None => snapshot
                             .stacks
@@ -388,19 +413,19 @@ impl Executor {
                     let status = encode("the Stack status", status.as_ref())?;
                     let (before, o) = self.replace_status(target, observed, status).await?;
                     record(
-                        &mut written,
+                        written,
                         Written::new(Kind::Stack, &target.name, before.as_deref(), o),
                     );
                 }
                 Action::UpdateStackSetStatus { target, status, .. } => {
-                    let observed = match latest(&written, Kind::StackSet, &target.name)? {
+                    let observed = match latest(written, Kind::StackSet, &target.name)? {
                         Some(o) => o,
                         None => encode("the StackSet", &snapshot.stackset)?,
                     };
                     let status = encode("the StackSet status", status.as_ref())?;
                     let (before, o) = self.replace_status(target, Some(observed), status).await?;
                     record(
-                        &mut written,
+                        written,
                         Written::new(Kind::StackSet, &target.name, before.as_deref(), o),
                     );
                 }
@@ -409,12 +434,9 @@ impl Executor {
                 self.publish(ev).await;
             }
         }
-        if self.opts.server_dry_run {
-            written.clear();
-        }
         match first_failure {
             Some(f) => Err(ExecError::StackFailed(f)),
-            None => Ok(written),
+            None => Ok(()),
         }
     }
 

@@ -1321,3 +1321,82 @@ async fn the_controller_stands_in_for_its_own_writes_while_their_watch_events_la
         "requests refused with 409: {conflicts:?}\n{log}"
     );
 }
+
+/// A plan that fails part-way is stood in for as well: the controller's
+/// second pass creates the Stack's children, then its StackSet status write
+/// is refused with 500 on every attempt and the pass fails. With the
+/// Deployments watch six seconds behind, the reconciles that follow (the
+/// retry after the failure, the other kinds' events) see a cache without
+/// the Deployment; the writes the failed plan did make are remembered, so
+/// the Deployment is still written once. Remembering only a plan that
+/// succeeded, the controller created it a second time.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_writes_of_a_plan_that_failed_part_way_are_stood_in_for() {
+    let cluster = need_cluster!("the_writes_of_a_plan_that_failed_part_way_are_stood_in_for");
+    let ns = cluster.namespace("faults-partial").await;
+    let client = cluster.client().await;
+    let id = format!("partial-{}", ns.name);
+    let proxy = FaultProxy::start(cluster, 7);
+    // Longer than the status write's retries (3 s), shorter than the time
+    // the controller stands in for a write (10 s).
+    proxy.delay_watch_events(Target::Watches("deployments"), Some(Duration::from_secs(6)));
+    // Armed when the Deployment's create arrives: the status write of the
+    // same plan fails for good.
+    let status_path: &'static str =
+        Box::leak(format!("/namespaces/{}/stacksets/app/status", ns.name).into_boxed_str());
+    let arm = proxy.arm();
+    proxy.hook(Hook {
+        method: "PATCH",
+        path_suffix: format!("/namespaces/{}/deployments/app-v1", ns.name),
+        action: Box::new(move || {
+            Box::pin(async move {
+                arm.burst(
+                    Fault::InternalError,
+                    ATTEMPTS as usize,
+                    Target::Request("PUT", status_path),
+                )
+            })
+        }),
+    });
+    let watching = Watching::start(&proxy, cluster, &ns.name, &id);
+    create(&client, &ns.name, &app("app", "v1", &id, "segments")).await;
+
+    let ss: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
+    let deps: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
+    eventually(
+        "the watch converged app-v1 and has nothing left to do",
+        Duration::from_secs(90),
+        || async {
+            let v = serde_json::to_value(ss.get("app").await.ok()?).ok()?;
+            let ready = deps.get_opt("app-v1").await.ok()??.status?.ready_replicas? >= 1;
+            (ready
+                && v.pointer("/status/traffic/0/weight")?.as_f64() == Some(100.0)
+                && watching.quiet(&ns.name, "app"))
+            .then_some(())
+        },
+    )
+    .await;
+    let (code, log) = watching.stop().await;
+    assert_eq!(code, Some(0), "SIGTERM ends the controller with 0\n{log}");
+
+    let seen = proxy.seen();
+    let refused = seen
+        .iter()
+        .filter(|s| s.outcome == Outcome::Injected(Fault::InternalError))
+        .count();
+    assert_eq!(
+        refused, ATTEMPTS as usize,
+        "the status write failed on every attempt\n{log}"
+    );
+    let dep_path = format!("/namespaces/{}/deployments/app-v1", ns.name);
+    let writes: Vec<(String, Outcome)> = seen
+        .iter()
+        .filter(|s| s.is_write() && s.path.split('?').next().unwrap_or("").ends_with(&dep_path))
+        .map(|s| (s.method.clone(), s.outcome.clone()))
+        .collect();
+    assert_eq!(
+        writes,
+        [("PATCH".to_string(), Outcome::Forwarded(201))],
+        "the Deployment is written once, by its create\n{log}"
+    );
+}

@@ -134,6 +134,8 @@ pub enum Target {
     Reads,
     /// Watches of this resource (its plural, as in the path).
     Watches(&'static str),
+    /// Requests with this method whose path (without the query) ends so.
+    Request(&'static str, &'static str),
 }
 
 impl Target {
@@ -145,6 +147,9 @@ impl Target {
             Target::Watches(resource) => {
                 let bare = path.split('?').next().unwrap_or(path);
                 method == "GET" && is_watch(path) && bare.ends_with(&format!("/{resource}"))
+            }
+            Target::Request(m, suffix) => {
+                method == *m && path.split('?').next().unwrap_or(path).ends_with(suffix)
             }
         }
     }
