@@ -432,20 +432,20 @@ impl OwnWrites {
     }
 
     /// Puts our writes over what the caches gave for one StackSet, and
-    /// forgets those the caches have caught up with. Returns whether any
-    /// write stood in for the caches.
+    /// forgets those the caches have caught up with. Returns the objects
+    /// (`Kind name`) whose write stood in for the caches.
     fn overlay(
         &self,
         key: &Key,
         stackset: &mut StackSet,
         objects: &mut NamespaceObjects,
         now: std::time::Instant,
-    ) -> bool {
+    ) -> Vec<String> {
         let Ok(mut inner) = self.0.lock() else {
-            return false;
+            return Vec::new();
         };
         let Some(list) = inner.by_stackset.get_mut(key) else {
-            return false;
+            return Vec::new();
         };
         list.retain(|(w, at)| {
             now.duration_since(*at) < OWN_WRITE_TTL
@@ -464,8 +464,11 @@ impl OwnWrites {
                     }
                 }
         });
-        let stood_in = !list.is_empty();
-        if !stood_in {
+        let stood_in: Vec<String> = list
+            .iter()
+            .map(|(w, _)| format!("{} {}", w.kind, w.name))
+            .collect();
+        if stood_in.is_empty() {
             inner.by_stackset.remove(key);
         }
         stood_in
@@ -918,9 +921,17 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
             .get(&ss_ref)
             .map_or_else(|| (*ss).clone(), |s| (*s).clone());
         let mut objects = ctx.stores.objects_for(&ns, &name);
-        let stood_in =
-            ctx.own
-                .overlay(&key, &mut stackset, &mut objects, std::time::Instant::now());
+        let stood = ctx
+            .own
+            .overlay(&key, &mut stackset, &mut objects, std::time::Instant::now());
+        if !stood.is_empty() {
+            // The message names the StackSet (tests look for it).
+            tracing::debug!(
+                "stackset {ns}/{name}: deciding on our own writes of {}",
+                stood.join(", ")
+            );
+        }
+        let stood_in = !stood.is_empty();
         if let Some(h) = &held {
             h.apply_to(&mut stackset);
         }
@@ -1003,7 +1014,12 @@ async fn reconcile_stackset(ss: Arc<StackSet>, ctx: &Ctx) -> Result<Action, Reco
             if let Ok(mut q) = ctx.quiet.lock() {
                 q.insert(key, Quiet { fingerprint, due });
             }
-            tracing::debug!("quiet stackset {ns}/{name}: nothing to do until a change");
+            match due {
+                Some(due) => {
+                    tracing::debug!("quiet stackset {ns}/{name}: nothing to do until {due}")
+                }
+                None => tracing::debug!("quiet stackset {ns}/{name}: nothing to do until a change"),
+            }
             return Ok(wake_at(due, now));
         }
         let mut after = requeue_after(ctx.cs.interval, due, now);
@@ -1419,14 +1435,17 @@ mod tests {
         own.remember(&key, vec![written(Kind::Stack, "app-v1", "9", &["8"])], t0);
         let mut ss: StackSet = with_rv("app", "5");
         let mut objects = NamespaceObjects::default();
-        assert!(own.overlay(&key, &mut ss, &mut objects, t0));
+        assert_eq!(
+            own.overlay(&key, &mut ss, &mut objects, t0),
+            ["Stack app-v1"]
+        );
         assert_eq!(rvs(&objects.stacks), ["9"]);
         // Once the cache has it at our last version, the cache decides.
         let mut objects = NamespaceObjects {
             stacks: vec![with_rv("app-v1", "9")],
             ..Default::default()
         };
-        assert!(!own.overlay(&key, &mut ss, &mut objects, t0));
+        assert!(own.overlay(&key, &mut ss, &mut objects, t0).is_empty());
         assert_eq!(rvs(&objects.stacks), ["9"]);
     }
 }

@@ -286,19 +286,21 @@ impl Executor {
     }
 
     /// As [`Self::execute`], but what was written is pushed to `written`
-    /// as it happens, so a plan that fails part-way still tells what it
-    /// wrote before the failure (the controller stands in for those writes
-    /// as for any other). Nothing is pushed on a server-side dry run.
+    /// (empty on entry: a later write of an object replaces its earlier
+    /// entry) as it happens, so a plan that fails part-way still tells what
+    /// it wrote before the failure (the controller stands in for those
+    /// writes as for any other). Nothing is left there on a server-side dry
+    /// run.
     pub async fn execute_into(
         &self,
         plan: &Plan,
         snapshot: &Snapshot,
         written: &mut Vec<Written>,
     ) -> Result<(), ExecError> {
-        let from = written.len();
+        debug_assert!(written.is_empty(), "execute_into starts from no writes");
         let result = self.run(plan, snapshot, written).await;
         if self.opts.server_dry_run {
-            written.truncate(from);
+            written.clear();
         }
         result
     }

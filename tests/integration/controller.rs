@@ -105,6 +105,43 @@ impl Ctl {
         self.log.lock().unwrap().join("\n")
     }
 
+    /// The controller logged a line containing `done`, and since then the
+    /// last it said of `ns/name` is that it has nothing to do until a
+    /// change (no write of its own is still on its way to the caches, and
+    /// nothing is queued for later).
+    pub(crate) fn quiet_since(&self, ns: &str, name: &str, done: &str) -> bool {
+        let key = format!("{ns}/{name}");
+        let names = |l: &str| l.split_whitespace().any(|w| w.trim_end_matches(':') == key);
+        let quiet = format!("quiet stackset {key}: nothing to do until a change");
+        let log = self.log.lock().unwrap();
+        let Some(from) = log.iter().rposition(|l| l.contains(done)) else {
+            return false;
+        };
+        log[from..]
+            .iter()
+            .rev()
+            .find(|l| names(l))
+            .is_some_and(|l| l.ends_with(&quiet))
+    }
+
+    /// SIGTERM, and the exit code (None: still running after 15 s, killed).
+    pub(crate) async fn terminate(&mut self) -> Option<i32> {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            if std::time::Instant::now() > deadline {
+                self.kill();
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     async fn get(&self, path: &str) -> Option<(u16, String)> {
         http_get(self.port, path).await
     }

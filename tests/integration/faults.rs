@@ -28,6 +28,7 @@ use stackset_core::api::constants::{
 };
 use stackset_core::segments::parse_segment;
 
+use crate::controller::Ctl;
 use crate::need_cluster;
 use crate::support::faults::{Fault, FaultProxy, Hook, Outcome, Seen, Target};
 use crate::support::{TestCluster, eventually};
@@ -1085,82 +1086,47 @@ async fn the_controller_goes_on_while_its_events_are_held() {
     assert_eq!(code, Some(0), "SIGTERM ends the controller with 0");
 }
 
-/// `reconcile -A --watch -v` through the proxy, its log read as it comes.
-/// Killed on drop if a test panicked before `stop`.
-struct Watching {
-    child: Option<std::process::Child>,
-    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-    reader: Option<std::thread::JoinHandle<()>>,
+/// `reconcile -A --watch` through the proxy, resyncing only hourly.
+fn controller_via(proxy: &FaultProxy, cluster: &TestCluster, ns: &str, id: &str) -> Ctl {
+    Ctl::start_via(
+        cluster,
+        &proxy.kubeconfig,
+        ns,
+        &["--interval", "1h", "--controller-id", id],
+    )
 }
 
-impl Drop for Watching {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
+/// Until `app-v1` is ready, the controller has written that into the
+/// Stack's status, and it has nothing left to do for `app`.
+async fn settled(ctl: &Ctl, client: &Client, ns: &str) {
+    let deps: Api<Deployment> = Api::namespaced(client.clone(), ns);
+    eventually(
+        "app-v1 ready and the controller quiet since it wrote so",
+        Duration::from_secs(90),
+        || async {
+            let ready = deps.get_opt("app-v1").await.ok()??.status?.ready_replicas? >= 1;
+            (ready && ctl.quiet_since(ns, "app", "replicas 1/1 ready")).then_some(())
+        },
+    )
+    .await;
 }
 
-impl Watching {
-    fn start(proxy: &FaultProxy, cluster: &TestCluster, ns: &str, id: &str) -> Watching {
-        use std::io::BufRead;
-        let mut cmd = via(proxy, cluster, ns);
-        cmd.args(["reconcile", "-A", "--watch", "--interval", "1h", "-v"])
-            .env("STACKSET_CONTROLLER_ID", id)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("spawn the watch");
-        let lines = std::sync::Arc::<std::sync::Mutex<Vec<String>>>::default();
-        let stderr = child.stderr.take().unwrap();
-        let filed = lines.clone();
-        let reader = std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                filed.lock().unwrap().push(line);
-            }
-        });
-        Watching {
-            child: Some(child),
-            lines,
-            reader: Some(reader),
-        }
-    }
+/// The controller decided at least once on its own write of `object` while
+/// the caches did not show it yet.
+fn stood_in_for(log: &str, ns: &str, object: &str) -> bool {
+    let line = format!("stackset {ns}/app: deciding on our own writes of ");
+    log.lines().any(|l| {
+        l.split_once(&line)
+            .is_some_and(|(_, objects)| objects.split(", ").any(|o| o == object))
+    })
+}
 
-    /// The last thing the controller said of `ns/name` is that it has
-    /// nothing to do until a change: its writes have all shown in its
-    /// caches, and nothing is queued for later.
-    fn quiet(&self, ns: &str, name: &str) -> bool {
-        let key = format!("{ns}/{name}");
-        let lines = self.lines.lock().unwrap();
-        lines
-            .iter()
-            .rev()
-            .find(|l| l.contains(&key))
-            .is_some_and(|l| l.contains(&format!("quiet stackset {key}")))
-    }
-
-    /// SIGTERM: the exit code and the whole log.
-    async fn stop(mut self) -> (Option<i32>, String) {
-        let mut child = self.child.take().expect("running");
-        let reader = self.reader.take();
-        let _ = std::process::Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status();
-        let code = tokio::task::spawn_blocking(move || {
-            let code = child.wait().map(|s| s.code());
-            if let Some(r) = reader {
-                let _ = r.join();
-            }
-            code
-        })
-        .await
-        .unwrap()
-        .unwrap();
-        let log = self.lines.lock().unwrap().join("\n");
-        (code, log)
-    }
+/// The writes that reached the API server at exactly this path.
+fn writes_to(seen: &[Seen], path: &str) -> Vec<(String, Outcome)> {
+    seen.iter()
+        .filter(|s| s.is_write() && s.bare_path().ends_with(path))
+        .map(|s| (s.method.clone(), s.outcome.clone()))
+        .collect()
 }
 
 /// The relist path of `reconcile -A --watch` (`Synced::relisted`): once the
@@ -1184,21 +1150,10 @@ async fn a_watch_that_expired_lists_again_and_repairs_what_was_deleted_meanwhile
     // No autoscaler: no HPA whose status the deletion would change.
     create(&client, &ns.name, &app("app", "v1", &id, "segments")).await;
     let proxy = FaultProxy::start(cluster, 5);
-    let watching = Watching::start(&proxy, cluster, &ns.name, &id);
-
+    let mut ctl = controller_via(&proxy, cluster, &ns.name, &id);
+    settled(&ctl, &client, &ns.name).await;
     let deps: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
-    let first = eventually(
-        "the watch converged app-v1 and has nothing left to do",
-        Duration::from_secs(60),
-        || async {
-            let d = deps.get_opt("app-v1").await.ok()??;
-            let ready = d.status.as_ref()?.ready_replicas? >= 1;
-            (ready && watching.quiet(&ns.name, "app"))
-                .then(|| d.metadata.uid.clone())
-                .flatten()
-        },
-    )
-    .await;
+    let first = deps.get("app-v1").await.unwrap().metadata.uid;
 
     // Away: every connection cut, new ones refused. The deletion goes
     // straight to the API server.
@@ -1216,20 +1171,15 @@ async fn a_watch_that_expired_lists_again_and_repairs_what_was_deleted_meanwhile
 
     let again = tokio::time::timeout(Duration::from_secs(60), async {
         loop {
-            if let Some(uid) = deps
-                .get_opt("app-v1")
-                .await
-                .ok()
-                .flatten()
-                .and_then(|d| d.metadata.uid)
-            {
-                return uid;
+            if let Some(d) = deps.get_opt("app-v1").await.ok().flatten() {
+                return d.metadata.uid;
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
     })
     .await;
-    let (code, log) = watching.stop().await;
+    let code = ctl.terminate().await;
+    let log = ctl.log();
     let again = again.unwrap_or_else(|_| {
         panic!("app-v1 was not created again within 60 s of the connections coming back\n{log}")
     });
@@ -1242,11 +1192,10 @@ async fn a_watch_that_expired_lists_again_and_repairs_what_was_deleted_meanwhile
         .iter()
         .position(|s| s.outcome == Outcome::Injected(Fault::Expired))
         .unwrap_or_else(|| panic!("no Deployments watch was answered 410: {seen:#?}"));
-    let bare = |s: &Seen| s.path.split('?').next().unwrap_or("").to_string();
     assert!(
         seen[expired + 1..]
             .iter()
-            .any(|s| s.method == "GET" && !s.is_watch() && bare(s).ends_with("/deployments")),
+            .any(|s| s.method == "GET" && !s.is_watch() && s.bare_path().ends_with("/deployments")),
         "no listing of Deployments after the 410: {seen:#?}"
     );
 }
@@ -1254,8 +1203,9 @@ async fn a_watch_that_expired_lists_again_and_repairs_what_was_deleted_meanwhile
 /// The controller's own-writes overlay (`OwnWrites`): with the Deployments
 /// watch three seconds behind the API server, the reconciles that the other
 /// kinds' events bring right after the Deployment's create see a cache
-/// without it. The overlay stands in for what the controller wrote, so the
-/// Deployment is written once; without the overlay it is created again.
+/// without it. The overlay stands in for what the controller wrote (the log
+/// says so), and the Deployment is written once; without the overlay it is
+/// created again.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_controller_stands_in_for_its_own_writes_while_their_watch_events_lag() {
     let cluster =
@@ -1265,71 +1215,36 @@ async fn the_controller_stands_in_for_its_own_writes_while_their_watch_events_la
     let id = format!("lag-{}", ns.name);
     let proxy = FaultProxy::start(cluster, 6);
     proxy.delay_watch_events(Target::Watches("deployments"), Some(Duration::from_secs(3)));
-    let watching = Watching::start(&proxy, cluster, &ns.name, &id);
+    let mut ctl = controller_via(&proxy, cluster, &ns.name, &id);
     create(&client, &ns.name, &app("app", "v1", &id, "segments")).await;
-
-    let ss: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
-    let deps: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
-    eventually(
-        "the watch converged app-v1 and has nothing left to do",
-        Duration::from_secs(90),
-        || async {
-            let v = serde_json::to_value(ss.get("app").await.ok()?).ok()?;
-            let ready = deps.get_opt("app-v1").await.ok()??.status?.ready_replicas? >= 1;
-            (ready
-                && v.pointer("/status/traffic/0/weight")?.as_f64() == Some(100.0)
-                && watching.quiet(&ns.name, "app"))
-            .then_some(())
-        },
-    )
-    .await;
-    let (code, log) = watching.stop().await;
+    settled(&ctl, &client, &ns.name).await;
+    let code = ctl.terminate().await;
+    let log = ctl.log();
     assert_eq!(code, Some(0), "SIGTERM ends the controller with 0\n{log}");
 
-    let in_ns = format!("/namespaces/{}/", ns.name);
-    let seen: Vec<Seen> = proxy
-        .seen()
-        .into_iter()
-        .filter(|s| s.path.contains(&in_ns))
-        .collect();
     assert!(
-        proxy
-            .seen()
-            .iter()
-            .any(|s| s.is_watch() && s.path.contains("/deployments")),
-        "no Deployments watch went through the proxy"
+        stood_in_for(&log, &ns.name, "Deployment app-v1"),
+        "no reconcile ran while the cache lacked the Deployment\n{log}"
     );
     // Server-side apply creates: a second create would be a second apply.
-    let dep_path = format!("{in_ns}deployments/app-v1");
-    let writes: Vec<(String, Outcome)> = seen
-        .iter()
-        .filter(|s| s.is_write() && s.path.split('?').next().unwrap_or("").ends_with(&dep_path))
-        .map(|s| (s.method.clone(), s.outcome.clone()))
-        .collect();
     assert_eq!(
-        writes,
+        writes_to(
+            &proxy.seen(),
+            &format!("/namespaces/{}/deployments/app-v1", ns.name)
+        ),
         [("PATCH".to_string(), Outcome::Forwarded(201))],
         "the Deployment is written once, by its create\n{log}"
-    );
-    let conflicts: Vec<String> = seen
-        .iter()
-        .filter(|s| s.outcome == Outcome::Forwarded(409))
-        .map(|s| format!("{} {}", s.method, s.path))
-        .collect();
-    assert!(
-        conflicts.is_empty(),
-        "requests refused with 409: {conflicts:?}\n{log}"
     );
 }
 
 /// A plan that fails part-way is stood in for as well: the controller's
 /// second pass creates the Stack's children, then its StackSet status write
 /// is refused with 500 on every attempt and the pass fails. With the
-/// Deployments watch six seconds behind, the reconciles that follow (the
+/// Deployments watch eight seconds behind, the reconciles that follow (the
 /// retry after the failure, the other kinds' events) see a cache without
 /// the Deployment; the writes the failed plan did make are remembered, so
-/// the Deployment is still written once. Remembering only a plan that
-/// succeeded, the controller created it a second time.
+/// they stand in for it and the Deployment is written once. Remembering
+/// only a plan that succeeded, the controller created it a second time.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_writes_of_a_plan_that_failed_part_way_are_stood_in_for() {
     let cluster = need_cluster!("the_writes_of_a_plan_that_failed_part_way_are_stood_in_for");
@@ -1337,9 +1252,9 @@ async fn the_writes_of_a_plan_that_failed_part_way_are_stood_in_for() {
     let client = cluster.client().await;
     let id = format!("partial-{}", ns.name);
     let proxy = FaultProxy::start(cluster, 7);
-    // Longer than the status write's retries (3 s), shorter than the time
-    // the controller stands in for a write (10 s).
-    proxy.delay_watch_events(Target::Watches("deployments"), Some(Duration::from_secs(6)));
+    // Longer than the status write's retries (3 s), shorter than the time a
+    // write is stood in for after its plan ended (10 s).
+    proxy.delay_watch_events(Target::Watches("deployments"), Some(Duration::from_secs(8)));
     // Armed when the Deployment's create arrives: the status write of the
     // same plan fails for good.
     let status_path: &'static str =
@@ -1358,25 +1273,11 @@ async fn the_writes_of_a_plan_that_failed_part_way_are_stood_in_for() {
             })
         }),
     });
-    let watching = Watching::start(&proxy, cluster, &ns.name, &id);
+    let mut ctl = controller_via(&proxy, cluster, &ns.name, &id);
     create(&client, &ns.name, &app("app", "v1", &id, "segments")).await;
-
-    let ss: Api<StackSet> = Api::namespaced(client.clone(), &ns.name);
-    let deps: Api<Deployment> = Api::namespaced(client.clone(), &ns.name);
-    eventually(
-        "the watch converged app-v1 and has nothing left to do",
-        Duration::from_secs(90),
-        || async {
-            let v = serde_json::to_value(ss.get("app").await.ok()?).ok()?;
-            let ready = deps.get_opt("app-v1").await.ok()??.status?.ready_replicas? >= 1;
-            (ready
-                && v.pointer("/status/traffic/0/weight")?.as_f64() == Some(100.0)
-                && watching.quiet(&ns.name, "app"))
-            .then_some(())
-        },
-    )
-    .await;
-    let (code, log) = watching.stop().await;
+    settled(&ctl, &client, &ns.name).await;
+    let code = ctl.terminate().await;
+    let log = ctl.log();
     assert_eq!(code, Some(0), "SIGTERM ends the controller with 0\n{log}");
 
     let seen = proxy.seen();
@@ -1388,14 +1289,15 @@ async fn the_writes_of_a_plan_that_failed_part_way_are_stood_in_for() {
         refused, ATTEMPTS as usize,
         "the status write failed on every attempt\n{log}"
     );
-    let dep_path = format!("/namespaces/{}/deployments/app-v1", ns.name);
-    let writes: Vec<(String, Outcome)> = seen
-        .iter()
-        .filter(|s| s.is_write() && s.path.split('?').next().unwrap_or("").ends_with(&dep_path))
-        .map(|s| (s.method.clone(), s.outcome.clone()))
-        .collect();
+    assert!(
+        stood_in_for(&log, &ns.name, "Deployment app-v1"),
+        "no reconcile ran while the cache lacked the Deployment\n{log}"
+    );
     assert_eq!(
-        writes,
+        writes_to(
+            &seen,
+            &format!("/namespaces/{}/deployments/app-v1", ns.name)
+        ),
         [("PATCH".to_string(), Outcome::Forwarded(201))],
         "the Deployment is written once, by its create\n{log}"
     );

@@ -122,6 +122,10 @@ impl Seen {
     pub fn is_watch(&self) -> bool {
         is_watch(&self.path)
     }
+    /// The path without its query.
+    pub fn bare_path(&self) -> &str {
+        self.path.split('?').next().unwrap_or(&self.path)
+    }
 }
 
 /// Which requests a fault applies to.
@@ -724,8 +728,16 @@ fn with_cut(resp: hyper::Response<ProxyBody>, cut: Option<Duration>) -> hyper::R
 fn delayed(resp: hyper::Response<ProxyBody>, delay: Duration) -> hyper::Response<ProxyBody> {
     let (parts, mut body) = resp.into_parts();
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    // Reads the server's frames as they come; ends with the body, or as
+    // soon as the client has dropped the response (closing the server's
+    // watch with it).
     tokio::spawn(async move {
-        while let Some(frame) = body.frame().await {
+        loop {
+            let frame = tokio::select! {
+                frame = body.frame() => frame,
+                () = tx.closed() => break,
+            };
+            let Some(frame) = frame else { break };
             let end = frame.is_err();
             if tx.send((tokio::time::Instant::now(), frame)).is_err() || end {
                 break;
