@@ -658,6 +658,16 @@ fn create_namespace(tier: &Tier, ns: &str) -> R<()> {
     Ok(())
 }
 
+/// Starts the continuous load once Skipper routes all of the host's
+/// requests to v1's pods (until then it may answer 502 "no endpoints").
+fn load_once_v1_is_routed(tier: &Tier, sc: &Scenario, ns: &str) -> R<(Guard, Marks)> {
+    wait_for_skipper(tier, sc, ns, &BTreeMap::from([("app-v1".to_string(), 100)]))?;
+    let load = Guard(Some(start_load(tier, sc)?));
+    let mut marks = Marks::default();
+    marks.mark("load spawned");
+    Ok((load, marks))
+}
+
 /// The continuous load for one scenario: started before the first switch,
 /// stopped (stdin closed) after the last.
 fn start_load(tier: &Tier, sc: &Scenario) -> R<Child> {
@@ -777,15 +787,7 @@ fn client_side(tier: &Tier, sc: &Scenario) -> R<Report> {
         run_ok(ss(&["reconcile", "app"]), "reconcile")?;
         std::thread::sleep(Duration::from_millis(300));
     }
-    wait_for_skipper(
-        tier,
-        sc,
-        &ns,
-        &BTreeMap::from([("app-v1".to_string(), 100)]),
-    )?;
-    let load = Guard(Some(start_load(tier, sc)?));
-    let mut marks = Marks::default();
-    marks.mark("load spawned");
+    let (load, mut marks) = load_once_v1_is_routed(tier, sc, &ns)?;
     let mut rows = vec![measure(tier, sc, &ns, "v1")?];
     marks.mark("measured v1");
 
@@ -960,15 +962,7 @@ fn upstream(tier: &Tier, sc: &Scenario, bin: &str, port: u16) -> R<Report> {
     // are ready; until they are, Skipper answers 502 "no endpoints". The
     // load starts once Skipper routes to v1's pods, as in the client-side
     // scenarios, whose engine waits for readiness itself.
-    wait_for_skipper(
-        tier,
-        sc,
-        &ns,
-        &BTreeMap::from([("app-v1".to_string(), 100)]),
-    )?;
-    let load = Guard(Some(start_load(tier, sc)?));
-    let mut marks = Marks::default();
-    marks.mark("load spawned");
+    let (load, mut marks) = load_once_v1_is_routed(tier, sc, &ns)?;
     let mut rows = vec![measure(tier, sc, &ns, "v1")?];
     marks.mark("measured v1");
     // A new version: the controller creates the stack, `traffic set` moves
